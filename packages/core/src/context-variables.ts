@@ -1,0 +1,84 @@
+import type { GatewayContext } from './context.js'
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
+const pad = (n: number): string => (n < 10 ? `0${n}` : String(n))
+
+/** `$context.requestTime`: CLF `dd/MMM/yyyy:HH:mm:ss +0000`, UTC, English months (§13.3). */
+export function formatRequestTime(epochMs: number): string {
+  const d = new Date(epochMs)
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()] ?? 'Jan'}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
+}
+
+/** Values of `$context.*` that come from outside the request (the API owner's account, endpoint kind). */
+export interface ContextVariableOptions {
+  /** `$context.accountId`. @default '123456789012' */
+  accountId?: string
+}
+
+/** A nested, JSON-like `$context` object. */
+export type ContextVariables = Record<string, unknown>
+
+/**
+ * Builds the `$context` variables of aws-semantics §13.3 from a context, for
+ * mapping templates, gateway-response templates, parameter mapping and access
+ * logs. Computed on demand (not per request unless asked for).
+ */
+export function contextVariables(ctx: GatewayContext<object>, options?: ContextVariableOptions): ContextVariables {
+  const host = typeof ctx.headers.host === 'string' ? ctx.headers.host : ''
+  const domainName = host.replace(/:\d+$/, '')
+  const error = ctx.error
+  const stagePath = ctx.stage !== undefined && ctx.stage !== '$default' ? `/${ctx.stage}${ctx.path}` : ctx.path
+  const userAgent = ctx.headers['user-agent']
+  return {
+    accountId: options?.accountId ?? '123456789012',
+    apiId: ctx.apiId ?? '',
+    authorizer: ctx.authorizer ?? {},
+    deploymentId: ctx.deploymentId ?? '',
+    domainName,
+    domainPrefix: domainName.split('.')[0] ?? '',
+    error: {
+      message: error?.message ?? '',
+      messageString: error === undefined ? '' : JSON.stringify(error.message),
+      responseType: error?.type ?? '',
+      validationErrorString: error?.validationErrorString ?? ''
+    },
+    extendedRequestId: ctx.extendedRequestId,
+    httpMethod: ctx.method,
+    identity: {
+      accountId: null,
+      apiKey: ctx.apiKey?.value ?? null,
+      apiKeyId: ctx.apiKey?.id ?? null,
+      caller: null,
+      cognitoAuthenticationProvider: null,
+      cognitoAuthenticationType: null,
+      cognitoIdentityId: null,
+      cognitoIdentityPoolId: null,
+      principalOrgId: null,
+      sourceIp: ctx.sourceIp,
+      user: null,
+      userAgent: typeof userAgent === 'string' ? userAgent : null,
+      userArn: null,
+      ...ctx.identity
+    },
+    isCanaryRequest: ctx.isCanaryRequest,
+    path: stagePath,
+    protocol: 'HTTP/1.1',
+    requestId: ctx.requestId,
+    requestTime: formatRequestTime(ctx.requestTimeEpoch),
+    requestTimeEpoch: ctx.requestTimeEpoch,
+    resourceId: ctx.resourceId ?? '',
+    resourcePath: ctx.resourcePath ?? '',
+    routeKey: ctx.routeKey ?? '',
+    stage: ctx.stage ?? ''
+  }
+}
+
+/** Reads a dotted path (`identity.sourceIp`) out of a `$context` object; `undefined` when absent. */
+export function lookupContextVariable(vars: ContextVariables, dotted: string): unknown {
+  let cur: unknown = vars
+  for (const part of dotted.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, part)) return undefined
+    cur = (cur as Record<string, unknown>)[part]
+  }
+  return cur
+}

@@ -1,0 +1,36 @@
+/**
+ * Contracts for state shared between gateway instances (DESIGN.md "Stores").
+ * Each operation is atomic on its own (one Lua call on Redis). Memory
+ * implementations live beside this file; Redis ones in @gw/store-redis.
+ * Every method may return a value or a promise: memory stores answer
+ * synchronously so the hot path awaits nothing.
+ */
+export type MaybePromise<T> = T | Promise<T>
+
+/** A plain key/value store with per-entry TTL (authorizer result cache, JWKS, sessions). */
+export interface KeyValueStore {
+  get(key: string): MaybePromise<string | undefined>
+  /** `ttlMs` 0 or omitted: no expiry (still bounded by the store's size limit). */
+  set(key: string, value: string, ttlMs?: number): MaybePromise<void>
+  delete(key: string): MaybePromise<void>
+  /** Optional resource release (Redis connections). */
+  close?(): MaybePromise<void>
+}
+
+/** Response cache entries (§7): value bytes plus metadata, TTL-bound, flushable per prefix. */
+export interface CacheStore {
+  get(key: string): MaybePromise<Uint8Array | undefined>
+  set(key: string, value: Uint8Array, ttlMs: number): MaybePromise<void>
+  delete(key: string): MaybePromise<void>
+  /** Removes every entry whose key starts with `prefix` (FlushStageCache). */
+  flush(prefix: string): MaybePromise<void>
+  close?(): MaybePromise<void>
+}
+
+/** WebSocket connection registry for cross-instance delivery (§14). */
+export interface ConnectionStore {
+  add(connectionId: string, info: string, ttlMs: number): MaybePromise<void>
+  get(connectionId: string): MaybePromise<string | undefined>
+  remove(connectionId: string): MaybePromise<void>
+  close?(): MaybePromise<void>
+}
