@@ -31,19 +31,24 @@ const pkg = {
   },
   scripts: {
     build: 'tsup',
-    typecheck: 'tsc --noEmit -p tsconfig.json',
+    typecheck: 'tsc -p tsconfig.json',
     'lint:pkg': 'publint --strict && attw --pack . --profile node16'
   },
   dependencies
 }
 writeFileSync(new URL('package.json', dir), JSON.stringify(pkg, null, 2) + '\n')
+// tsconfig.json type-checks src + test against sibling sources; tsconfig.build.json is what tsup emits from.
 writeFileSync(
   new URL('tsconfig.json', dir),
-  JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { rootDir: '.', outDir: 'dist' }, include: ['src', 'test'] }, null, 2) + '\n'
+  JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { rootDir: '../..', noEmit: true, paths: { '@gw/*': ['../*/src/index.ts'] } }, include: ['src', 'test'] }, null, 2) + '\n'
+)
+writeFileSync(
+  new URL('tsconfig.build.json', dir),
+  JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { rootDir: 'src', outDir: 'dist', ignoreDeprecations: '6.0' }, include: ['src'] }, null, 2) + '\n'
 )
 writeFileSync(
   new URL('tsup.config.ts', dir),
-  `import { defineConfig } from 'tsup'\n\nexport default defineConfig({\n  entry: ['src/index.ts'],\n  format: ['esm', 'cjs'],\n  dts: true,\n  sourcemap: true,\n  clean: true,\n  target: 'node20'\n})\n`
+  `import { defineConfig } from 'tsup'\n\nexport default defineConfig({\n  entry: ['src/index.ts'],\n  format: ['esm', 'cjs'],\n  dts: true,\n  sourcemap: true,\n  clean: true,\n  target: 'node20',\n  tsconfig: 'tsconfig.build.json'\n})\n`
 )
 if (!existsSync(new URL('src/index.ts', dir))) writeFileSync(new URL('src/index.ts', dir), `export {}\n`)
 writeFileSync(new URL('README.md', dir), `# @gw/${name}\n\n${description}\n`)

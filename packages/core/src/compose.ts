@@ -5,17 +5,18 @@ import type { GatewayContext } from './context.js'
 const resolved: Promise<void> = Promise.resolve()
 const noopNext: Next = () => resolved
 
+/** A composed chain: a middleware that always returns a promise; `next` is optional at the outermost level. */
+export type ComposedMiddleware<S extends object = Record<string, unknown>> = (ctx: GatewayContext<S>, next?: Next) => Promise<void>
+
 /**
  * Composes middleware onion-style into one middleware (hono `compose.ts`,
  * koa-compose). Calling `next()` twice from one middleware rejects with
- * `GW_CORE_NEXT_TWICE`. A chain of one is returned as is (no wrapper), so
- * building chains once per route costs nothing per request.
+ * `GW_CORE_NEXT_TWICE`. Build chains once (per route, at construction), never per request.
  * @example
  * const pipeline = compose([requestLog(), throttler({ rate: 100, burst: 200 }), mock({ body: '{}' })])
  */
-export function compose<S extends object = Record<string, unknown>>(middleware: readonly Middleware<S>[]): Middleware<S> {
+export function compose<S extends object = Record<string, unknown>>(middleware: readonly Middleware<S>[]): ComposedMiddleware<S> {
   const chain = middleware.slice()
-  if (chain.length === 1) return chain[0] as Middleware<S>
   const length = chain.length
   return function composed(ctx: GatewayContext<S>, next?: Next): Promise<void> {
     const last = next ?? noopNext
