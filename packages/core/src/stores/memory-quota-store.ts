@@ -1,0 +1,76 @@
+import { LRUCache } from 'lru-cache'
+import { z } from 'zod'
+import { parseOptions } from '../options.js'
+import type { QuotaDecision, QuotaStore, QuotaWindow } from './quota-store.js'
+
+/** Options of {@link MemoryQuotaStore}. */
+export interface MemoryQuotaStoreOptions {
+  /** Most counters kept (period counters plus daily usage counters). @default 100000 */
+  max?: number
+  /** How long daily usage counters are kept for reports, days (§9.3). @default 90 */
+  usageRetentionDays?: number
+}
+
+const schema = z
+  .object({
+    max: z.number().int().min(1).max(100_000_000).default(100_000),
+    usageRetentionDays: z.number().int().min(1).max(3660).default(90)
+  })
+  .strict()
+
+const DAY_MS = 86_400_000
+
+/**
+ * In-process quota counters (aws-semantics §8.2, §9.3) on a bounded,
+ * TTL-aware lru-cache. Synchronous, hence exact under any concurrency in one
+ * process. Counters do not survive a restart: use `RedisQuotaStore` for that.
+ * @throws GwError GW_CONFIG_INVALID on bad options
+ * @example
+ * const quotas = new MemoryQuotaStore()
+ * quotas.consume({ key: 'plan:key', period: '2026-11', limit: 1000, day: '2026-11-28', ttlMs: 3e9 })
+ */
+export class MemoryQuotaStore implements QuotaStore {
+  readonly #counters: LRUCache<string, number>
+  readonly #usageTtl: number
+
+  constructor(options: MemoryQuotaStoreOptions = {}) {
+    const opts = parseOptions(schema, options, 'MemoryQuotaStore')
+    this.#counters = new LRUCache<string, number>({ max: opts.max, ttlAutopurge: false, ttl: 0, allowStale: false })
+    this.#usageTtl = opts.usageRetentionDays * DAY_MS
+  }
+
+  /** Counters currently held (bounded by `max`). */
+  get size(): number {
+    return this.#counters.size
+  }
+
+  /** Counts `cost` requests when they fit in `limit`; synchronous. */
+  consume(window: QuotaWindow, cost = 1): QuotaDecision {
+    const periodKey = periodCounter(window.key, window.period)
+    const used = this.#counters.get(periodKey) ?? 0
+    if (used + cost > window.limit) return { allowed: false, used, remaining: Math.max(0, window.limit - used) }
+    const next = used + cost
+    this.#counters.set(periodKey, next, { ttl: window.ttlMs })
+    const dayKey = dayCounter(window.key, window.day)
+    this.#counters.set(dayKey, (this.#counters.get(dayKey) ?? 0) + cost, { ttl: this.#usageTtl })
+    return { allowed: true, used: next, remaining: Math.max(0, window.limit - next) }
+  }
+
+  /** Requests counted in `period`. */
+  used(key: string, period: string): number {
+    return this.#counters.get(periodCounter(key, period)) ?? 0
+  }
+
+  /** Overwrites the period's count (UpdateUsage). */
+  setUsed(key: string, period: string, used: number, ttlMs: number): void {
+    this.#counters.set(periodCounter(key, period), used, { ttl: ttlMs })
+  }
+
+  /** Admitted requests per day. */
+  dailyUsage(key: string, days: readonly string[]): number[] {
+    return days.map((day) => this.#counters.get(dayCounter(key, day)) ?? 0)
+  }
+}
+
+const periodCounter = (key: string, period: string): string => `q\u0000${key}\u0000${period}`
+const dayCounter = (key: string, day: string): string => `d\u0000${key}\u0000${day}`
