@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { LineCounter, parseDocument, isNode } from 'yaml'
+import { OpenApiInvalid } from './errors.js'
+
+/** A parsed YAML or JSON file that can tell the line of any JSON pointer in it. */
+export interface SourceDocument {
+  /** Absolute file name, or the label given for in-memory text. */
+  readonly file: string
+  /** The plain JavaScript value of the document. */
+  readonly value: unknown
+  /** 1-based line of the node at `segments`, or `undefined` when unknown. */
+  lineOf(segments: readonly (string | number)[]): number | undefined
+}
+
+/**
+ * Parses YAML or JSON text (JSON is parsed as YAML 1.2 so both carry line numbers).
+ * @throws GwError GW_OPENAPI_INVALID naming the file and line of the first syntax error
+ * @example
+ * const doc = parseSourceText('openapi: 3.0.1', 'api.yaml')
+ */
+export function parseSourceText(text: string, file: string): SourceDocument {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true })
+  const first = doc.errors[0]
+  if (first !== undefined) {
+    const line = first.linePos?.[0].line
+    const reason = first.message.split('\n')[0] ?? first.message
+    throw OpenApiInvalid(`${file}${line === undefined ? '' : `:${String(line)}`}: not valid YAML or JSON: ${reason}`)
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 1000 })
+  return {
+    file,
+    value,
+    lineOf(segments) {
+      const node: unknown = doc.getIn(segments, true)
+      if (!isNode(node) || node.range == null) return undefined
+      return lineCounter.linePos(node.range[0]).line
+    }
+  }
+}
+
+/**
+ * Reads and parses a YAML or JSON file.
+ * @throws GwError GW_OPENAPI_INVALID when the file cannot be read or parsed
+ */
+export function loadSourceFile(file: string): SourceDocument {
+  const absolute = resolve(file)
+  let text: string
+  try {
+    text = readFileSync(absolute, 'utf8')
+  } catch (err) {
+    throw OpenApiInvalid(`${absolute}: cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err })
+  }
+  return parseSourceText(text, absolute)
+}
