@@ -35,7 +35,7 @@ export interface ApiDefinition {
   cors?: CorsConfiguration
   /** `x-amazon-apigateway-importexport-version` (HTTP API). */
   importExportVersion?: string
-  /** Models by name (JSON Schema draft 4, §5.2); refs between models stay `#/definitions/X` / `#/components/schemas/X`. */
+  /** Models by name (JSON Schema draft 4, §5.2); refs between models are canonical `#/definitions/X` whatever the dialect. */
   models: Record<string, unknown>
   /** Authorizers by security-scheme name (§10). */
   authorizers: Record<string, AuthorizerDefinition>

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml'
+import { rewriteModelRefs } from './model-refs.js'
 import type { ApiDefinition, AuthorizerDefinition, IntegrationDefinition, RouteDefinition } from './api-definition.js'
 
 /** Options of an export (§16.3). */
@@ -24,7 +25,7 @@ const PARAM_IN: Readonly<Record<string, string>> = { path: 'path', querystring: 
  */
 export function exportOpenApi(definition: ApiDefinition, options: ExportOptions = {}): Record<string, unknown> {
   const withExt = options.extensions !== false
-  const info: Record<string, unknown> = { title: definition.name, version: definition.version ?? '1.0' }
+  const info: Record<string, unknown> = { title: definition.name, version: definition.version ?? '' }
   if (definition.description !== undefined) info.description = definition.description
   const doc: Record<string, unknown> = { openapi: '3.0.1', info }
 
@@ -43,7 +44,11 @@ export function exportOpenApi(definition: ApiDefinition, options: ExportOptions 
   doc.paths = paths
 
   const components: Record<string, unknown> = {}
-  if (Object.keys(definition.models).length > 0) components.schemas = definition.models
+  if (Object.keys(definition.models).length > 0) {
+    const schemas: Record<string, unknown> = {}
+    for (const [name, schema] of Object.entries(definition.models)) schemas[name] = rewriteModelRefs(schema, /^#\/definitions\//, '#/components/schemas/')
+    components.schemas = schemas
+  }
   const schemes: Record<string, unknown> = {}
   if (definition.routes.some((r) => r.apiKeyRequired)) schemes[API_KEY_SCHEME] = { type: 'apiKey', name: 'x-api-key', in: 'header' }
   if (withExt && definition.routes.some((r) => r.authorizationType === 'AWS_IAM')) {

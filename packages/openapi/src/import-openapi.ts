@@ -15,6 +15,7 @@ import type {
 import { OpenApiInvalid } from './errors.js'
 import { toPointer } from './json-pointer.js'
 import { asRecord, asString, asStringArray, asStringMap, setDefined } from './read-helpers.js'
+import { rewriteModelRefs } from './model-refs.js'
 import { resolveRefs } from './resolve-refs.js'
 import { loadSourceFile, parseSourceText, type SourceDocument } from './source-document.js'
 
@@ -164,7 +165,9 @@ class Importer {
     if (def.protocol === 'HTTP' && root[`${EXT}importexport-version`] === undefined) def.importExportVersion = '1.0'
     const info = asRecord(root.info) ?? {}
     def.name = asString(info.title) ?? this.fail(['info', 'title'], 'info.title is required (it is the API name)')
-    setDefined(def, 'version', asString(info.version))
+    // An empty version is how an export says "none" (OpenAPI requires the field).
+    const version = asString(info.version)
+    if (version !== undefined && version !== '') def.version = version
     setDefined(def, 'description', asString(info.description))
 
     this.readRoot(root)
@@ -173,6 +176,7 @@ class Importer {
     const basePath = this.readBasePath(root)
     this.readPaths(root, basePath)
     this.reportUnhandled(root, [])
+    for (const [name, schema] of Object.entries(def.models)) def.models[name] = rewriteModelRefs(schema, MODEL_REF_PREFIX, '#/definitions/')
     return { definition: def, warnings: this.warnings, format: this.format }
   }
 
@@ -411,7 +415,7 @@ class Importer {
         this.fail(base, `path '${rawPath}' is not valid: segments are alphanumerics, _ - . , : or a whole {param} (§16.1)`)
       }
       const item = asRecord(rawItem) ?? this.fail(base, 'a path item must be an object')
-      const shared = Array.isArray(item.parameters) ? item.parameters : []
+      const shared: unknown[] = Array.isArray(item.parameters) ? (item.parameters as unknown[]) : []
       const path = prefix === undefined || isDefault ? rawPath : rawPath === '/' ? prefix : `${prefix}${rawPath}`
       for (const key of Object.keys(item)) {
         const lower = key.toLowerCase()
@@ -431,7 +435,8 @@ class Importer {
     const route: RouteDefinition = { method, path: routePath, apiKeyRequired: false, authorizationType: 'NONE', requestParameters: {}, requestModels: {}, methodResponses: {} }
     setDefined(route, 'operationName', asString(op.operationId))
     if (op.isDefaultRoute === true) route.isDefaultRoute = true
-    this.readParameters(route, [...shared, ...(Array.isArray(op.parameters) ? op.parameters : [])], path, op)
+    const own: unknown[] = Array.isArray(op.parameters) ? (op.parameters as unknown[]) : []
+    this.readParameters(route, [...shared, ...own], path, op)
     if (this.format !== 'swagger2' && op.requestBody !== undefined) {
       const content = asRecord(asRecord(op.requestBody)?.content) ?? {}
       for (const [type, media] of Object.entries(content)) {
