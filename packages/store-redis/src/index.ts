@@ -1,1 +1,11 @@
-export {}
+// @gw/store-redis public surface: every export named here (no `export *`).
+export { RedisRateLimitStore } from './redis-rate-limit-store.js'
+export { RedisQuotaStore } from './redis-quota-store.js'
+export type { RedisQuotaStoreOptions } from './redis-quota-store.js'
+export { RedisKeyValueStore } from './redis-key-value-store.js'
+export { RedisCacheStore } from './redis-cache-store.js'
+export { RedisConnectionStore } from './redis-connection-store.js'
+export type { RedisStoreOptions, StoreErrorMode, RedisClient } from './options.js'
+export type { StoreErrorStats } from './redis-connection.js'
+export { StoreUnavailable } from './errors.js'
+export type { StoreRedisErrorCode } from './errors.js'

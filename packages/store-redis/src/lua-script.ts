@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto'
+import type { RedisClient } from './options.js'
+
+/**
+ * One Lua script run with EVALSHA (one round trip); when the server does
+ * not know it (restart, failover, SCRIPT FLUSH) it falls back to EVAL once,
+ * which also loads it for the next calls.
+ */
+export class LuaScript {
+  readonly sha: string
+  readonly source: string
+
+  constructor(source: string) {
+    this.source = source
+    this.sha = createHash('sha1').update(source).digest('hex')
+  }
+
+  run(client: RedisClient, keyCount: number, args: (string | number)[]): Promise<unknown> {
+    return client.evalsha(this.sha, keyCount, ...args).catch((err: unknown) => {
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return client.eval(this.source, keyCount, ...args)
+      throw err
+    })
+  }
+}

@@ -1,0 +1,43 @@
+import type { Logger } from '@gw/core'
+import { Cluster, Redis } from 'ioredis'
+import { z } from 'zod'
+
+/** What a request-path decision does while Redis cannot answer (DESIGN.md "Stores"). */
+export type StoreErrorMode = 'failOpen' | 'failClosed' | 'local'
+
+/** A client the stores can use: a standalone connection or a Cluster. */
+export type RedisClient = Redis | Cluster
+
+/** Options shared by every Redis store. */
+export interface RedisStoreOptions {
+  /** An ioredis client to use (not closed by `close()`). Give it `enableOfflineQueue: false` so an outage fails fast. @default a client of `url` */
+  client?: RedisClient
+  /** Where to connect when no `client` is given. @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  url?: string
+  /** Key namespace; keys look like `{gw}:rl:…`, `gw:q:{…}:…` (hash tags for Cluster). No braces. @default 'gw' */
+  prefix?: string
+  /**
+   * While Redis fails: `'failOpen'` admits, `'failClosed'` rejects (429 / cache miss errors),
+   * `'local'` decides with an in-process store until Redis is back. @default 'local'
+   */
+  onStoreError?: StoreErrorMode
+  /** Receives `gw.store_error` (once per outage) and `gw.store_recovered`. @default jsonLogger */
+  logger?: Logger
+  /** Per-command timeout of the client created from `url`, ms. @default 500 */
+  commandTimeoutMs?: number
+}
+
+export const redisStoreSchema = z
+  .object({
+    client: z.custom<RedisClient>((v) => v instanceof Redis || v instanceof Cluster, 'an ioredis Redis or Cluster instance').optional(),
+    url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+    prefix: z.string().min(1).max(64).regex(/^[^{}\s]+$/, 'no braces or spaces').default('gw'),
+    onStoreError: z.enum(['failOpen', 'failClosed', 'local']).default('local'),
+    logger: z
+      .custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function' && typeof (v as Logger).error === 'function', 'a Logger { error, warn, info }')
+      .optional(),
+    commandTimeoutMs: z.number().int().min(1).max(60_000).default(500)
+  })
+  .strict()
+
+export type ParsedRedisStoreOptions = z.output<typeof redisStoreSchema>

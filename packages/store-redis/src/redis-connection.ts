@@ -1,0 +1,94 @@
+import { jsonLogger, type Logger } from '@gw/core'
+import { Redis } from 'ioredis'
+import type { ParsedRedisStoreOptions, RedisClient, StoreErrorMode } from './options.js'
+
+/** Outage counters of one store (visible in metrics and tests). */
+export interface StoreErrorStats {
+  /** Commands that failed or were skipped because Redis was not ready. */
+  readonly errors: number
+  /** Whether the store is currently deciding with its `onStoreError` fallback. */
+  readonly degraded: boolean
+}
+
+/**
+ * The client of a store plus its outage bookkeeping: fails fast while the
+ * connection is down (no offline queue), logs once per outage and once on
+ * recovery, counts every failed command. ioredis reconnects by itself, so
+ * recovery needs no restart.
+ */
+export class RedisConnection {
+  readonly client: RedisClient
+  readonly mode: StoreErrorMode
+  readonly prefix: string
+  readonly #owned: boolean
+  readonly #logger: Logger
+  readonly #store: string
+  #errors = 0
+  #degraded = false
+
+  constructor(opts: ParsedRedisStoreOptions, store: string) {
+    this.#owned = opts.client === undefined
+    this.client =
+      opts.client ??
+      new Redis(opts.url ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: opts.commandTimeoutMs,
+        retryStrategy: (times) => Math.min(50 * times, 1000)
+      })
+    // An 'error' listener keeps ioredis from printing unhandled errors while it reconnects.
+    this.client.on('error', () => {})
+    this.mode = opts.onStoreError
+    this.prefix = opts.prefix
+    this.#logger = opts.logger ?? jsonLogger
+    this.#store = store
+  }
+
+  /** Whether commands can be sent now. */
+  get ready(): boolean {
+    return this.client.status === 'ready'
+  }
+
+  get stats(): StoreErrorStats {
+    return { errors: this.#errors, degraded: this.#degraded }
+  }
+
+  /** Records a failure; the first one of an outage is logged. */
+  failed(error: unknown): void {
+    this.#errors++
+    if (this.#degraded) return
+    this.#degraded = true
+    this.#logger.warn({
+      event: 'gw.store_error',
+      store: this.#store,
+      mode: this.mode,
+      error: error instanceof Error ? error.message : String(error)
+    })
+  }
+
+  /** Records a success; ends an outage (logged once). */
+  succeeded(): void {
+    if (!this.#degraded) return
+    this.#degraded = false
+    this.#logger.info({ event: 'gw.store_recovered', store: this.#store, errors: this.#errors })
+  }
+
+  /** Resolves once connected (rejects after `timeoutMs`). */
+  async waitReady(timeoutMs: number): Promise<void> {
+    if (this.ready) return
+    const deadline = Date.now() + timeoutMs
+    while (!this.ready) {
+      if (Date.now() > deadline) throw new Error(`Redis not ready after ${timeoutMs} ms (status ${this.client.status})`)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#owned) return
+    try {
+      await this.client.quit()
+    } catch {
+      this.client.disconnect()
+    }
+  }
+}

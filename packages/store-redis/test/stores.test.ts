@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { Redis } from 'ioredis'
+import { GwError } from '@gw/core'
+import { RedisCacheStore, RedisConnectionStore, RedisKeyValueStore, RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
+import { freePort, randomPrefix, REDIS_URL, RedisProcess, requireRedis } from './support/redis.js'
+
+const admin = new Redis(REDIS_URL)
+beforeAll(requireRedis)
+afterAll(() => admin.quit())
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+function closing<T extends { close(): Promise<void>; ready(t?: number): Promise<void> }>(store: T): Promise<T> {
+  onTestFinished(() => store.close())
+  return store.ready().then(() => store)
+}
+
+const day = (): string => new Date().toISOString().slice(0, 10)
+
+describe('RedisRateLimitStore (§8.1 on Redis time)', () => {
+  it('§8.1 buckets start full, exhaust, then refill at the rate', async () => {
+    const store = await closing(new RedisRateLimitStore({ prefix: randomPrefix() }))
+    const results: boolean[] = []
+    for (let i = 0; i < 4; i++) results.push((await store.take('k', 20, 3)).allowed)
+    expect(results).toEqual([true, true, true, false])
+    const blocked = await store.take('k', 20, 3)
+    expect(blocked.retryAfterMs).toBeGreaterThan(0)
+    expect(blocked.retryAfterMs).toBeLessThanOrEqual(50)
+    await sleep(120) // 20/s → 2.4 tokens
+    expect((await store.take('k', 20, 3)).allowed).toBe(true)
+  })
+
+  it('§8.1 takeAll is all-or-none: a blocked outer bucket spends no inner token', async () => {
+    const store = await closing(new RedisRateLimitStore({ prefix: randomPrefix() }))
+    const buckets = [
+      { key: 'method', rate: 0.001, burst: 5 },
+      { key: 'account', rate: 0.001, burst: 2 }
+    ]
+    const outcomes = []
+    for (let i = 0; i < 4; i++) outcomes.push(await store.takeAll(buckets))
+    expect(outcomes.map((o) => o.allowed)).toEqual([true, true, false, false])
+    expect(outcomes[2]?.blocked).toBe(1)
+    expect((await store.take('method', 0.001, 5, 0)).remaining).toBe(3)
+  })
+
+  it('keys carry the {prefix} hash tag (Redis Cluster: one slot per store)', async () => {
+    const prefix = randomPrefix()
+    const store = await closing(new RedisRateLimitStore({ prefix }))
+    await store.takeAll([
+      { key: 'a', rate: 1, burst: 2 },
+      { key: 'b', rate: 1, burst: 2 }
+    ])
+    const keys = (await admin.keys(`{${prefix}}:rl:*`)).sort()
+    expect(keys).toEqual([`{${prefix}}:rl:a`, `{${prefix}}:rl:b`])
+    expect(await admin.pttl(keys[0] ?? '')).toBeGreaterThan(0)
+  })
+
+  it('200 concurrent takes on burst 100 admit exactly 100 (atomic Lua)', async () => {
+    const store = await closing(new RedisRateLimitStore({ prefix: randomPrefix() }))
+    const decisions = await Promise.all(Array.from({ length: 200 }, () => store.take('hot', 0.001, 100)))
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(100)
+  })
+})
+
+describe('RedisQuotaStore (§8.2, §9.3)', () => {
+  it('§8.2 1,500 concurrent consumes with limit 1,000: exactly 1,000 counted', async () => {
+    const store = await closing(new RedisQuotaStore({ prefix: randomPrefix() }))
+    const window = { key: 'plan:key', period: 'P1', limit: 1000, day: day(), ttlMs: 60_000 }
+    const decisions = await Promise.all(Array.from({ length: 1500 }, () => store.consume(window)))
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(1000)
+    expect(await store.used('plan:key', 'P1')).toBe(1000)
+    expect(await store.dailyUsage('plan:key', [day(), '1999-01-01'])).toEqual([1000, 0])
+  })
+
+  it('§8.2 counters survive a gateway restart (new store, same Redis)', async () => {
+    const prefix = randomPrefix()
+    const first = new RedisQuotaStore({ prefix })
+    await first.ready()
+    const window = { key: 'k', period: 'P', limit: 10, day: day(), ttlMs: 60_000 }
+    for (let i = 0; i < 7; i++) await first.consume(window)
+    await first.close()
+    const second = await closing(new RedisQuotaStore({ prefix }))
+    expect(await second.consume(window)).toEqual({ allowed: true, used: 8, remaining: 2 })
+  })
+
+  it('§8.2 UpdateUsage: setUsed may go negative to extend the quota', async () => {
+    const store = await closing(new RedisQuotaStore({ prefix: randomPrefix() }))
+    const window = { key: 'k', period: 'P', limit: 1, day: day(), ttlMs: 60_000 }
+    expect((await store.consume(window)).allowed).toBe(true)
+    expect((await store.consume(window)).allowed).toBe(false)
+    await store.setUsed('k', 'P', -2, 60_000)
+    const after = [await store.consume(window), await store.consume(window), await store.consume(window), await store.consume(window)]
+    expect(after.map((d) => d.allowed)).toEqual([true, true, true, false])
+  })
+
+  it('quota keys share the owner hash tag', async () => {
+    const prefix = randomPrefix()
+    const store = await closing(new RedisQuotaStore({ prefix }))
+    await store.consume({ key: 'owner1', period: 'P', limit: 5, day: '2026-01-02', ttlMs: 60_000 })
+    expect((await admin.keys(`${prefix}:q:*`)).sort()).toEqual([`${prefix}:q:{owner1}:d:2026-01-02`, `${prefix}:q:{owner1}:p:P`])
+  })
+})
+
+describe('RedisKeyValueStore, RedisCacheStore, RedisConnectionStore', () => {
+  it('key-value: set/get/ttl/delete', async () => {
+    const kv = await closing(new RedisKeyValueStore({ prefix: randomPrefix() }))
+    await kv.set('a', 'one')
+    await kv.set('b', 'two', 50)
+    expect(await kv.get('a')).toBe('one')
+    expect(await kv.get('b')).toBe('two')
+    await sleep(80)
+    expect(await kv.get('b')).toBeUndefined()
+    await kv.delete('a')
+    expect(await kv.get('a')).toBeUndefined()
+  })
+
+  it('cache: binary values round-trip, flush(prefix) removes only that prefix (glob characters escaped)', async () => {
+    const cache = await closing(new RedisCacheStore({ prefix: randomPrefix() }))
+    const bytes = new Uint8Array(randomBytes(64))
+    await cache.set('prod|GET /pets', bytes, 60_000)
+    await cache.set('prod|GET /owners', bytes, 60_000)
+    await cache.set('dev*|GET /pets', bytes, 60_000)
+    await cache.set('devX|GET /pets', bytes, 60_000)
+    expect(Buffer.from((await cache.get('prod|GET /pets')) ?? [])).toEqual(Buffer.from(bytes))
+    await cache.flush('prod|')
+    await cache.flush('dev*')
+    expect(await cache.get('prod|GET /pets')).toBeUndefined()
+    expect(await cache.get('prod|GET /owners')).toBeUndefined()
+    expect(await cache.get('dev*|GET /pets')).toBeUndefined()
+    expect(await cache.get('devX|GET /pets')).toBeDefined()
+  })
+
+  it('connections: add/get/remove visible from a second instance', async () => {
+    const prefix = randomPrefix()
+    const a = await closing(new RedisConnectionStore({ prefix }))
+    const b = await closing(new RedisConnectionStore({ prefix }))
+    await a.add('R0oXAdfD0kwCH6w=', '{"instance":"a"}', 60_000)
+    expect(await b.get('R0oXAdfD0kwCH6w=')).toBe('{"instance":"a"}')
+    await b.remove('R0oXAdfD0kwCH6w=')
+    expect(await a.get('R0oXAdfD0kwCH6w=')).toBeUndefined()
+  })
+})
+
+describe('script cache and options', () => {
+  it('EVALSHA falls back to EVAL after SCRIPT FLUSH (own redis-server)', async () => {
+    const server = new RedisProcess(await freePort())
+    await server.start()
+    onTestFinished(() => server.kill())
+    const store = await closing(new RedisRateLimitStore({ url: server.url, prefix: randomPrefix() }))
+    expect((await store.take('k', 1, 2)).allowed).toBe(true)
+    const direct = new Redis(server.url)
+    await direct.script('FLUSH')
+    direct.disconnect()
+    expect((await store.take('k', 1, 2)).allowed).toBe(true)
+    expect((await store.take('k', 0.001, 2)).allowed).toBe(false)
+    expect(store.stats.errors).toBe(0)
+  })
+
+  it.each([
+    { name: 'prefix with braces', options: { prefix: '{x}' } },
+    { name: 'unknown onStoreError', options: { onStoreError: 'retry' } },
+    { name: 'non-redis URL', options: { url: 'http://127.0.0.1:6379' } },
+    { name: 'client that is not ioredis', options: { client: {} } }
+  ])('rejects $name with GW_CONFIG_INVALID', ({ options }) => {
+    expect(() => new RedisRateLimitStore(options as never)).toThrow(GwError)
+    try {
+      new RedisRateLimitStore(options as never)
+    } catch (err) {
+      expect((err as GwError).code).toBe('GW_CONFIG_INVALID')
+    }
+  })
+})
