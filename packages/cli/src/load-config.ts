@@ -1,0 +1,166 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { importOpenApiFile, parseSourceText, type ApiDefinition, type ImportWarning } from '@gw/openapi'
+import { gwConfigSchema, type ApiConfig, type GwConfig } from './config-schema.js'
+import { CliConfigInvalid } from './errors.js'
+
+/** One API of a loaded config: its entry, its imported definition and the import warnings. */
+export interface LoadedApi {
+  /** URL-safe name (config `name`, or a slug of `info.title`). */
+  name: string
+  config: ApiConfig
+  /** Absolute path of the OpenAPI file. */
+  file: string
+  definition: ApiDefinition
+  /** Canary deployment definitions by stage, when a stage's canary names its own OpenAPI file (§6.4). */
+  canaryDefinitions: Record<string, ApiDefinition>
+  warnings: ImportWarning[]
+}
+
+/** A validated config with every OpenAPI file imported and every cross-reference checked. */
+export interface LoadedConfig {
+  /** Absolute path of the config file (or `<quick>` in quick mode). */
+  file: string
+  /** Directory relative paths resolve against. */
+  dir: string
+  config: GwConfig
+  apis: LoadedApi[]
+  /** Every file the config depends on (for `--watch`). */
+  files: string[]
+}
+
+/**
+ * Reads, validates and resolves `gw.config.yaml`: zod schema, OpenAPI imports (§16), and references between
+ * usage plans, keys, stages and Lambdas. Everything is checked here, never per request.
+ * @throws GwError GW_CLI_CONFIG_INVALID (`file:line: field: why`), GW_OPENAPI_INVALID, GW_OPENAPI_REF
+ * @example
+ * const loaded = loadConfig('gw.config.yaml', process.env)
+ */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const absolute = resolve(file)
+  let text: string
+  try {
+    text = readFileSync(absolute, 'utf8')
+  } catch (err) {
+    throw CliConfigInvalid(`${absolute}: cannot read config (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err })
+  }
+  let source
+  try {
+    source = parseSourceText(text, absolute)
+  } catch (err) {
+    throw CliConfigInvalid((err as Error).message, { cause: err })
+  }
+  const result = gwConfigSchema.safeParse(source.value ?? {})
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
+      let line: number | undefined
+      for (let n = path.length; n >= 0 && line === undefined; n--) line = source.lineOf(path.slice(0, n))
+      const field = path.length === 0 ? '(root)' : formatPath(path)
+      return `${absolute}${line === undefined ? '' : `:${String(line)}`}: ${field}: ${issue.message}`
+    })
+    throw CliConfigInvalid(lines.join('\n'), { cause: result.error })
+  }
+  return resolveConfig(result.data, absolute, dirname(absolute), env, (path) => source.lineOf(path))
+}
+
+/**
+ * Resolves an already-validated config object (quick mode builds one from flags).
+ * @throws GwError GW_CLI_CONFIG_INVALID, GW_OPENAPI_INVALID, GW_OPENAPI_REF
+ */
+export function resolveConfig(
+  config: GwConfig,
+  file: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  lineOf: (path: (string | number)[]) => number | undefined = () => undefined
+): LoadedConfig {
+  const fail: (path: (string | number)[], message: string) => never = (path, message) => {
+    const line = lineOf(path)
+    throw CliConfigInvalid(`${file}${line === undefined ? '' : `:${String(line)}`}: ${formatPath(path)}: ${message}`)
+  }
+  const files = [file]
+  const apis: LoadedApi[] = []
+  config.apis.forEach((api, index) => {
+    const openapiFile = resolve(dir, api.openapi)
+    if (!existsSync(openapiFile)) fail(['apis', index, 'openapi'], `file not found: ${openapiFile}`)
+    files.push(openapiFile)
+    const imported = importOpenApiFile(openapiFile, { basePath: api.basePath, failOnWarnings: api.failOnWarnings })
+    const name = api.name ?? slug(imported.definition.name)
+    if (apis.some((other) => other.name === name)) fail(['apis', index, 'name'], `duplicate API name '${name}'`)
+    const canaryDefinitions: Record<string, ApiDefinition> = {}
+    for (const [stage, settings] of Object.entries(api.stages)) {
+      if (settings.canary?.openapi === undefined) continue
+      const canaryFile = resolve(dir, settings.canary.openapi)
+      if (!existsSync(canaryFile)) fail(['apis', index, 'stages', stage, 'canary', 'openapi'], `file not found: ${canaryFile}`)
+      files.push(canaryFile)
+      canaryDefinitions[stage] = importOpenApiFile(canaryFile, { basePath: api.basePath }).definition
+    }
+    apis.push({ name, config: api, file: openapiFile, definition: imported.definition, canaryDefinitions, warnings: imported.warnings })
+  })
+
+  const planIds = new Set<string>()
+  config.usagePlans.forEach((plan, index) => {
+    const id = plan.id ?? plan.name
+    if (planIds.has(id)) fail(['usagePlans', index, 'name'], `duplicate usage plan '${id}'`)
+    planIds.add(id)
+    plan.apiStages.forEach((apiStage, s) => {
+      const api = apis.find((a) => a.name === apiStage.api)
+      if (api === undefined) fail(['usagePlans', index, 'apiStages', s, 'api'], `unknown API '${apiStage.api}' (known: ${apis.map((a) => a.name).join(', ')})`)
+      if (api.config.stages[apiStage.stage] === undefined) fail(['usagePlans', index, 'apiStages', s, 'stage'], `API '${api.name}' has no stage '${apiStage.stage}' (§9.2)`)
+    })
+  })
+  const keyIds = new Set<string>()
+  config.apiKeys.forEach((key, index) => {
+    const id = key.id ?? key.name
+    if (keyIds.has(id)) fail(['apiKeys', index, 'name'], `duplicate API key '${id}'`)
+    keyIds.add(id)
+    const value = env[key.valueFromEnv]
+    if (value === undefined || value === '') fail(['apiKeys', index, 'valueFromEnv'], `environment variable ${key.valueFromEnv} is not set`)
+    if (value.length < 20 || value.length > 128) fail(['apiKeys', index, 'valueFromEnv'], `the value of ${key.valueFromEnv} must be 20–128 characters (§9.1)`)
+    key.usagePlans.forEach((plan, p) => {
+      if (!planIds.has(plan)) fail(['apiKeys', index, 'usagePlans', p], `unknown usage plan '${plan}'`)
+    })
+  })
+  for (const [name, ref] of Object.entries(config.lambdas)) {
+    const module = resolve(dir, ref.slice(0, ref.lastIndexOf('#')))
+    if (!existsSync(module)) fail(['lambdas', name], `module not found: ${module}`)
+    files.push(module)
+  }
+  if (config.server.tls !== undefined) {
+    for (const part of ['cert', 'key'] as const) {
+      if (!existsSync(resolve(dir, config.server.tls[part]))) fail(['server', 'tls', part], `file not found: ${resolve(dir, config.server.tls[part])}`)
+    }
+  }
+  // Every AWS_PROXY integration must name a Lambda of the `lambdas` map (§2): caught here, not on the first request.
+  config.apis.forEach((_api, index) => {
+    const loaded = apis[index]
+    if (loaded === undefined) return
+    for (const definition of [loaded.definition, ...Object.values(loaded.canaryDefinitions)]) {
+      for (const route of definition.routes) {
+        const uri = route.integration?.type === 'AWS_PROXY' ? route.integration.uri : undefined
+        if (uri === undefined) continue
+        const fn = lambdaName(uri)
+        if (fn !== undefined && !fn.includes('${') && config.lambdas[fn] === undefined) {
+          fail(['apis', index, 'openapi'], `${loaded.file}: route '${route.method} ${route.path}' invokes Lambda '${fn}' which is not in lambdas (add lambdas.${fn}: ./path.mjs#handler)`)
+        }
+      }
+    }
+  })
+  return { file, dir, config, apis, files }
+}
+
+/** The function name of a Lambda integration URI (`...:function:orders/invocations` → `orders`), or the bare name. */
+export function lambdaName(uri: string): string | undefined {
+  const match = /:function:([^/:]+)(?::[^/]+)?\/invocations$/.exec(uri) ?? /^arn:aws:lambda:[^:]*:[^:]*:function:([^:/]+)/.exec(uri)
+  if (match !== null) return match[1]
+  return /^[A-Za-z0-9_-]+$/.test(uri) ? uri : undefined
+}
+
+function slug(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'api'
+}
+
+function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${String(p)}]` : i === 0 ? p : `.${p}`)).join('')
+}
