@@ -1,0 +1,226 @@
+import { parseOptions, reject, type GatewayContext, type KeyValueStore, type Middleware } from '@gw/core'
+import { z } from 'zod'
+import { conditionLookup } from './condition-keys.js'
+import { compileIdentitySource, type IdentityReader } from './identity-source.js'
+import { requestEventV1, requestEventV2, tokenEvent } from './lambda-event.js'
+import { parseAuthorizerOutput, stringifyContext, type AuthorizerResult, type OutputMode } from './lambda-output.js'
+import { arnOptionsSchema, methodArnBuilder, methodArnTooLong, rejectLongArn } from './method-arn.js'
+import type { PolicyDecision } from './policy.js'
+import { ResultCache } from './result-cache.js'
+import { accessDeniedMessage, combineDecisions, type ResourcePolicy } from './resource-policy.js'
+
+/** The seam to the function: gets the event, resolves with its output (the integrations package owns Lambda invocation). */
+export type AuthorizerInvoke = (event: Record<string, unknown>, options: { signal: AbortSignal }) => Promise<unknown>
+
+const isFunction = (v: unknown): boolean => typeof v === 'function'
+const isStore = (v: unknown): boolean => typeof v === 'object' && v !== null && typeof (v as KeyValueStore).get === 'function' && typeof (v as KeyValueStore).set === 'function'
+const isResourcePolicy = (v: unknown): boolean => typeof v === 'object' && v !== null && typeof (v as ResourcePolicy).evaluate === 'function'
+
+const schema = z
+  .object({
+    /** REST authorizer type (§10.2, §10.3). HTTP API authorizers (payloadFormatVersion set) are always REQUEST. */
+    type: z.enum(['TOKEN', 'REQUEST']).default('TOKEN'),
+    /** Calls the function. */
+    invoke: z.custom<AuthorizerInvoke>(isFunction, 'a function (event, { signal }) => Promise<output>'),
+    /** Identity sources: a REST comma-separated string or an array (§10.3, §10.5). */
+    identitySource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(10)]).optional(),
+    /** TOKEN only: the token must fully match this regular expression, else 401 without invoking (§10.2). */
+    identityValidationExpression: z.string().min(1).optional(),
+    /** `authorizerResultTtlInSeconds`: 0 disables caching (§10.4, §15). */
+    resultTtlInSeconds: z.number().int().min(0).max(3600).default(300),
+    /** HTTP API authorizer payload format (§10.5); absent = REST authorizer. */
+    payloadFormatVersion: z.enum(['1.0', '2.0']).optional(),
+    /** HTTP API 2.0 simple responses `{ isAuthorized, context }` (§10.5). */
+    enableSimpleResponses: z.boolean().default(false),
+    /** Authorizer id: namespaces the cache so authorizers never share entries. */
+    authorizerId: z.string().min(1).max(128).default('default'),
+    /** Method-ARN parts (§10.1). */
+    arn: arnOptionsSchema,
+    /** Result cache: a shared `KeyValueStore` (memory LRU when absent) and its bound. */
+    cache: z
+      .object({
+        store: z.custom<KeyValueStore>(isStore, 'a KeyValueStore (get/set/delete)').optional(),
+        maxEntries: z.number().int().min(1).max(10_000_000).default(10_000)
+      })
+      .strict()
+      .default({ maxEntries: 10_000 }),
+    /** Invocation timeout (HTTP API: 10 s, §15). Timeout → 500. */
+    timeoutMs: z.number().int().min(1).max(300_000).default(10_000),
+    /** REST resource policy to combine with (§10.9: explicit Deny first, then either allows). */
+    resourcePolicy: z.custom<ResourcePolicy>(isResourcePolicy, 'a ResourcePolicy from compileResourcePolicy()').optional()
+  })
+  .strict()
+  .superRefine((o, issue) => {
+    const http = o.payloadFormatVersion !== undefined
+    if (o.enableSimpleResponses && o.payloadFormatVersion !== '2.0') issue.addIssue({ code: 'custom', path: ['enableSimpleResponses'], message: 'simple responses need payloadFormatVersion "2.0" (§10.5)' })
+    if (o.identityValidationExpression !== undefined) {
+      if (http || o.type !== 'TOKEN') issue.addIssue({ code: 'custom', path: ['identityValidationExpression'], message: 'only TOKEN authorizers validate the token (§10.2)' })
+      try {
+        new RegExp(o.identityValidationExpression)
+      } catch {
+        issue.addIssue({ code: 'custom', path: ['identityValidationExpression'], message: 'not a valid regular expression' })
+      }
+    }
+    const sources = sourceList(o.identitySource, o.type, http)
+    sources.forEach((s, i) => {
+      const r = compileIdentitySource(s)
+      if (typeof r === 'string') issue.addIssue({ code: 'custom', path: ['identitySource', i], message: r })
+    })
+    if (!http && o.type === 'TOKEN' && (sources.length !== 1 || !/^method\.request\.header\./.test(sources[0] ?? ''))) {
+      issue.addIssue({ code: 'custom', path: ['identitySource'], message: 'a TOKEN authorizer reads exactly one method.request.header.X (§10.2)' })
+    }
+    if (o.resultTtlInSeconds > 0 && sources.length === 0) issue.addIssue({ code: 'custom', path: ['identitySource'], message: 'caching (resultTtlInSeconds > 0) needs at least one identity source (§10.3, §10.5)' })
+    if (http && o.resourcePolicy !== undefined) issue.addIssue({ code: 'custom', path: ['resourcePolicy'], message: 'HTTP APIs have no resource policies (§0.2)' })
+  })
+
+function sourceList(source: string | string[] | undefined, type: 'TOKEN' | 'REQUEST', http: boolean): string[] {
+  if (source === undefined) return !http && type === 'TOKEN' ? ['method.request.header.Authorization'] : []
+  return Array.isArray(source) ? source : source.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+}
+
+/** Options of `lambdaAuthorizer()`. */
+export type LambdaAuthorizerOptions = z.input<typeof schema>
+
+/** `ctx.state` key where the authorizer's `usageIdentifierKey` is left for API-key checks (`apiKeySource: AUTHORIZER`, §10.4). */
+export const USAGE_IDENTIFIER_KEY = 'usageIdentifierKey'
+
+const EXPLICIT_DENY = 'User is not authorized to access this resource with an explicit deny'
+
+/**
+ * Lambda authorizer middleware (aws-semantics §10.2-10.5): REST TOKEN and
+ * REQUEST, HTTP API payload 1.0 / 2.0 with optional simple responses.
+ * Missing identity source → 401 without invoking; explicit Deny → 403
+ * `{"Message":"User is not authorized to access this resource with an explicit deny"}`;
+ * function error `Unauthorized` → 401; any other error, timeout or malformed
+ * output → 500 AUTHORIZER_CONFIGURATION_ERROR `{"message":null}` (HTTP API:
+ * 500 / 403 of §12.3). The whole result is cached under the identity values
+ * and its policy re-evaluated against every request's method ARN (§10.4);
+ * failures are never cached. Sets `ctx.authorizer` in the §2.1 shape (REST:
+ * stringified context + `principalId` + `integrationLatency`; HTTP API:
+ * context under `lambda`, §18.26).
+ * @throws GwError GW_CONFIG_INVALID on invalid options
+ * @example
+ * const auth = lambdaAuthorizer({ type: 'TOKEN', invoke: (event) => lambda.invoke('authz', event), arn: { region: 'us-east-1' } })
+ */
+export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware {
+  const opts = parseOptions(schema, options, 'lambdaAuthorizer')
+  const http = opts.payloadFormatVersion !== undefined
+  const mode: OutputMode = opts.enableSimpleResponses ? 'simple' : http ? 'http' : 'rest'
+  const sources = sourceList(opts.identitySource, opts.type, http)
+  const readers = sources.map((s) => compileIdentitySource(s) as IdentityReader)
+  const isToken = !http && opts.type === 'TOKEN'
+  // Missing identity: TOKEN always 401; REST REQUEST only when caching (§10.3, §18.28); HTTP API whenever sources are set (§10.5).
+  const requireAll = isToken || http || opts.resultTtlInSeconds > 0
+  const validation = opts.identityValidationExpression === undefined ? undefined : new RegExp(`^(?:${opts.identityValidationExpression})$`)
+  const ttlMs = opts.resultTtlInSeconds * 1000
+  const cache = ttlMs > 0 ? new ResultCache(opts.cache.store, opts.cache.maxEntries, mode, opts.authorizerId) : undefined
+  const arnOf = methodArnBuilder(opts.arn)
+  const invoke = opts.invoke
+  const timeoutMs = opts.timeoutMs
+  const resourcePolicy = opts.resourcePolicy
+  const accountId = opts.arn.accountId
+
+  function decide(ctx: GatewayContext<object>, next: () => Promise<void>, result: AuthorizerResult, arn: string, latency: number): Promise<void> | void {
+    let decision: PolicyDecision
+    if (result.policy === undefined) decision = result.isAuthorized === true ? 'Allow' : 'None'
+    else {
+      decision = result.policy.evaluate({ action: 'execute-api:Invoke', resource: arn, principal: null, condition: conditionLookup(ctx, null) })
+      if (resourcePolicy !== undefined) decision = combineDecisions('either', decision, resourcePolicy.evaluate(ctx, arn, null))
+    }
+    if (decision !== 'Allow') return reject(ctx, 'ACCESS_DENIED', decision === 'Deny' ? { message: EXPLICIT_DENY } : undefined)
+    if (http) {
+      const out: Record<string, unknown> = { lambda: { ...result.context } }
+      if (result.principalId !== undefined) out.principalId = result.principalId
+      out.integrationLatency = latency
+      ctx.authorizer = out
+    } else {
+      const out: Record<string, unknown> = stringifyContext(result.context)
+      out.principalId = result.principalId
+      out.integrationLatency = latency
+      ctx.authorizer = out
+    }
+    if (result.usageIdentifierKey !== undefined) (ctx.state as Record<string, unknown>)[USAGE_IDENTIFIER_KEY] = result.usageIdentifierKey
+    return next()
+  }
+
+  async function miss(ctx: GatewayContext<object>, next: () => Promise<void>, arn: string, values: string[], key: string | undefined): Promise<void> {
+    const event = isToken
+      ? tokenEvent(values[0] as string, arn)
+      : opts.payloadFormatVersion === '2.0'
+        ? requestEventV2(ctx, arn, values, accountId)
+        : requestEventV1(ctx, arn, http ? values : undefined, accountId)
+    const started = performance.now()
+    const controller = new AbortController()
+    let timer: NodeJS.Timeout | undefined
+    let output: unknown
+    try {
+      output = await Promise.race([
+        invoke(event, { signal: controller.signal }),
+        new Promise<never>((_, fail) => {
+          timer = setTimeout(() => {
+            controller.abort()
+            fail(new Error('authorizer timed out'))
+          }, timeoutMs)
+        })
+      ])
+    } catch (err) {
+      return isUnauthorized(err) ? reject(ctx, 'UNAUTHORIZED') : reject(ctx, 'AUTHORIZER_CONFIGURATION_ERROR')
+    } finally {
+      clearTimeout(timer)
+    }
+    const latency = Math.round(performance.now() - started)
+    if (isFunctionError(output)) return isUnauthorized(output) ? reject(ctx, 'UNAUTHORIZED') : reject(ctx, 'AUTHORIZER_CONFIGURATION_ERROR')
+    const parsed = parseAuthorizerOutput(output, mode)
+    if (typeof parsed === 'string') return reject(ctx, 'AUTHORIZER_CONFIGURATION_ERROR')
+    if (cache !== undefined && key !== undefined) {
+      const stored = cache.set(key, parsed.result, parsed.serialized, ttlMs)
+      // A shared store that is down must not fail the request: the result is valid, only not cached.
+      if (stored instanceof Promise) await stored.catch(() => undefined)
+    }
+    return decide(ctx, next, parsed.result, arn, latency)
+  }
+
+  return function lambdaAuthorizerMiddleware(ctx, next) {
+    const values: string[] = []
+    for (let i = 0; i < readers.length; i++) {
+      const v = (readers[i] as IdentityReader)(ctx)
+      if (v === undefined) {
+        if (requireAll) return reject(ctx, 'UNAUTHORIZED')
+      } else values.push(v)
+    }
+    if (validation !== undefined && !validation.test(values[0] as string)) return reject(ctx, 'UNAUTHORIZED')
+    const arn = arnOf(ctx)
+    if (methodArnTooLong(arn)) return rejectLongArn(ctx)
+    // §10.9 phase 1: an explicit Deny of the resource policy answers before the function runs.
+    if (resourcePolicy !== undefined && resourcePolicy.evaluate(ctx, arn, null) === 'Deny') {
+      return reject(ctx, 'ACCESS_DENIED', { message: accessDeniedMessage('anonymous', arn, true) })
+    }
+    if (cache === undefined || values.length !== readers.length) return miss(ctx, next, arn, values, undefined)
+    const key = cache.key(values)
+    let hit
+    try {
+      hit = cache.get(key)
+    } catch {
+      hit = undefined
+    }
+    if (hit instanceof Promise) {
+      return hit.then(
+        (r) => (r === undefined ? miss(ctx, next, arn, values, key) : decide(ctx, next, r, arn, 0)),
+        () => miss(ctx, next, arn, values, key)
+      )
+    }
+    return hit === undefined ? miss(ctx, next, arn, values, key) : decide(ctx, next, hit, arn, 0)
+  }
+}
+
+function isFunctionError(output: unknown): output is { errorMessage: unknown } {
+  return typeof output === 'object' && output !== null && 'errorMessage' in output && !('principalId' in output) && !('isAuthorized' in output)
+}
+
+/** The function answered the exact error string `Unauthorized` (§10.4). */
+function isUnauthorized(err: unknown): boolean {
+  if (typeof err === 'string') return err === 'Unauthorized'
+  if (typeof err !== 'object' || err === null) return false
+  const message = (err as { errorMessage?: unknown; message?: unknown }).errorMessage ?? (err as { message?: unknown }).message
+  return message === 'Unauthorized'
+}
