@@ -1,1 +1,10 @@
-export {}
+// @gw/usage-plans public surface: every export named here (no `export *`).
+export { createUsagePlans, UsagePlans } from './usage-plans.js'
+export type { ApiKey, CreatedApiKey, UsagePlan, UsagePlanKey, Usage, UsageQuery, UsagePatchOperation } from './usage-plans.js'
+export { apiKeys } from './api-keys.js'
+export type { UsagePlansOptions, ApiKeysMiddlewareOptions, ApiKeyInput, UsagePlanInput, ApiStageInput, ThrottleSettings } from './options.js'
+export { quotaPeriod, utcDay } from './quota-period.js'
+export type { QuotaPeriodName, QuotaPeriodRange } from './quota-period.js'
+export { hashApiKey, maskApiKey } from './api-key-value.js'
+export { UsageNotFound, UsageConflict, UsageLimitExceeded, UsageBadRequest } from './errors.js'
+export type { UsagePlansErrorCode } from './errors.js'
