@@ -64,7 +64,7 @@ export type CognitoAuthorizerOptions = z.input<typeof schema>
  * @example
  * const auth = cognitoAuthorizer({ providerARNs: ['arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Ab12Cd34'] })
  */
-export function cognitoAuthorizer(options: CognitoAuthorizerOptions): Middleware {
+export function cognitoAuthorizer(options: CognitoAuthorizerOptions): Middleware<object> {
   const opts = parseOptions(schema, options, 'cognitoAuthorizer')
   const read = compileIdentitySource(opts.identitySource) as IdentityReader
   const keySets = new Map<string, JWTVerifyGetKey>()

@@ -64,7 +64,7 @@ export type IamAuthorizerOptions = z.input<typeof schema>
  * @example
  * const auth = iamAuthorizer({ credentials: (id) => keys.get(id), arn: { region: 'us-east-1', accountId: '123456789012' } })
  */
-export function iamAuthorizer(options: IamAuthorizerOptions): Middleware {
+export function iamAuthorizer(options: IamAuthorizerOptions): Middleware<object> {
   const opts = parseOptions(schema, options, 'iamAuthorizer')
   const provider = opts.credentials
   const region = opts.arn.region

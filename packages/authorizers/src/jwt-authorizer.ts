@@ -64,7 +64,7 @@ function invalidToken(description: string): Readonly<Record<string, string>> {
  * @example
  * const auth = jwtAuthorizer({ issuer: 'https://issuer.example.com', audience: ['my-api'], authorizationScopes: ['read'] })
  */
-export function jwtAuthorizer(options: JwtAuthorizerOptions): Middleware {
+export function jwtAuthorizer(options: JwtAuthorizerOptions): Middleware<object> {
   const opts = parseOptions(schema, options, 'jwtAuthorizer')
   const read = compileIdentitySource(opts.identitySource) as IdentityReader
   const keys = remoteKeySet({ issuer: opts.issuer, jwksUri: opts.jwksUri, cooldownMs: opts.jwksCooldownMs, cacheMaxAgeMs: opts.jwksCacheMaxAgeMs, timeoutMs: opts.jwksTimeoutMs })

@@ -102,7 +102,7 @@ const EXPLICIT_DENY = 'User is not authorized to access this resource with an ex
  * @example
  * const auth = lambdaAuthorizer({ type: 'TOKEN', invoke: (event) => lambda.invoke('authz', event), arn: { region: 'us-east-1' } })
  */
-export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware {
+export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<object> {
   const opts = parseOptions(schema, options, 'lambdaAuthorizer')
   const http = opts.payloadFormatVersion !== undefined
   const mode: OutputMode = opts.enableSimpleResponses ? 'simple' : http ? 'http' : 'rest'

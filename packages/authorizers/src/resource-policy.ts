@@ -87,7 +87,7 @@ export function accessDeniedMessage(user: string, arn: string, explicit: boolean
  * @example
  * const rp = resourcePolicy({ policy: { Statement: [{ Effect: 'Deny', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*', Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] } } }] } })
  */
-export function resourcePolicy(options: ResourcePolicyOptions): Middleware {
+export function resourcePolicy(options: ResourcePolicyOptions): Middleware<object> {
   const opts = parseOptions(schema, options, 'resourcePolicy')
   const compiled = compileResourcePolicy(opts.policy as PolicyDocument | string, opts.arn)
   const arnOf = methodArnBuilder(opts.arn)

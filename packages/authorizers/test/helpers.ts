@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { GatewayContext, GatewayError, compose, runPipeline, silentLogger, type ApiFlavour, type Middleware, type RequestSource } from '@gw/core'
+import { onTestFinished } from 'vitest'
+
+/** What the gateway side of a test server fixes per request. */
+export interface ServeOptions {
+  flavour?: ApiFlavour
+  apiId?: string
+  stage?: string
+  routeKey?: string
+  stageVariables?: Record<string, string>
+  /** The adapter's trustProxy decision: by default the socket address, as core's adapters do. */
+  sourceIp?: (req: IncomingMessage) => string
+}
+
+function source(req: IncomingMessage): RequestSource {
+  const controller = new AbortController()
+  req.on('close', () => {
+    if (!req.complete) controller.abort()
+  })
+  const hasBody = Number(req.headers['content-length'] ?? '0') > 0 || req.headers['transfer-encoding'] !== undefined
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    remoteAddress: req.socket.remoteAddress ?? '',
+    protocol: 'http',
+    hasBody,
+    signal: controller.signal,
+    readBody: async (limit) => {
+      const chunks: Buffer[] = []
+      let total = 0
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        total += chunk.length
+        if (total > limit) throw new GatewayError('REQUEST_TOO_LARGE')
+        chunks.push(chunk)
+      }
+      return Buffer.concat(chunks)
+    },
+    stream: () => (hasBody ? (req) : null)
+  }
+}
+
+/**
+ * A real node:http server on port 0 running `middleware` then an echo
+ * handler answering 200 with `ctx.authorizer` / `ctx.identity`. Closed when
+ * the test finishes. (Stand-in for core's toNodeHandler while it lands.)
+ */
+export async function serve(middleware: Middleware<object> | Middleware<object>[], options: ServeOptions = {}): Promise<string> {
+  const echo: Middleware<object> = (ctx) => {
+    ctx.json({ ok: true, authorizer: ctx.authorizer ?? null, identity: ctx.identity ?? null, state: { ...(ctx.state) } })
+  }
+  const pipeline = compose<object>([...(Array.isArray(middleware) ? middleware : [middleware]), echo])
+  const server: Server = createServer((req, res) => {
+    const ctx = new GatewayContext(source(req), { flavour: options.flavour ?? 'REST', sourceIp: options.sourceIp?.(req) ?? req.socket.remoteAddress ?? '' })
+    ctx.apiId = options.apiId ?? 'a1b2c3d4e5'
+    ctx.stage = options.stage ?? 'prod'
+    if (options.routeKey !== undefined) ctx.routeKey = options.routeKey
+    if (options.stageVariables !== undefined) ctx.stageVariables = options.stageVariables
+    void runPipeline(pipeline, ctx, silentLogger).then(() => {
+      res.statusCode = ctx.status
+      for (const [k, v] of Object.entries(ctx.responseHeaders)) res.setHeader(k, v)
+      res.end(typeof ctx.body === 'string' || ctx.body instanceof Uint8Array ? ctx.body : '')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** Response parts a test asserts on. */
+export interface Answer {
+  status: number
+  body: string
+  json: Record<string, unknown>
+  headers: Headers
+}
+
+/** fetch that returns status, text, parsed JSON (or {}), headers. */
+export async function call(url: string, init?: RequestInit): Promise<Answer> {
+  const res = await fetch(url, init)
+  const body = await res.text()
+  let json: Record<string, unknown> = {}
+  try {
+    json = JSON.parse(body) as Record<string, unknown>
+  } catch {
+    json = {}
+  }
+  return { status: res.status, body, json, headers: res.headers }
+}
+
+/** A local server speaking the Lambda Invoke wire format (`POST /2015-03-31/functions/{name}/invocations`). */
+export interface LocalLambda {
+  /** The `invoke` seam of lambdaAuthorizer, over real HTTP. */
+  invoke: (event: Record<string, unknown>, options: { signal: AbortSignal }) => Promise<unknown>
+  /** Events received, in order. */
+  events: Record<string, unknown>[]
+}
+
+/**
+ * Runs `handler` behind a Lambda-API-shaped HTTP server: a thrown error
+ * answers 200 with `X-Amz-Function-Error: Unhandled` and
+ * `{"errorMessage","errorType"}`, as Lambda does.
+ */
+export async function localLambda(handler: (event: Record<string, unknown>) => unknown): Promise<LocalLambda> {
+  const events: Record<string, unknown>[] = []
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>
+      events.push(event)
+      Promise.resolve()
+        .then(() => handler(event))
+        .then(
+          (out) => {
+            res.setHeader('content-type', 'application/json')
+            res.end(JSON.stringify(out))
+          },
+          (err: unknown) => {
+            res.setHeader('content-type', 'application/json')
+            res.setHeader('x-amz-function-error', 'Unhandled')
+            res.end(JSON.stringify({ errorMessage: err instanceof Error ? err.message : String(err), errorType: 'Error' }))
+          }
+        )
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/2015-03-31/functions/authz/invocations`
+  return {
+    events,
+    invoke: async (event, { signal }) => {
+      const res = await fetch(base, { method: 'POST', body: JSON.stringify(event), signal })
+      if (res.status !== 200) throw new Error(`Lambda answered ${res.status}`)
+      return (await res.json()) as unknown
+    }
+  }
+}
