@@ -135,7 +135,7 @@ export async function localLambda(handler: (event: Record<string, unknown>) => u
     invoke: async (event, { signal }) => {
       const res = await fetch(base, { method: 'POST', body: JSON.stringify(event), signal })
       if (res.status !== 200) throw new Error(`Lambda answered ${res.status}`)
-      return (await res.json()) as unknown
+      return (await res.json())
     }
   }
 }
