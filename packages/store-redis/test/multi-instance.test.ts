@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { Agent } from 'undici'
+import { Agent, request } from 'undici'
 import { compose, MemoryQuotaStore, type QuotaStore } from '@gw/core'
 import { RedisQuotaStore } from '@gw/store-redis'
 import { apiKeys, createUsagePlans } from '@gw/usage-plans'
@@ -13,9 +13,9 @@ beforeAll(requireRedis)
 afterAll(() => agent.close())
 
 async function get(url: string): Promise<number> {
-  const res = await fetch(url, { headers: { 'x-api-key': API_KEY }, dispatcher: agent } as RequestInit)
-  await res.arrayBuffer()
-  return res.status
+  const res = await request(url, { headers: { 'x-api-key': API_KEY }, dispatcher: agent })
+  await res.body.dump()
+  return res.statusCode
 }
 
 /** `clients` concurrent loops, each sending `perClient` requests round-robin over `urls`; counts statuses. */
