@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { MemoryQuotaStore, type QuotaStore } from '@gw/core'
+import { MemoryQuotaStore, MemoryRateLimitStore, type QuotaStore, type RateLimitStore } from '@gw/core'
 
 /** An API key as the management API shows it (§9.1 `ApiKey`). */
 export interface ApiKeyRecord {
@@ -23,11 +23,13 @@ export interface ApiKeyRecord {
  */
 export class UsageState {
   readonly quotas: QuotaStore
+  readonly rateLimits: RateLimitStore
   readonly keys = new Map<string, ApiKeyRecord>()
   readonly byValue = new Map<string, ApiKeyRecord>()
 
-  constructor(quotas: QuotaStore = new MemoryQuotaStore()) {
+  constructor(quotas: QuotaStore = new MemoryQuotaStore(), rateLimits: RateLimitStore = new MemoryRateLimitStore()) {
     this.quotas = quotas
+    this.rateLimits = rateLimits
   }
 
   /** Adds or replaces a key (same value = same key, §9.1). */

@@ -1,0 +1,243 @@
+import { writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { GwError } from '@gw/core'
+import { exportOpenApi, formatOpenApi, importOpenApiFile, type ImportWarning } from '@gw/openapi'
+import { gwConfigJsonSchema } from './config-schema.js'
+import { CliUsage } from './errors.js'
+import { loadConfig } from './load-config.js'
+import { serve } from './serve.js'
+
+/** Where the CLI writes; injectable for tests. */
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+  env: NodeJS.ProcessEnv
+  /** Registers the SIGTERM/SIGINT handler of `gw serve`. */
+  onSignal(handler: (signal: NodeJS.Signals) => void): void
+}
+
+const USAGE = `Usage: gw <command> [options]
+
+  serve [config]                     serve gw.config.yaml (prints each API stage URL)
+  serve --openapi api.yaml [--lambda name=./m.mjs#handler] [--stage dev] [--stage-variable k=v] [--port 0]
+        [--watch]                    reload config and OpenAPI files on change, keeping quota/throttle state
+  validate [config]                  check a config and its OpenAPI files (exit 2 when invalid)
+  import <openapi> [--out file]      print the imported API definition (JSON) and warnings
+  export <openapi> [--format yaml|json] [--out file]   OpenAPI 3 with x-amazon-apigateway extensions
+  keys create --name n [--plan id] [--value v]   | keys list | keys disable <id>     (management API)
+  usage <plan> [--key id] [--start YYYY-MM-DD] [--end YYYY-MM-DD]                   (management API)
+  schema                             print the JSON Schema of gw.config.yaml
+
+  Management commands call a running gw: --url (default $GW_URL or http://127.0.0.1:8080/_gw),
+  --token (default $GW_ADMIN_TOKEN).
+Exit codes: 0 ok, 1 runtime failure, 2 invalid config, OpenAPI file or command line.`
+
+/**
+ * Runs the `gw` command line. Resolves with the exit code (2 for invalid config / OpenAPI / usage);
+ * `gw serve` resolves only after SIGTERM has drained the server.
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2))
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest, io)
+      case 'validate':
+        return validateCommand(rest, io)
+      case 'import':
+        return importCommand(rest, io)
+      case 'export':
+        return exportCommand(rest, io)
+      case 'keys':
+        return await keysCommand(rest, io)
+      case 'usage':
+        return await usageCommand(rest, io)
+      case 'schema':
+        io.out(`${JSON.stringify(gwConfigJsonSchema(), null, 2)}\n`)
+        return 0
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(`${USAGE}\n`)
+        return command === undefined ? 2 : 0
+      default:
+        throw CliUsage(`unknown command '${command}'\n\n${USAGE}`)
+    }
+  } catch (err) {
+    if (err instanceof GwError && (err.status === 400 || err.code === 'GW_CONFIG_INVALID')) {
+      io.err(`gw: ${err.message}\n`)
+      return 2
+    }
+    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      io.err(`gw: ${err.message}\n`)
+      return 2
+    }
+    io.err(`gw: ${(err as Error).message}\n`)
+    return 1
+  }
+}
+
+function processIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    env: process.env,
+    onSignal: (handler) => {
+      process.once('SIGTERM', handler)
+      process.once('SIGINT', handler)
+    }
+  }
+}
+
+function pairs(values: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const value of values ?? []) {
+    const eq = value.indexOf('=')
+    if (eq <= 0) throw CliUsage(`${flag} expects name=value, got '${value}'`)
+    out[value.slice(0, eq)] = value.slice(eq + 1)
+  }
+  return out
+}
+
+async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      openapi: { type: 'string' },
+      lambda: { type: 'string', multiple: true },
+      stage: { type: 'string' },
+      'stage-variable': { type: 'string', multiple: true },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      watch: { type: 'boolean' }
+    }
+  })
+  const port = values.port === undefined ? undefined : Number(values.port)
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw CliUsage(`--port must be 0-65535, got '${String(values.port)}'`)
+  if (values.openapi !== undefined && positionals.length > 0) throw CliUsage('give either a config file or --openapi, not both')
+  const gateway = await serve({
+    ...(values.openapi === undefined
+      ? { config: positionals[0] ?? 'gw.config.yaml' }
+      : {
+          quick: {
+            openapi: values.openapi,
+            lambdas: pairs(values.lambda, '--lambda'),
+            stage: values.stage ?? 'dev',
+            stageVariables: pairs(values['stage-variable'], '--stage-variable')
+          }
+        }),
+    ...(port === undefined ? {} : { port }),
+    ...(values.host === undefined ? {} : { host: values.host }),
+    watch: values.watch === true,
+    env: io.env,
+    onReload: (error) => io.err(error === undefined ? 'gw: reloaded\n' : `gw: reload refused: ${error.message}\n`)
+  })
+  for (const api of gateway.runtime.loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
+  io.out(`gw listening on port ${String(gateway.port)}\n`)
+  gateway.runtime.stages.forEach((stage, index) => io.out(`  ${stage.api.name} ${stage.name}: ${gateway.urls[index] ?? ''}\n`))
+  await new Promise<void>((resolve) => {
+    io.onSignal((signal) => {
+      io.err(`gw: ${signal}: draining in-flight requests\n`)
+      gateway.close().then(resolve, resolve)
+    })
+  })
+  io.err('gw: stopped\n')
+  return 0
+}
+
+function formatWarning(file: string, w: ImportWarning): string {
+  return `gw: warning: ${file}${w.line === undefined ? '' : `:${String(w.line)}`}: ${w.pointer}: ${w.message}\n`
+}
+
+function validateCommand(args: string[], io: CliIo): number {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} })
+  const loaded = loadConfig(positionals[0] ?? 'gw.config.yaml', io.env)
+  for (const api of loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
+  io.out(`${loaded.file}: valid (${String(loaded.apis.length)} API(s), ${String(loaded.apis.reduce((n, a) => n + a.definition.routes.length, 0))} route(s))\n`)
+  return 0
+}
+
+function importCommand(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, 'fail-on-warnings': { type: 'boolean' } } })
+  const file = positionals[0] ?? (() => { throw CliUsage('gw import <openapi file>') })()
+  const result = importOpenApiFile(file, { failOnWarnings: values['fail-on-warnings'] === true })
+  for (const w of result.warnings) io.err(formatWarning(file, w))
+  const text = `${JSON.stringify(result.definition, null, 2)}\n`
+  if (values.out === undefined) io.out(text)
+  else writeFileSync(values.out, text)
+  return 0
+}
+
+function exportCommand(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, format: { type: 'string' } } })
+  const file = positionals[0] ?? (() => { throw CliUsage('gw export <openapi file>') })()
+  const format = values.format ?? 'yaml'
+  if (format !== 'yaml' && format !== 'json') throw CliUsage(`--format must be yaml or json, got '${format}'`)
+  const result = importOpenApiFile(file)
+  for (const w of result.warnings) io.err(formatWarning(file, w))
+  const text = formatOpenApi(exportOpenApi(result.definition), format)
+  if (values.out === undefined) io.out(text)
+  else writeFileSync(values.out, text)
+  return 0
+}
+
+const adminOptions = { url: { type: 'string' }, token: { type: 'string' } } as const
+
+async function admin(io: CliIo, values: { url?: string | undefined; token?: string | undefined }, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const base = (values.url ?? io.env.GW_URL ?? 'http://127.0.0.1:8080/_gw').replace(/\/$/, '')
+  const token = values.token ?? io.env.GW_ADMIN_TOKEN
+  if (token === undefined) throw CliUsage('management commands need --token or GW_ADMIN_TOKEN')
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  const json: unknown = await res.json()
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${String(res.status)} ${JSON.stringify(json)}`)
+  return { status: res.status, json }
+}
+
+async function keysCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args
+  if (sub === 'create') {
+    const { values } = parseArgs({ args: rest, options: { ...adminOptions, name: { type: 'string' }, plan: { type: 'string', multiple: true }, value: { type: 'string' }, description: { type: 'string' } } })
+    if (values.name === undefined) throw CliUsage('gw keys create --name <name> [--plan <usagePlanId>]')
+    const { json } = await admin(io, values, 'POST', '/apikeys', {
+      name: values.name,
+      usagePlanIds: values.plan ?? [],
+      ...(values.value === undefined ? {} : { value: values.value }),
+      ...(values.description === undefined ? {} : { description: values.description })
+    })
+    io.out(`${JSON.stringify(json, null, 2)}\n`)
+    return 0
+  }
+  if (sub === 'list') {
+    const { values } = parseArgs({ args: rest, options: adminOptions })
+    const { json } = await admin(io, values, 'GET', '/apikeys')
+    io.out(`${JSON.stringify(json, null, 2)}\n`)
+    return 0
+  }
+  if (sub === 'disable') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: adminOptions })
+    const id = positionals[0] ?? (() => { throw CliUsage('gw keys disable <keyId>') })()
+    const { json } = await admin(io, values, 'PATCH', `/apikeys/${encodeURIComponent(id)}`, { patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] })
+    io.out(`${JSON.stringify(json, null, 2)}\n`)
+    return 0
+  }
+  throw CliUsage('gw keys create|list|disable')
+}
+
+async function usageCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...adminOptions, key: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' } } })
+  const plan = positionals[0] ?? (() => { throw CliUsage('gw usage <usagePlanId> [--key id]') })()
+  const today = new Date().toISOString().slice(0, 10)
+  const query = new URLSearchParams({ startDate: values.start ?? today, endDate: values.end ?? today })
+  if (values.key !== undefined) query.set('keyId', values.key)
+  const { json } = await admin(io, values, 'GET', `/usageplans/${encodeURIComponent(plan)}/usage?${query.toString()}`)
+  io.out(`${JSON.stringify(json, null, 2)}\n`)
+  return 0
+}

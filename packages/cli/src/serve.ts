@@ -1,0 +1,222 @@
+import { readFileSync, unwatchFile, watchFile } from 'node:fs'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { jsonLogger, type Logger } from '@gw/core'
+import { RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
+import { gwConfigSchema, type GwConfigInput } from './config-schema.js'
+import { CliConfigInvalid } from './errors.js'
+import { loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
+import { mountManagementApi } from './management-api.js'
+import { GatewayRuntime } from './runtime/gateway-runtime.js'
+import type { LambdaHandler } from './runtime/integrations.js'
+import { UsageState, type ApiKeyRecord } from './runtime/usage-state.js'
+
+/** Quick mode: serve one OpenAPI file without a config (`gw serve --openapi api.yaml --lambda a=./a.mjs#handler`). */
+export interface QuickServeOptions {
+  openapi: string
+  /** `name` → `./module.mjs#export`. */
+  lambdas?: Record<string, string>
+  /** Stage name. @default 'dev' */
+  stage?: string
+  stageVariables?: Record<string, string>
+}
+
+/** Options of {@link serve}. */
+export interface ServeOptions {
+  /** Path of `gw.config.yaml`; or use `quick`. */
+  config?: string
+  quick?: QuickServeOptions
+  /** Overrides `server.port` (0 = any free port). */
+  port?: number
+  /** Overrides `server.host`. */
+  host?: string
+  /** Reload config and OpenAPI files on change, keeping throttle, quota and key state. @default false */
+  watch?: boolean
+  /** Environment for `valueFromEnv` / `tokenFromEnv`. @default process.env */
+  env?: NodeJS.ProcessEnv
+  /** Structured log lines. @default jsonLogger */
+  logger?: Logger
+  /** Called after each successful `--watch` reload, or with the error when a reload is refused. */
+  onReload?: (error?: Error) => void
+}
+
+/** A running gateway. */
+export interface GatewayServer {
+  /** `http://host:port/{stage}` of every API stage served. */
+  readonly urls: string[]
+  readonly port: number
+  readonly server: Server
+  /** The runtime currently serving (replaced on reload). */
+  readonly runtime: GatewayRuntime
+  /** Re-reads the config and OpenAPI files; state (keys, quotas, throttles) is kept. */
+  reload(): Promise<void>
+  /** Stops accepting, waits for in-flight requests up to `drainTimeoutMs`, flushes usage stores, closes. */
+  close(): Promise<void>
+}
+
+/**
+ * Starts the gateway described by a config (or quick-mode flags) on node:http / node:https.
+ * @throws GwError GW_CLI_CONFIG_INVALID, GW_OPENAPI_INVALID, GW_OPENAPI_REF (exit code 2 in the CLI)
+ * @example
+ * const gw = await serve({ config: 'gw.config.yaml', port: 0 })
+ * console.log(gw.urls)
+ */
+export async function serve(options: ServeOptions): Promise<GatewayServer> {
+  const env = options.env ?? process.env
+  const logger = options.logger ?? jsonLogger
+  const load = (): LoadedConfig => (options.quick !== undefined ? quickConfig(options.quick, env) : loadConfig(options.config ?? 'gw.config.yaml', env))
+  let loaded = load()
+  const { config } = loaded
+  const state =
+    config.store === 'memory'
+      ? new UsageState()
+      : new UsageState(new RedisQuotaStore({ url: config.store, logger }), new RedisRateLimitStore({ url: config.store, logger }))
+  let generation = 0
+  let runtime = await buildRuntime(loaded, state, env, logger, generation)
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight++
+    res.on('close', () => {
+      inFlight--
+      if (inFlight === 0) for (const wake of drained.splice(0)) wake()
+    })
+    runtime.listener(req, res)
+  }
+  let inFlight = 0
+  const drained: (() => void)[] = []
+  const tls = config.server.tls
+  const server =
+    tls === undefined
+      ? createHttpServer(listener)
+      : createHttpsServer({ cert: readFileSync(resolve(loaded.dir, tls.cert)), key: readFileSync(resolve(loaded.dir, tls.key)) }, listener)
+  const host = options.host ?? config.server.host
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(options.port ?? config.server.port, host, () => ok())
+  })
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+  const origin = `${tls === undefined ? 'http' : 'https'}://${shownHost}:${String(port)}`
+
+  const reload = async (): Promise<void> => {
+    const next = load()
+    generation++
+    const nextRuntime = await buildRuntime(next, state, env, logger, generation)
+    loaded = next
+    runtime = nextRuntime
+    rewatch()
+  }
+
+  let watched: string[] = []
+  let pending: NodeJS.Timeout | undefined
+  const onChange = (): void => {
+    clearTimeout(pending)
+    pending = setTimeout(() => {
+      reload().then(
+        () => options.onReload?.(),
+        (err: unknown) => {
+          logger.error({ event: 'gw.reload_refused', message: 'reload refused; still serving the previous config', error: (err as Error).message })
+          options.onReload?.(err as Error)
+        }
+      )
+    }, 50)
+  }
+  const rewatch = (): void => {
+    if (options.watch !== true) return
+    for (const file of watched) unwatchFile(file, onChange)
+    watched = [...loaded.files]
+    // Polling survives editors that replace files by rename (fs.watch loses those).
+    for (const file of watched) watchFile(file, { interval: 150 }, onChange)
+  }
+  rewatch()
+
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      for (const file of watched) unwatchFile(file, onChange)
+      clearTimeout(pending)
+      const stopped = new Promise<void>((ok) => server.close(() => ok()))
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((ok) => drained.push(ok)), new Promise<void>((ok) => setTimeout(ok, loaded.config.server.drainTimeoutMs).unref())])
+      }
+      server.closeAllConnections()
+      await stopped
+      await state.quotas.close?.()
+      await state.rateLimits.close?.()
+    })())
+
+  return {
+    get urls() {
+      return runtime.prefixes().map((prefix) => `${origin}${prefix}`)
+    },
+    port,
+    server,
+    get runtime() {
+      return runtime
+    },
+    reload,
+    close
+  }
+}
+
+async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS.ProcessEnv, logger: Logger, generation: number): Promise<GatewayRuntime> {
+  const lambdas = new Map<string, LambdaHandler>()
+  for (const [name, ref] of Object.entries(loaded.config.lambdas)) {
+    const hash = ref.lastIndexOf('#')
+    const file = resolve(loaded.dir, ref.slice(0, hash))
+    const exportName = ref.slice(hash + 1)
+    let module: Record<string, unknown>
+    try {
+      // A query string makes `--watch` reloads pick up an edited handler module.
+      module = (await import(`${pathToFileURL(file).href}${generation === 0 ? '' : `?v=${String(generation)}`}`)) as Record<string, unknown>
+    } catch (err) {
+      throw CliConfigInvalid(`${loaded.file}: lambdas.${name}: cannot load ${file}: ${(err as Error).message}`, { cause: err })
+    }
+    const handler = module[exportName]
+    if (typeof handler !== 'function') throw CliConfigInvalid(`${loaded.file}: lambdas.${name}: ${file} has no exported function '${exportName}'`)
+    lambdas.set(name, handler as LambdaHandler)
+  }
+  const now = new Date().toISOString()
+  state.syncConfigKeys(
+    loaded.config.apiKeys.map(
+      (key): ApiKeyRecord => ({
+        id: key.id ?? key.name,
+        value: env[key.valueFromEnv] ?? '',
+        name: key.name,
+        ...(key.description === undefined ? {} : { description: key.description }),
+        ...(key.customerId === undefined ? {} : { customerId: key.customerId }),
+        enabled: key.enabled,
+        createdDate: now,
+        lastUpdatedDate: now,
+        usagePlanIds: key.usagePlans,
+        runtime: false
+      })
+    )
+  )
+  const runtime = new GatewayRuntime(loaded, state, lambdas, logger)
+  const management = loaded.config.management
+  if (management.enabled) {
+    const token = env[management.tokenFromEnv]
+    if (token === undefined || token.length < 16) {
+      throw CliConfigInvalid(`${loaded.file}: management.tokenFromEnv: environment variable ${management.tokenFromEnv} must hold an admin token of at least 16 characters`)
+    }
+    mountManagementApi(runtime, { path: management.path, token })
+  }
+  return runtime
+}
+
+function quickConfig(quick: QuickServeOptions, env: NodeJS.ProcessEnv): LoadedConfig {
+  const stage = quick.stage ?? 'dev'
+  const input: GwConfigInput = {
+    apis: [{ openapi: quick.openapi, stages: { [stage]: { variables: quick.stageVariables ?? {} } } }],
+    lambdas: quick.lambdas ?? {}
+  }
+  const parsed = gwConfigSchema.safeParse(input)
+  if (!parsed.success) {
+    throw CliConfigInvalid(parsed.error.issues.map((i) => `command line: ${i.path.map(String).join('.')}: ${i.message}`).join('\n'))
+  }
+  return resolveConfig(parsed.data, '<command line>', process.cwd(), env)
+}
