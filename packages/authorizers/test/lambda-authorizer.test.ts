@@ -216,7 +216,7 @@ describe('Lambda REQUEST authorizer (§10.3)', () => {
 })
 
 describe('HTTP API Lambda authorizer (§10.5)', () => {
-  const v2 = { payloadFormatVersion: '2.0', identitySource: ['$request.header.Authorization'] } as const
+  const v2 = { payloadFormatVersion: '2.0' as const, identitySource: ['$request.header.Authorization'] }
 
   it('§10.5 simple response: isAuthorized true, context JSON types kept under `lambda` (§18.26)', async () => {
     const { lambda, url } = await setup(() => ({ isAuthorized: true, context: { list: [1, 2], obj: { a: true }, n: 3 } }), { ...v2, enableSimpleResponses: true }, 'HTTP')
