@@ -1,1 +1,43 @@
-export {}
+// @gw/gateway public surface: every export named here (no `export *`).
+export {
+  apiDefinitionSchema,
+  restApiDefinitionSchema,
+  httpApiDefinitionSchema,
+  integrationDefinitionSchema,
+  integrationResponseSchema,
+  methodDefinitionSchema,
+  methodResponseSchema,
+  resourceDefinitionSchema,
+  routeDefinitionSchema,
+  authorizerDefinitionSchema,
+  requestValidatorSchema,
+  methodSettingSchema,
+  canarySettingsSchema,
+  restStageSchema,
+  httpStageSchema,
+  routeSettingsSchema,
+  corsConfigurationSchema,
+  stageVariablesDefinitionSchema,
+  httpMethodSchema
+} from './definition.js'
+export type {
+  ApiDefinition,
+  ApiDefinitionInput,
+  RestApiDefinition,
+  RestApiDefinitionInput,
+  HttpApiDefinition,
+  HttpApiDefinitionInput,
+  IntegrationDefinition,
+  IntegrationDefinitionInput,
+  MethodDefinition,
+  MethodDefinitionInput,
+  RouteDefinition,
+  AuthorizerDefinition,
+  MethodSetting,
+  CanarySettingsInput,
+  CanarySettingsDefinition,
+  RestStageDefinition,
+  HttpStageDefinition,
+  StageVariablesDefinition,
+  HttpMethod
+} from './definition.js'
