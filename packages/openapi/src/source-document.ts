@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { LineCounter, parseDocument, isNode } from 'yaml'
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq } from 'yaml'
 import { OpenApiInvalid } from './errors.js'
 
 /** A parsed YAML or JSON file that can tell the line of any JSON pointer in it. */
@@ -33,9 +33,21 @@ export function parseSourceText(text: string, file: string): SourceDocument {
     file,
     value,
     lineOf(segments) {
-      const node: unknown = doc.getIn(segments, true)
-      if (!isNode(node) || node.range == null) return undefined
-      return lineCounter.linePos(node.range[0]).line
+      // Walk to the pair so a field's line is its key's line, not the first line of its value.
+      let node: unknown = doc.contents
+      let range: readonly number[] | null | undefined = isNode(node) ? node.range : undefined
+      for (const segment of segments) {
+        if (isMap(node)) {
+          const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment))
+          if (pair === undefined) return undefined
+          range = isNode(pair.key) ? pair.key.range : undefined
+          node = pair.value
+        } else if (isSeq(node)) {
+          node = node.items[Number(segment)]
+          range = isNode(node) ? node.range : undefined
+        } else return undefined
+      }
+      return range == null || range[0] === undefined ? undefined : lineCounter.linePos(range[0]).line
     }
   }
 }
