@@ -69,7 +69,9 @@ export const MISSING_TOKEN: SigV4Failure = fail('MISSING_AUTHENTICATION_TOKEN', 
 function headerValue(raw: readonly string[], lower: string): string | undefined {
   let out: string | undefined
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if ((raw[i] as string).toLowerCase() === lower) out = out === undefined ? (raw[i + 1]) : `${out},${raw[i + 1] as string}`
+    if ((raw[i] as string).toLowerCase() !== lower) continue
+    const v = (raw[i + 1] as string).trim()
+    out = out === undefined ? v : `${out},${v}`
   }
   return out
 }
