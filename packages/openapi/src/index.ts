@@ -16,6 +16,8 @@ export type {
   RequestValidator,
   RouteDefinition
 } from './api-definition.js'
+export { toGatewayDefinition } from './gateway-definition.js'
+export type { GatewayDefinitionInput, GatewayStagesInput } from './gateway-definition.js'
 export { OpenApiInvalid, OpenApiRef } from './errors.js'
 export type { OpenApiErrorCode } from './errors.js'
 export { loadSourceFile, parseSourceText } from './source-document.js'
