@@ -18,13 +18,13 @@ describe('import → @gw/gateway definition (the one createGateway() takes)', ()
   })
 
   it('§5 root request validator becomes each method requestValidatorId unless overridden', () => {
-    const gw = toGatewayDefinition(importOpenApiFile(`${dir}02-petstore-oas30-validators.yaml`).definition) as { resources: Record<string, { resourceMethods: Record<string, { requestValidatorId?: string }> }> }
+    const gw = toGatewayDefinition(importOpenApiFile(`${dir}02-petstore-oas30-validators.yaml`).definition) as unknown as { resources: Record<string, { resourceMethods: Record<string, { requestValidatorId?: string }> }> }
     expect(gw.resources['/validation']?.resourceMethods.POST?.requestValidatorId).toBe('all')
     expect(gw.resources['/validation']?.resourceMethods.GET?.requestValidatorId).toBe('params-only')
   })
 
   it('§1.3 HTTP API routes are keyed by route key, $default included', () => {
-    const gw = toGatewayDefinition(importOpenApiFile(`${dir}09-http-api-jwt-cors.yaml`).definition) as { routes: Record<string, unknown> }
+    const gw = toGatewayDefinition(importOpenApiFile(`${dir}09-http-api-jwt-cors.yaml`).definition) as unknown as { routes: Record<string, unknown> }
     expect(Object.keys(gw.routes)).toEqual(['GET /orders', 'POST /orders', '$default'])
   })
 })
