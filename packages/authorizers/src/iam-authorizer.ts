@@ -98,8 +98,14 @@ export function iamAuthorizer(options: IamAuthorizerOptions): Middleware<object>
   }
 
   function failWith(ctx: GatewayContext<object>, f: SigV4Failure): void {
-    return reject(ctx, f.type, { message: f.message, headers: { 'x-amzn-errortype': f.errorType } })
+    if (ctx.flavour === 'REST') return reject(ctx, f.type, { message: f.message, headers: { 'x-amzn-errortype': f.errorType } })
+    // HTTP APIs answer SigV4 failures with the same 403 texts, lower-case `message`, no x-amzn-ErrorType (§10.8).
+    reject(ctx, f.type, { message: f.message })
+    ctx.status = 403
+    ctx.body = JSON.stringify({ message: f.message })
   }
+
+  const EXPIRED: SigV4Failure = { ok: false, type: 'EXPIRED_TOKEN', message: 'The security token included in the request is expired', errorType: 'ExpiredTokenException' }
 
   async function run(ctx: GatewayContext<object>, next: () => Promise<void>): Promise<void> {
     const hasBody = ctx.source.hasBody
@@ -118,7 +124,7 @@ export function iamAuthorizer(options: IamAuthorizerOptions): Middleware<object>
     }
     if (creds === undefined) return failWith(ctx, UNRECOGNIZED_CLIENT)
     if ((creds.sessionToken ?? undefined) !== parsed.securityToken) return failWith(ctx, UNRECOGNIZED_CLIENT)
-    if (creds.expiration !== undefined && +creds.expiration <= now()) return reject(ctx, 'EXPIRED_TOKEN')
+    if (creds.expiration !== undefined && +creds.expiration <= now()) return failWith(ctx, EXPIRED)
     const mismatch = checkSignature(req, parsed, creds.secretAccessKey)
     if (mismatch !== undefined) return failWith(ctx, mismatch)
 

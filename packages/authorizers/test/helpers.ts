@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, request, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { GatewayContext, GatewayError, compose, runPipeline, silentLogger, type ApiFlavour, type Middleware, type RequestSource } from '@gw/core'
 import { onTestFinished } from 'vitest'
@@ -138,4 +138,29 @@ export async function localLambda(handler: (event: Record<string, unknown>) => u
       return (await res.json())
     }
   }
+}
+
+/** Sends a request with exactly these headers over node:http (fetch would rewrite Host). */
+export function send(url: string, options: { method?: string; path: string; headers?: Record<string, string | number>; body?: string | undefined }): Promise<Answer> {
+  const target = new URL(url)
+  return new Promise((resolve, reject) => {
+    const req = request({ host: target.hostname, port: target.port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8')
+        let json: Record<string, unknown> = {}
+        try {
+          json = JSON.parse(body) as Record<string, unknown>
+        } catch {
+          json = {}
+        }
+        const headers = new Headers()
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v)
+        resolve({ status: res.statusCode ?? 0, body, json, headers })
+      })
+    })
+    req.on('error', reject)
+    req.end(options.body)
+  })
 }

@@ -150,7 +150,7 @@ describe('JWT authorizer (§10.7) with a real JWKS on a local server', () => {
     ['§10.7 more than 10 scopes', { authorizationScopes: Array.from({ length: 11 }, (_, i) => `s${i}`) }],
     ['issuer not a URL', { issuer: 'nope' }]
   ])('options refused: %s', (_name, extra) => {
-    const build = (): unknown => jwtAuthorizer({ issuer: 'https://issuer.example.com', audience: ['a'], ...extra } as JwtAuthorizerOptions)
+    const build = (): unknown => jwtAuthorizer({ issuer: 'https://issuer.example.com', audience: ['a'], ...extra })
     expect(build).toThrow(GwError)
     expect(build).toThrow(/jwtAuthorizer: invalid options/)
   })
