@@ -1,1 +1,10 @@
-export {}
+// @gw/router public surface: every export named here (no `export *`).
+export { createRouter, ROUTE_METHODS } from './create-router.js'
+export type { Router, RouteMatch, CreateRouterOptions } from './create-router.js'
+export { router, routerMiddleware, parseRouteKey } from './router.js'
+export type { RouterOptions, RouteHandlers } from './router.js'
+export { requestSegments, decodeHttpPath, templateSegments } from './canonical-path.js'
+export type { TemplateSegment } from './canonical-path.js'
+export { resourceIdOf } from './resource-id.js'
+export { InvalidRoute, DuplicateRoute } from './errors.js'
+export type { RouterErrorCode } from './errors.js'

@@ -1,0 +1,211 @@
+import type { ApiFlavour } from '@gw/core'
+import { requestSegments, templateSegments, decodeHttpPath } from './canonical-path.js'
+import { DuplicateRoute, InvalidRoute } from './errors.js'
+import { resourceIdOf } from './resource-id.js'
+
+/** The seven methods `ANY` stands for (§1.2, §1.3). */
+export const ROUTE_METHODS = Object.freeze(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const)
+
+const ANY_COVERS: Record<string, true> = Object.create(null) as Record<string, true>
+for (const m of ROUTE_METHODS) ANY_COVERS[m] = true
+
+/** What `match()` returns. */
+export interface RouteMatch<T> {
+  /** The value given to `add()`. */
+  readonly value: T
+  /** Path parameters by name, `null` when the route has none (REST: as received; HTTP: decoded). */
+  readonly params: Record<string, string> | null
+  /** The route template that matched (`/pets/{id}`), `$default` for the HTTP default route. */
+  readonly resourcePath: string
+  /** Stable id of the resource (`$context.resourceId`). */
+  readonly resourceId: string
+  /** The matched route's key: `GET /pets/{id}`, `ANY /{proxy+}` or `$default` (`$context.routeKey`). */
+  readonly routeKey: string
+}
+
+/** A compiled route table. */
+export interface Router<T> {
+  /** `REST` (§1.2 rules) or `HTTP` (§1.3 rules). */
+  readonly flavour: ApiFlavour
+  /**
+   * Adds a route. `method` is one of GET POST PUT PATCH DELETE HEAD OPTIONS ANY;
+   * `path` a template (`/pets/{id}`, `/{proxy+}`) or, on HTTP APIs, `$default`.
+   * @throws GwError GW_ROUTER_INVALID_ROUTE for a template API Gateway refuses
+   * @throws GwError GW_ROUTER_DUPLICATE_ROUTE when method and path are already taken
+   */
+  add(method: string, path: string, value: T): void
+  /** Finds the route for a request method and path (stage removed, not decoded), or `undefined`. */
+  match(method: string, path: string): RouteMatch<T> | undefined
+}
+
+/** Options of `createRouter()`. */
+export interface CreateRouterOptions {
+  /** Routing rules: REST resources (§1.2) or HTTP API route keys (§1.3). @default 'REST' */
+  flavour?: ApiFlavour
+}
+
+interface Entry<T> {
+  readonly value: T
+  readonly resourcePath: string
+  readonly resourceId: string
+  readonly routeKey: string
+  readonly paramNames: readonly string[]
+}
+
+type MethodTable<T> = Record<string, Entry<T>>
+
+interface Node<T> {
+  statics: Record<string, Node<T>> | null
+  param: Node<T> | null
+  greedy: MethodTable<T> | null
+  methods: MethodTable<T> | null
+}
+
+function newNode<T>(): Node<T> {
+  return { statics: null, param: null, greedy: null, methods: null }
+}
+
+function table<T>(): MethodTable<T> {
+  return Object.create(null) as MethodTable<T>
+}
+
+/** Explicit method first, then `ANY` for the seven methods it covers; HEAD is never served by GET (§1.2). */
+function pick<T>(methods: MethodTable<T>, method: string): Entry<T> | undefined {
+  const explicit = methods[method]
+  if (explicit !== undefined) return explicit
+  return ANY_COVERS[method] === true ? methods.ANY : undefined
+}
+
+/**
+ * Creates a route table compiled into a segment tree (prototype-less
+ * dictionaries, one node per distinct prefix): lookup cost depends on the
+ * path's depth, not on the number of routes. Full literal paths also sit in
+ * one dictionary, so a static route is one lookup.
+ *
+ * REST (§1.2): at each level a literal child beats `{param}`, which beats
+ * `{greedy+}`, backtracking when a subtree has no method for the request;
+ * trailing slash and empty segments ignored; parameters not decoded.
+ * HTTP (§1.3): full matches (literal beats param) before greedy matches before
+ * `$default`; trailing slash significant; path and parameters decoded.
+ * Both: explicit method beats `ANY`; `ANY` covers the seven methods only.
+ * @example
+ * const r = createRouter<string>({ flavour: 'REST' })
+ * r.add('GET', '/pets/{id}', 'pet')
+ * r.match('GET', '/pets/7/') // { value: 'pet', params: { id: '7' }, resourcePath: '/pets/{id}', … }
+ */
+export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
+  const flavour: ApiFlavour = options.flavour ?? 'REST'
+  const http = flavour === 'HTTP'
+  const root = newNode<T>()
+  const statics = new Map<string, MethodTable<T>>()
+  let hasGreedy = false
+  let fallback: Entry<T> | undefined
+  // Reused between calls: match() is synchronous, so one buffer is enough.
+  const values: string[] = []
+
+  function add(method: string, path: string, value: T): void {
+    if (method !== 'ANY' && ANY_COVERS[method] !== true) throw InvalidRoute(`unsupported method "${method}": use ${ROUTE_METHODS.join(', ')} or ANY (§1.2)`)
+    if (path === '$default') {
+      if (!http) throw InvalidRoute('$default routes exist on HTTP APIs only (§1.3)')
+      if (fallback !== undefined) throw DuplicateRoute('duplicate $default route')
+      fallback = { value, resourcePath: '$default', resourceId: resourceIdOf('$default'), routeKey: '$default', paramNames: [] }
+      return
+    }
+    const segments = templateSegments(path, flavour)
+    if (typeof segments === 'string') throw InvalidRoute(`${method} ${path}: ${segments}`)
+    let node = root
+    const paramNames: string[] = []
+    let methods: MethodTable<T> | null = null
+    for (const seg of segments) {
+      if (seg.kind === 'literal') {
+        node.statics ??= Object.create(null) as Record<string, Node<T>>
+        node = node.statics[seg.value] ??= newNode()
+      } else if (seg.kind === 'param') {
+        paramNames.push(seg.name)
+        node = node.param ??= newNode()
+      } else {
+        paramNames.push(seg.name)
+        hasGreedy = true
+        methods = node.greedy ??= table()
+      }
+    }
+    methods ??= node.methods ??= table()
+    if (methods[method] !== undefined) throw DuplicateRoute(`duplicate route ${method} ${path}`)
+    methods[method] = { value, resourcePath: path, resourceId: resourceIdOf(path), routeKey: `${method} ${path}`, paramNames }
+    if (paramNames.length === 0) statics.set(path, methods)
+  }
+
+  function walk(node: Node<T>, parts: readonly string[], i: number, method: string, greedyOk: boolean): Entry<T> | undefined {
+    const n = parts.length
+    if (!http) while (i < n && parts[i] === '') i++
+    if (i === n) return node.methods === null ? undefined : pick(node.methods, method)
+    const seg = parts[i] as string
+    if (node.statics !== null) {
+      const child = node.statics[seg]
+      if (child !== undefined) {
+        const hit = walk(child, parts, i + 1, method, greedyOk)
+        if (hit !== undefined) return hit
+      }
+    }
+    if (node.param !== null && seg !== '') {
+      values.push(seg)
+      const hit = walk(node.param, parts, i + 1, method, greedyOk)
+      if (hit !== undefined) return hit
+      values.pop()
+    }
+    if (greedyOk && node.greedy !== null) {
+      const hit = pick(node.greedy, method)
+      if (hit !== undefined) {
+        values.push(greedyValue(parts, i))
+        return hit
+      }
+    }
+    return undefined
+  }
+
+  /** REST drops the trailing slash from a greedy value (§1.2); HTTP keeps what is there. */
+  function greedyValue(parts: readonly string[], i: number): string {
+    let end = parts.length
+    if (!http) while (end > i + 1 && parts[end - 1] === '') end--
+    return end === i + 1 ? (parts[i] as string) : parts.slice(i, end).join('/')
+  }
+
+  function result(entry: Entry<T>): RouteMatch<T> {
+    const names = entry.paramNames
+    let params: Record<string, string> | null = null
+    if (names.length !== 0) {
+      params = Object.create(null) as Record<string, string>
+      for (let k = 0; k < names.length; k++) params[names[k] as string] = values[k] as string
+    }
+    return { value: entry.value, params, resourcePath: entry.resourcePath, resourceId: entry.resourceId, routeKey: entry.routeKey }
+  }
+
+  function match(method: string, path: string): RouteMatch<T> | undefined {
+    // Fast path: a full literal path. Keys are canonical, so equality means the request is too.
+    let key = http ? decodeHttpPath(path) : path
+    if (!http && key.length > 1 && key.charCodeAt(key.length - 1) === 47) key = key.slice(0, -1)
+    const direct = statics.get(key)
+    if (direct !== undefined) {
+      const hit = pick(direct, method)
+      if (hit !== undefined) return result(hit)
+    }
+    values.length = 0
+    const parts = requestSegments(path, flavour)
+    // HTTP: a root request splits into ['', ''], which is the root node itself
+    if (http && parts.length === 2 && parts[1] === '') parts.pop()
+    let hit: Entry<T> | undefined
+    if (http) {
+      hit = walk(root, parts, 1, method, false)
+      if (hit === undefined && hasGreedy) {
+        values.length = 0
+        hit = walk(root, parts, 1, method, true)
+      }
+      hit ??= fallback
+    } else {
+      hit = walk(root, parts, 1, method, true)
+    }
+    return hit === undefined ? undefined : result(hit)
+  }
+
+  return { flavour, add, match }
+}
