@@ -27,7 +27,7 @@ export interface IamCredentials {
   /** The caller: `arn:aws:iam::123456789012:user/alice`, its account, ids. */
   readonly principal: PrincipalAttributes & { readonly userId?: string }
   /** Identity policy; absent = implicit deny unless a same-account resource policy allows (§10.9). */
-  readonly policy?: PolicyDocument | string
+  readonly policy?: PolicyDocument | string | undefined
 }
 
 /** Maps an access key id (and the session token sent) to credentials; `undefined` when unknown. */

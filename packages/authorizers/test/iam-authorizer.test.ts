@@ -1,6 +1,6 @@
 import aws4 from 'aws4'
 import { describe, expect, it } from 'vitest'
-import { compileResourcePolicy, formatAmzDate, iamAuthorizer, type IamAuthorizerOptions, type IamCredentials } from '@gw/authorizers'
+import { compileResourcePolicy, formatAmzDate, iamAuthorizer, type IamAuthorizerOptions, type IamCredentials, type PolicyDocument } from '@gw/authorizers'
 import { send, serve } from './helpers.js'
 
 const ACCOUNT = '123456789012'
@@ -9,13 +9,13 @@ const ALICE = { accessKeyId: 'AKIAALICE00000000001', secretAccessKey: 'alice-sec
 const TEMP = { accessKeyId: 'ASIATEMP000000000001', secretAccessKey: 'temp-secret', sessionToken: 'FwoGZXIvYXdzEXAMPLETOKEN//+=' }
 const OUTSIDER = { accessKeyId: 'AKIAOUTSIDER00000001', secretAccessKey: 'outsider-secret' }
 
-const allowGet = { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: `${ARN_PREFIX}/GET/*` }] }
+const allowGet: PolicyDocument = { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: `${ARN_PREFIX}/GET/*` }] }
 
 function users(overrides: Record<string, Partial<IamCredentials>> = {}): Map<string, IamCredentials> {
   return new Map<string, IamCredentials>([
     [ALICE.accessKeyId, { secretAccessKey: ALICE.secretAccessKey, principal: { arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userId: 'AIDAALICE' }, policy: allowGet, ...overrides.alice }],
     [TEMP.accessKeyId, { secretAccessKey: TEMP.secretAccessKey, sessionToken: TEMP.sessionToken, expiration: Date.now() + 3_600_000, principal: { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/r/s`, accountId: ACCOUNT }, policy: allowGet, ...overrides.temp }],
-    [OUTSIDER.accessKeyId, { secretAccessKey: OUTSIDER.secretAccessKey, principal: { arn: 'arn:aws:iam::999999999999:user/eve', accountId: '999999999999' }, policy: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }, ...overrides.outsider }]
+    [OUTSIDER.accessKeyId, { secretAccessKey: OUTSIDER.secretAccessKey, principal: { arn: 'arn:aws:iam::999999999999:user/eve', accountId: '999999999999' }, policy: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } satisfies PolicyDocument, ...overrides.outsider }]
   ])
 }
 
@@ -45,7 +45,7 @@ describe('IAM SigV4 authorization over real HTTP, signed by aws4 (§10.8)', () =
   })
 
   it('§10.8 POST body is covered by the signature', async () => {
-    const { url, signed } = await setup({}, 'REST', { alice: { policy: { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: '*' }] } } })
+    const { url, signed } = await setup({}, 'REST', { alice: { policy: { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: '*' }] } satisfies PolicyDocument } })
     const req = signed({ method: 'POST', path: '/pets', body: '{"name":"rex"}', headers: { 'content-type': 'application/json' } })
     expect((await send(url, req)).status).toBe(200)
     const tampered = await send(url, { ...req, body: '{"name":"rey"}' })
@@ -163,7 +163,7 @@ describe('IAM SigV4 authorization over real HTTP, signed by aws4 (§10.8)', () =
   })
 
   it('§10.8 explicit deny in the identity policy', async () => {
-    const policy = { Statement: [...allowGet.Statement, { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: `${ARN_PREFIX}/GET/admin*` }] }
+    const policy: PolicyDocument = { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: `${ARN_PREFIX}/GET/*` }, { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: `${ARN_PREFIX}/GET/admin*` }] }
     const { url, signed } = await setup({}, 'REST', { alice: { policy } })
     const res = await send(url, signed({ path: '/admin' }))
     expect(res.json.Message).toBe(`User: arn:aws:iam::${ACCOUNT}:user/alice is not authorized to perform: execute-api:Invoke on resource: ${ARN_PREFIX}/GET/admin with an explicit deny`)
