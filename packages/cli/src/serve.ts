@@ -33,6 +33,8 @@ export interface ServeOptions {
   port?: number
   /** Overrides `server.host`. */
   host?: string
+  /** Stage variables that override the config's, per stage name (e.g. an upstream port known only at start). */
+  stageVariables?: Record<string, Record<string, string>>
   /** Reload config and OpenAPI files on change, keeping throttle, quota and key state. @default false */
   watch?: boolean
   /** Environment for `valueFromEnv` / `tokenFromEnv`. @default process.env */
@@ -67,7 +69,13 @@ export interface GatewayServer {
 export async function serve(options: ServeOptions): Promise<GatewayServer> {
   const env = options.env ?? process.env
   const logger = options.logger ?? jsonLogger
-  const load = (): LoadedConfig => (options.quick !== undefined ? quickConfig(options.quick, env) : loadConfig(options.config ?? 'gw.config.yaml', env))
+  const load = (): LoadedConfig => {
+    const loaded = options.quick !== undefined ? quickConfig(options.quick, env) : loadConfig(options.config ?? 'gw.config.yaml', env)
+    for (const api of loaded.config.apis) {
+      for (const [stage, settings] of Object.entries(api.stages)) Object.assign(settings.variables, options.stageVariables?.[stage])
+    }
+    return loaded
+  }
   let loaded = load()
   const { config } = loaded
   const state =

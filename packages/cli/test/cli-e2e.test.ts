@@ -69,7 +69,10 @@ describe('gw serve quick mode (built CLI, real sockets)', () => {
     let release: () => void = () => {}
     const allArrived = new Promise<void>((resolve) => (release = resolve))
     const upstream = await startUpstream((req, res) => {
-      if (req.url !== '/slow') return res.end('{}')
+      if (req.url !== '/slow') {
+        res.end('{}')
+        return
+      }
       arrived++
       if (arrived === 100) release()
       setTimeout(() => res.end(JSON.stringify({ slow: true })), 400)
