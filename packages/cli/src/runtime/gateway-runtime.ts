@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { compileGatewayResponses, GatewayContext, handlePipelineError, reject, silentLogger, type CompiledGatewayResponses, type Logger } from '@gw/core'
+import { compileGatewayResponses, GatewayContext, handlePipelineError, nodeRequestSource, reject, silentLogger, writeNodeResponse, type CompiledGatewayResponses, type Logger } from '@gw/core'
 import type { ApiDefinition, RouteDefinition } from '@gw/openapi'
 import type { StageConfig, UsagePlanConfig } from '../config-schema.js'
 import type { LoadedApi, LoadedConfig } from '../load-config.js'
 import { lambdaName } from '../load-config.js'
 import { runHttp, runLambda, runMock, type LambdaHandler } from './integrations.js'
-import { nodeRequestSource, writeResponse } from './node-source.js'
 import { quotaWindow } from './quota-window.js'
 import { compileRoutes, matchRoute, type CompiledRoute } from './route-table.js'
 import { generateId, type UsageState } from './usage-state.js'
@@ -122,10 +121,10 @@ export class GatewayRuntime {
     const flavour = stage?.api.definition.protocol ?? 'REST'
     const ctx = new GatewayContext(nodeRequestSource(req, abort.signal), { flavour })
     this.handle(ctx, stage).then(
-      () => writeResponse(ctx, res),
+      () => writeNodeResponse(ctx, res),
       (err: unknown) => {
         handlePipelineError(ctx, err, this.logger)
-        writeResponse(ctx, res)
+        writeNodeResponse(ctx, res)
       }
     )
   }
