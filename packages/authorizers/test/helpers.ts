@@ -1,70 +1,36 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http'
+import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { GatewayContext, GatewayError, compose, runPipeline, silentLogger, type ApiFlavour, type Middleware, type RequestSource } from '@gw/core'
+import { compose, silentLogger, toNodeHandler, type ApiFlavour, type Middleware } from '@gw/core'
 import { onTestFinished } from 'vitest'
 
-/** What the gateway side of a test server fixes per request. */
+/** What the gateway side of a test server fixes per request (a router/stage would). */
 export interface ServeOptions {
   flavour?: ApiFlavour
   apiId?: string
   stage?: string
   routeKey?: string
   stageVariables?: Record<string, string>
-  /** The adapter's trustProxy decision: by default the socket address, as core's adapters do. */
-  sourceIp?: (req: IncomingMessage) => string
-}
-
-function source(req: IncomingMessage): RequestSource {
-  const controller = new AbortController()
-  req.on('close', () => {
-    if (!req.complete) controller.abort()
-  })
-  const hasBody = Number(req.headers['content-length'] ?? '0') > 0 || req.headers['transfer-encoding'] !== undefined
-  return {
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    headers: req.headers,
-    rawHeaders: req.rawHeaders,
-    remoteAddress: req.socket.remoteAddress ?? '',
-    protocol: 'http',
-    hasBody,
-    signal: controller.signal,
-    readBody: async (limit) => {
-      const chunks: Buffer[] = []
-      let total = 0
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        total += chunk.length
-        if (total > limit) throw new GatewayError('REQUEST_TOO_LARGE')
-        chunks.push(chunk)
-      }
-      return Buffer.concat(chunks)
-    },
-    stream: () => (hasBody ? (req) : null)
-  }
 }
 
 /**
- * A real node:http server on port 0 running `middleware` then an echo
- * handler answering 200 with `ctx.authorizer` / `ctx.identity`. Closed when
- * the test finishes. (Stand-in for core's toNodeHandler while it lands.)
+ * A real node:http server on port 0 through core's `toNodeHandler`: sets the
+ * route side (api id, stage, route key, stage variables), runs `middleware`,
+ * then an echo handler answering 200 with `ctx.authorizer`, `ctx.identity`,
+ * `ctx.state` and `ctx.sourceIp`. Closed when the test finishes.
  */
 export async function serve(middleware: Middleware<object> | Middleware<object>[], options: ServeOptions = {}): Promise<string> {
-  const echo: Middleware<object> = (ctx) => {
-    ctx.json({ ok: true, authorizer: ctx.authorizer ?? null, identity: ctx.identity ?? null, state: { ...(ctx.state) } })
-  }
-  const pipeline = compose<object>([...(Array.isArray(middleware) ? middleware : [middleware]), echo])
-  const server: Server = createServer((req, res) => {
-    const ctx = new GatewayContext(source(req), { flavour: options.flavour ?? 'REST', sourceIp: options.sourceIp?.(req) ?? req.socket.remoteAddress ?? '' })
+  const route: Middleware<object> = (ctx, next) => {
     ctx.apiId = options.apiId ?? 'a1b2c3d4e5'
     ctx.stage = options.stage ?? 'prod'
     if (options.routeKey !== undefined) ctx.routeKey = options.routeKey
     if (options.stageVariables !== undefined) ctx.stageVariables = options.stageVariables
-    void runPipeline(pipeline, ctx, silentLogger).then(() => {
-      res.statusCode = ctx.status
-      for (const [k, v] of Object.entries(ctx.responseHeaders)) res.setHeader(k, v)
-      res.end(typeof ctx.body === 'string' || ctx.body instanceof Uint8Array ? ctx.body : '')
-    })
-  })
+    return next()
+  }
+  const echo: Middleware<object> = (ctx) => {
+    ctx.json({ ok: true, authorizer: ctx.authorizer ?? null, identity: ctx.identity ?? null, state: { ...ctx.state }, sourceIp: ctx.sourceIp })
+  }
+  const pipeline = compose<object>([route, ...(Array.isArray(middleware) ? middleware : [middleware]), echo])
+  const server: Server = createServer(toNodeHandler(pipeline, { flavour: options.flavour ?? 'REST', logger: silentLogger }))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
