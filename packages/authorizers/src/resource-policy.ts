@@ -36,7 +36,12 @@ export function compileResourcePolicy(policy: PolicyDocument | string, arn?: Arn
 }
 
 function expandShorthand(text: string, arn: ResolvedArnOptions): unknown {
-  const doc = JSON.parse(text) as unknown
+  let doc: unknown
+  try {
+    doc = JSON.parse(text) as unknown
+  } catch {
+    throw ConfigInvalid('resource policy: not valid JSON')
+  }
   const prefix = `arn:${arn.partition}:execute-api:${arn.region}:${arn.accountId}:${arn.apiId}/`
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return value.startsWith('execute-api:/') ? prefix + value.slice('execute-api:/'.length) : value

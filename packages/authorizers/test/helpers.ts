@@ -1,6 +1,6 @@
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { compose, silentLogger, toNodeHandler, type ApiFlavour, type Middleware } from '@gw/core'
+import { compose, silentLogger, toNodeHandler, type ApiFlavour, type CompiledGatewayResponses, type Middleware } from '@gw/core'
 import { onTestFinished } from 'vitest'
 
 /** What the gateway side of a test server fixes per request (a router/stage would). */
@@ -10,6 +10,8 @@ export interface ServeOptions {
   stage?: string
   routeKey?: string
   stageVariables?: Record<string, string>
+  /** Customized gateway responses of the API (§12.2). */
+  gatewayResponses?: CompiledGatewayResponses
 }
 
 /**
@@ -24,6 +26,7 @@ export async function serve(middleware: Middleware<object> | Middleware<object>[
     ctx.stage = options.stage ?? 'prod'
     if (options.routeKey !== undefined) ctx.routeKey = options.routeKey
     if (options.stageVariables !== undefined) ctx.stageVariables = options.stageVariables
+    if (options.gatewayResponses !== undefined) ctx.gatewayResponses = options.gatewayResponses
     return next()
   }
   const echo: Middleware<object> = (ctx) => {
