@@ -67,7 +67,8 @@ export type ResourcePolicyAuthType = 'NONE' | 'AWS_IAM' | 'CUSTOM' | 'COGNITO_US
 
 const schema = z
   .object({
-    policy: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+    /** The policy document (object or JSON text, ≤ 8192 characters). */
+    policy: z.union([z.string().min(1), z.custom<PolicyDocument>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a policy document object')]),
     arn: arnOptionsSchema,
     authorizationType: z.enum(['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS', 'JWT']).default('NONE')
   })
@@ -94,7 +95,7 @@ export function accessDeniedMessage(user: string, arn: string, explicit: boolean
  */
 export function resourcePolicy(options: ResourcePolicyOptions): Middleware<object> {
   const opts = parseOptions(schema, options, 'resourcePolicy')
-  const compiled = compileResourcePolicy(opts.policy as PolicyDocument | string, opts.arn)
+  const compiled = compileResourcePolicy(opts.policy, opts.arn)
   const arnOf = methodArnBuilder(opts.arn)
   const requireAllow = opts.authorizationType === 'NONE'
   return function resourcePolicyMiddleware(ctx, next) {
