@@ -109,6 +109,12 @@ export const gwConfigSchema = z
       .union([z.literal('memory'), z.string().regex(/^rediss?:\/\//, "store is 'memory' or a redis:// URL")])
       .default('memory')
       .describe("'memory' or a redis:// URL shared by gateway instances."),
+    storePrefix: z
+      .string()
+      .regex(/^[^{}\s]+$/, 'no braces or spaces')
+      .max(64)
+      .default('gw')
+      .describe('Key prefix in Redis, so several gateways (or test runs) can share one Redis.'),
     cache: z
       .object({ maxEntries: z.number().int().min(1).default(10_000), maxBytes: z.number().int().min(1).default(64 * 1024 * 1024) })
       .strict()

@@ -71,7 +71,7 @@ function readJson(req: IncomingMessage): Promise<unknown> {
       try {
         ok(text === '' ? {} : (JSON.parse(text) as unknown))
       } catch (err) {
-        fail(err as Error)
+        fail(err instanceof Error ? err : new Error(String(err)))
       }
     })
     req.on('error', fail)
@@ -265,7 +265,7 @@ function updateStage(runtime: GatewayRuntime, stage: StageRuntime, input: Record
   const ops = Array.isArray(input.patchOperations) ? (input.patchOperations as Record<string, unknown>[]) : []
   for (const op of ops) {
     const path = typeof op.path === 'string' ? op.path : ''
-    const value = op.value === undefined ? undefined : String(op.value)
+    const value = typeof op.value === 'string' || typeof op.value === 'number' || typeof op.value === 'boolean' ? String(op.value) : undefined
     if (op.op === 'copy') {
       const from = typeof op.from === 'string' ? op.from : ''
       const valid = (from === '/canarySettings/deploymentId' && path === '/deploymentId') || (from === '/canarySettings/stageVariableOverrides' && path === '/variables')

@@ -81,7 +81,10 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   const state =
     config.store === 'memory'
       ? new UsageState()
-      : new UsageState(new RedisQuotaStore({ url: config.store, logger }), new RedisRateLimitStore({ url: config.store, logger }))
+      : new UsageState(
+          new RedisQuotaStore({ url: config.store, prefix: config.storePrefix, logger }),
+          new RedisRateLimitStore({ url: config.store, prefix: config.storePrefix, logger })
+        )
   let generation = 0
   let runtime = await buildRuntime(loaded, state, env, logger, generation)
 
