@@ -9,11 +9,14 @@ import type { RedisConnection } from './redis-connection.js'
  */
 export async function guarded<T, F>(conn: RedisConnection, op: () => Promise<T>, fallback: F): Promise<T | F> {
   if (!conn.ready) return failure(conn, new Error('connection not ready'), fallback)
+  conn.inflight++
   try {
     const value = await op()
+    conn.settled()
     conn.succeeded()
     return value
   } catch (err) {
+    conn.settled()
     return failure(conn, err, fallback)
   }
 }

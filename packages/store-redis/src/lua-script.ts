@@ -17,8 +17,13 @@ export class LuaScript {
 
   run(client: RedisClient, keyCount: number, args: (string | number)[]): Promise<unknown> {
     return client.evalsha(this.sha, keyCount, ...args).catch((err: unknown) => {
-      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return client.eval(this.source, keyCount, ...args)
+      if (isNoScript(err)) return client.eval(this.source, keyCount, ...args)
       throw err
     })
   }
+}
+
+/** Whether a failed EVALSHA only lacked the script (then EVAL it once). */
+export function isNoScript(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOSCRIPT')
 }

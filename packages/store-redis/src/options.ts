@@ -23,7 +23,7 @@ export interface RedisStoreOptions {
   onStoreError?: StoreErrorMode
   /** Receives `gw.store_error` (once per outage) and `gw.store_recovered`. @default jsonLogger */
   logger?: Logger
-  /** Per-command timeout of the client created from `url`, ms. @default 500 */
+  /** A command in flight with no reply from Redis for this long drops and reconnects the connection (one watchdog timer per store, not one per command), ms. @default 1000 */
   commandTimeoutMs?: number
 }
 
@@ -36,7 +36,7 @@ export const redisStoreSchema = z
     logger: z
       .custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function' && typeof (v as Logger).error === 'function', 'a Logger { error, warn, info }')
       .optional(),
-    commandTimeoutMs: z.number().int().min(1).max(60_000).default(500)
+    commandTimeoutMs: z.number().int().min(20).max(60_000).default(1000)
   })
   .strict()
 

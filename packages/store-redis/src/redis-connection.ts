@@ -25,6 +25,12 @@ export class RedisConnection {
   readonly #store: string
   #errors = 0
   #degraded = false
+  /** Commands sent and not answered yet, and replies seen (the watchdog compares them). */
+  inflight = 0
+  replies = 0
+  #seenReplies = 0
+  #stalledTicks = 0
+  readonly #watchdog: NodeJS.Timeout
 
   constructor(opts: ParsedRedisStoreOptions, store: string) {
     this.#owned = opts.client === undefined
@@ -33,7 +39,6 @@ export class RedisConnection {
       new Redis(opts.url ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
-        commandTimeout: opts.commandTimeoutMs,
         retryStrategy: (times) => Math.min(50 * times, 1000)
       })
     // An 'error' listener keeps ioredis from printing unhandled errors while it reconnects.
@@ -42,6 +47,33 @@ export class RedisConnection {
     this.prefix = opts.prefix
     this.#logger = opts.logger ?? jsonLogger
     this.#store = store
+    // A per-command timer (ioredis commandTimeout) costs about a third of a
+    // decision's client CPU. One watchdog per store instead: if commands are
+    // in flight and no reply came for `commandTimeoutMs`, the connection is
+    // dropped, which fails the pending commands (onStoreError decides) and
+    // reconnects.
+    const tick = Math.max(10, Math.floor(opts.commandTimeoutMs / 2))
+    this.#watchdog = setInterval(() => {
+      if (this.inflight <= 0 || this.replies !== this.#seenReplies) {
+        this.#seenReplies = this.replies
+        this.#stalledTicks = 0
+        return
+      }
+      if (++this.#stalledTicks < 2) return
+      this.#stalledTicks = 0
+      this.inflight = 0
+      this.failed(new Error(`no reply from Redis in ${opts.commandTimeoutMs} ms; reconnecting`))
+      // Destroy the socket (a graceful end would wait for the silent peer): pending commands fail now, ioredis reconnects.
+      if (this.client instanceof Redis) this.client.stream.destroy()
+      else this.client.disconnect(true)
+    }, tick)
+    this.#watchdog.unref()
+  }
+
+  /** Marks one command answered (reply or error). */
+  settled(): void {
+    if (this.inflight > 0) this.inflight--
+    this.replies++
   }
 
   /** Whether commands can be sent now. */
@@ -84,6 +116,7 @@ export class RedisConnection {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#watchdog)
     if (!this.#owned) return
     try {
       await this.client.quit()

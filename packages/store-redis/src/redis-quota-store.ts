@@ -53,13 +53,18 @@ export class RedisQuotaStore implements QuotaStore {
   consume(window: QuotaWindow, cost = 1): Promise<QuotaDecision> | QuotaDecision {
     if (!this.#conn.ready) return this.#fallback(window, cost, 'connection not ready')
     const owner = this.#owner(window.key)
+    this.#conn.inflight++
     return QUOTA_CONSUME.run(this.#conn.client, 2, [`${owner}:p:${window.period}`, `${owner}:d:${window.day}`, window.limit, cost, Math.max(1, Math.ceil(window.ttlMs)), this.#dayTtl]).then(
       (reply) => {
+        this.#conn.settled()
         this.#conn.succeeded()
         const [allowed, used] = reply as [number, number]
         return { allowed: allowed === 1, used, remaining: Math.max(0, window.limit - used) }
       },
-      (err: unknown) => this.#fallback(window, cost, err)
+      (err: unknown) => {
+        this.#conn.settled()
+        return this.#fallback(window, cost, err)
+      }
     )
   }
 
@@ -92,11 +97,18 @@ export class RedisQuotaStore implements QuotaStore {
   }
 
   async #management<T>(op: () => Promise<T>): Promise<T> {
+    if (!this.#conn.ready) {
+      this.#conn.failed('connection not ready')
+      throw StoreUnavailable()
+    }
+    this.#conn.inflight++
     try {
       const value = await op()
+      this.#conn.settled()
       this.#conn.succeeded()
       return value
     } catch (err) {
+      this.#conn.settled()
       this.#conn.failed(err)
       throw StoreUnavailable(undefined, { cause: err })
     }

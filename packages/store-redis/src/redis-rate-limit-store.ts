@@ -1,7 +1,8 @@
 import { MemoryRateLimitStore, parseOptions, type RateLimitDecision, type RateLimitStore, type TokenBucketSpec } from '@gw/core'
 import { redisStoreSchema, type RedisStoreOptions } from './options.js'
 import { RedisConnection, type StoreErrorStats } from './redis-connection.js'
-import { TOKEN_BUCKET } from './scripts.js'
+import { isNoScript } from './lua-script.js'
+import { TOKEN_BUCKET, TOKEN_BUCKET_ONE } from './scripts.js'
 
 const OPEN: RateLimitDecision = Object.freeze({ allowed: true, remaining: 0, retryAfterMs: 0, blocked: -1 })
 const CLOSED: RateLimitDecision = Object.freeze({ allowed: false, remaining: 0, retryAfterMs: 1000, blocked: 0 })
@@ -42,14 +43,24 @@ export class RedisRateLimitStore implements RateLimitStore {
   /** Takes `cost` tokens from one bucket in one round trip. */
   take(key: string, rate: number, burst: number, cost = 1): Promise<RateLimitDecision> | RateLimitDecision {
     if (!this.#conn.ready) return this.#fallback([{ key, rate, burst }], cost, 'connection not ready')
-    return TOKEN_BUCKET.run(this.#conn.client, 1, [this.#keyPrefix + key, cost, rate, burst]).then(
-      (reply) => this.#decision(reply),
-      (err: unknown) => this.#fallback([{ key, rate, burst }], cost, err)
+    // Hot path: EVALSHA with positional arguments and one then(); NOSCRIPT is handled on the error branch.
+    const conn = this.#conn
+    const client = conn.client
+    const redisKey = this.#keyPrefix + key
+    conn.inflight++
+    return client.evalsha(TOKEN_BUCKET_ONE.sha, 1, redisKey, cost, rate, burst).then(this.#onReply, (err: unknown) =>
+      isNoScript(err)
+        ? client.eval(TOKEN_BUCKET_ONE.source, 1, redisKey, cost, rate, burst).then(this.#onReply, (again: unknown) => this.#fallback([{ key, rate, burst }], cost, again))
+        : this.#fallback([{ key, rate, burst }], cost, err)
     )
   }
 
   /** Takes `cost` tokens from every bucket or none, in one round trip. */
   takeAll(buckets: readonly TokenBucketSpec[], cost = 1): Promise<RateLimitDecision> | RateLimitDecision {
+    if (buckets.length === 1) {
+      const only = buckets[0] as TokenBucketSpec
+      return this.take(only.key, only.rate, only.burst, cost)
+    }
     if (!this.#conn.ready) return this.#fallback(buckets, cost, 'connection not ready')
     const n = buckets.length
     const args = new Array<string | number>(n * 3 + 1)
@@ -60,10 +71,8 @@ export class RedisRateLimitStore implements RateLimitStore {
       args[n + 1 + i * 2] = b.rate
       args[n + 2 + i * 2] = b.burst
     }
-    return TOKEN_BUCKET.run(this.#conn.client, n, args).then(
-      (reply) => this.#decision(reply),
-      (err: unknown) => this.#fallback(buckets, cost, err)
-    )
+    this.#conn.inflight++
+    return TOKEN_BUCKET.run(this.#conn.client, n, args).then(this.#onReply, (err: unknown) => this.#fallback(buckets, cost, err))
   }
 
   /** Closes the connection it created (not a client passed in). */
@@ -71,13 +80,16 @@ export class RedisRateLimitStore implements RateLimitStore {
     return this.#conn.close()
   }
 
-  #decision(reply: unknown): RateLimitDecision {
+  // Bound once: no closure allocated per decision.
+  readonly #onReply = (reply: unknown): RateLimitDecision => {
+    this.#conn.settled()
     this.#conn.succeeded()
-    const [allowed, remaining, retryAfterMs, blocked] = reply as [number, number, number, number]
-    return { allowed: allowed === 1, remaining, retryAfterMs, blocked }
+    const r = reply as [number, number, number, number]
+    return { allowed: r[0] === 1, remaining: r[1], retryAfterMs: r[2], blocked: r[3] }
   }
 
   #fallback(buckets: readonly TokenBucketSpec[], cost: number, err: unknown): RateLimitDecision {
+    if (typeof err !== 'string') this.#conn.settled()
     this.#conn.failed(err)
     if (this.#local !== undefined) return this.#local.takeAll(buckets, cost)
     return this.#conn.mode === 'failOpen' ? OPEN : CLOSED

@@ -1,46 +1,70 @@
 import { LuaScript } from './lua-script.js'
 
+// Milliseconds are counted from 2024-01-01 to keep the numbers small.
+const EPOCH = 1_704_067_200
+
 /**
- * Token buckets (aws-semantics §8.1), all-or-none over KEYS, on Redis time
- * (`TIME`), so gateway clocks do not matter. Bucket value: "tokens:ms".
+ * One token bucket (aws-semantics §8.1) as GCRA, on Redis time (`TIME`), so
+ * gateway clocks do not matter. The stored value is the bucket's
+ * "theoretical arrival time" in ms: a bucket with capacity `burst` refilled at
+ * `rate`/s is empty when TAT - now = burst/rate s, full when TAT <= now
+ * (exactly a token bucket, with one number of state). A missing key is a full
+ * bucket; the key expires when the bucket would be full again.
+ * KEYS[1] bucket; ARGV cost, rate, burst. Returns {allowed, remaining, retryAfterMs, blockedIndex}.
+ */
+export const TOKEN_BUCKET_ONE = new LuaScript(`
+local t = redis.call('TIME')
+local now = (t[1] - ${EPOCH}) * 1000 + t[2] / 1000
+local cost = tonumber(ARGV[1])
+local interval = 1000 / tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local capacity = burst * interval
+local tat = tonumber(redis.call('GET', KEYS[1]) or 0)
+if tat < now then tat = now end
+local new = tat + cost * interval
+local over = new - now - capacity
+if over > 1e-6 then
+  local retry = 0
+  if cost <= burst then retry = math.ceil(over) end
+  return {0, math.floor((capacity - tat + now) / interval + 1e-9), retry, 0}
+end
+redis.call('SET', KEYS[1], new, 'PX', math.ceil(new - now) + 1)
+return {1, math.floor((capacity - new + now) / interval + 1e-9), 0, -1}
+`)
+
+/**
+ * Several token buckets (GCRA as above), all-or-none over KEYS: tokens are
+ * taken from every bucket only when every bucket has them (§8.1).
  * ARGV[1] = cost, then rate and burst per key. Returns
- * {allowed, remaining, retryAfterMs, blockedIndex}. A missing key is a full
- * bucket; keys expire once they would be full again.
+ * {allowed, remaining (most restrictive), retryAfterMs, blockedIndex}.
  */
 export const TOKEN_BUCKET = new LuaScript(`
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local now = (t[1] - ${EPOCH}) * 1000 + t[2] / 1000
 local cost = tonumber(ARGV[1])
-local n = #KEYS
-local tokens = {}
-for i = 1, n do
-  local rate = tonumber(ARGV[i * 2])
-  local burst = tonumber(ARGV[i * 2 + 1])
-  local tk = burst
-  local v = redis.call('GET', KEYS[i])
-  if v then
-    local sep = string.find(v, ':', 1, true)
-    local elapsed = now - tonumber(string.sub(v, sep + 1))
-    if elapsed < 0 then elapsed = 0 end
-    tk = tonumber(string.sub(v, 1, sep - 1)) + elapsed * rate / 1000
-    if tk > burst then tk = burst end
-  end
-  if tk < cost then
-    local retry = 0
-    if burst >= cost then retry = math.ceil((cost - tk) * 1000 / rate) end
-    return {0, math.floor(tk), retry, i - 1}
-  end
-  tokens[i] = tk
-end
+local news = {}
 local remaining = -1
-for i = 1, n do
-  local rate = tonumber(ARGV[i * 2])
+for i = 1, #KEYS do
+  local interval = 1000 / tonumber(ARGV[i * 2])
   local burst = tonumber(ARGV[i * 2 + 1])
-  local tk = tokens[i] - cost
-  if remaining < 0 or tk < remaining then remaining = tk end
-  redis.call('SET', KEYS[i], string.format('%.6f:%.3f', tk, now), 'PX', math.ceil((burst - tk) * 1000 / rate) + 1000)
+  local capacity = burst * interval
+  local tat = tonumber(redis.call('GET', KEYS[i]) or 0)
+  if tat < now then tat = now end
+  local new = tat + cost * interval
+  local over = new - now - capacity
+  if over > 1e-6 then
+    local retry = 0
+    if cost <= burst then retry = math.ceil(over) end
+    return {0, math.floor((capacity - tat + now) / interval + 1e-9), retry, i - 1}
+  end
+  news[i] = new
+  local left = math.floor((capacity - new + now) / interval + 1e-9)
+  if remaining < 0 or left < remaining then remaining = left end
 end
-return {1, math.floor(remaining), 0, -1}
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], news[i], 'PX', math.ceil(news[i] - now) + 1)
+end
+return {1, remaining, 0, -1}
 `)
 
 /**

@@ -103,6 +103,30 @@ describe('Redis outage mid-run (kill and restart redis-server)', () => {
     expect(events.map((e) => e.event)).toEqual(['gw.store_error', 'gw.store_recovered'])
   }, 20_000)
 
+  it('a Redis that stops answering (SIGSTOP) trips the watchdog: pending decisions fall back instead of hanging, then it recovers', async () => {
+    const redis = new RedisProcess(await freePort())
+    await redis.start()
+    onTestFinished(async () => {
+      redis.resume()
+      await redis.kill()
+    })
+    const { logger, events } = captureLogger()
+    const store = new RedisRateLimitStore({ url: redis.url, prefix: randomPrefix(), onStoreError: 'failOpen', commandTimeoutMs: 200, logger })
+    await store.ready()
+    onTestFinished(() => store.close())
+    expect((await store.take('k', 0.001, 1)).allowed).toBe(true)
+    redis.pause()
+    const started = performance.now()
+    const decision = await store.take('k', 0.001, 1) // would be refused by Redis; failOpen admits
+    expect(decision.allowed).toBe(true)
+    expect(performance.now() - started).toBeLessThan(1500)
+    expect(events[0]).toMatchObject({ event: 'gw.store_error', mode: 'failOpen' })
+    redis.resume()
+    await store.ready(5000)
+    expect((await store.take('k', 0.001, 1)).allowed).toBe(false) // Redis decides again (bucket still empty)
+    expect(store.stats.degraded).toBe(false)
+  }, 20_000)
+
   it.each([
     { name: 'failOpen counts nothing and admits', mode: 'failOpen' as StoreErrorMode, allowed: [true, true, true] },
     { name: 'failClosed answers Limit Exceeded', mode: 'failClosed' as StoreErrorMode, allowed: [false, false, false] },

@@ -67,6 +67,15 @@ export class RedisProcess {
     throw new Error(`redis-server on port ${this.port} did not start`)
   }
 
+  /** SIGSTOP / SIGCONT: a Redis that keeps its socket open but answers nothing. */
+  pause(): void {
+    this.#child?.kill('SIGSTOP')
+  }
+
+  resume(): void {
+    this.#child?.kill('SIGCONT')
+  }
+
   async kill(): Promise<void> {
     const child = this.#child
     if (child === undefined || child.exitCode !== null) return
