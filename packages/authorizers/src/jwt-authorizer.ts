@@ -78,6 +78,7 @@ export function jwtAuthorizer(options: JwtAuthorizerOptions): Middleware<object>
   })
   const defaultScopes = opts.authorizationScopes !== undefined && opts.authorizationScopes.length > 0 ? opts.authorizationScopes : undefined
   const routeScopes = new Map(Object.entries(opts.routeScopes ?? {}))
+  const views = new WeakMap<object, Readonly<{ claims: Readonly<Record<string, string>>; scopes: readonly string[] | null }>>()
 
   function finish(ctx: GatewayContext<object>, next: () => Promise<void>, outcome: VerifyOutcome): Promise<void> | void {
     if (!outcome.ok) return reject(ctx, 'UNAUTHORIZED', { headers: invalidToken(outcome.description) })
@@ -89,7 +90,13 @@ export function jwtAuthorizer(options: JwtAuthorizerOptions): Middleware<object>
         headers: { 'www-authenticate': `Bearer scope="${required.join(' ')}" error="insufficient_scope" error_description="the token does not have the required scopes"` }
       })
     }
-    ctx.authorizer = { jwt: { claims: stringifyClaims(payload, 'jwt'), scopes } }
+    let view = views.get(payload)
+    if (view === undefined) {
+      // Claims of a cached token are stringified once; frozen because every request shares them.
+      view = Object.freeze({ claims: Object.freeze(stringifyClaims(payload, 'jwt')), scopes: scopes === null ? null : Object.freeze(scopes) })
+      views.set(payload, view)
+    }
+    ctx.authorizer = { jwt: view }
     return next()
   }
 

@@ -119,6 +119,8 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
   const timeoutMs = opts.timeoutMs
   const resourcePolicy = opts.resourcePolicy
   const accountId = opts.arn.accountId
+  // A cached result's context is stringified once (§2.1), then copied per request.
+  const stringified = new WeakMap<AuthorizerResult, Record<string, string>>()
 
   function decide(ctx: GatewayContext<object>, next: () => Promise<void>, result: AuthorizerResult, arn: string, latency: number): Promise<void> | void {
     let decision: PolicyDecision
@@ -134,7 +136,12 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
       out.integrationLatency = latency
       ctx.authorizer = out
     } else {
-      const out: Record<string, unknown> = stringifyContext(result.context)
+      let base = stringified.get(result)
+      if (base === undefined) {
+        base = stringifyContext(result.context)
+        stringified.set(result, base)
+      }
+      const out: Record<string, unknown> = { ...base }
       out.principalId = result.principalId
       out.integrationLatency = latency
       ctx.authorizer = out
