@@ -13,6 +13,21 @@ interface CompiledLevel {
   readonly shared: TokenBucketSpec
   readonly policyName: string
   readonly policy: string
+  /** client → its bucket spec, so a known client costs one Map lookup and no string building. */
+  readonly clients: Map<string, TokenBucketSpec>
+}
+
+// Bounds the per-level client → spec memo; a full memo is simply dropped (rebuilt on demand).
+const CLIENT_MEMO_MAX = 16_384
+
+function clientSpec(level: CompiledLevel, client: string): TokenBucketSpec {
+  let spec = level.clients.get(client)
+  if (spec === undefined) {
+    if (level.clients.size >= CLIENT_MEMO_MAX) level.clients.clear()
+    spec = { key: `${level.prefix}|${client}`, rate: level.rate, burst: level.burst }
+    level.clients.set(client, spec)
+  }
+  return spec
 }
 
 let defaultStore: MemoryRateLimitStore | undefined
@@ -60,7 +75,7 @@ export function throttler(options: ThrottlerOptions): Middleware<object> {
         for (let i = 0; i < levels.length; i++) {
           const level = levels[i] as CompiledLevel
           const client = level.key === undefined ? undefined : level.key(ctx)
-          specs[i] = client === undefined ? level.shared : { key: `${level.prefix}|${client}`, rate: level.rate, burst: level.burst }
+          specs[i] = client === undefined ? level.shared : clientSpec(level, client)
         }
         return specs
       }
@@ -86,6 +101,19 @@ export function throttler(options: ThrottlerOptions): Middleware<object> {
     })
   }
 
+  // One level (the common standalone case): no bucket array at all.
+  const single = levels.length === 1 ? (levels[0] as CompiledLevel) : undefined
+  const singleKey = single?.key
+  if (single !== undefined) {
+    return function throttler(ctx, next) {
+      const client = singleKey === undefined ? undefined : singleKey(ctx)
+      const spec = client === undefined ? single.shared : clientSpec(single, client)
+      const decision = store.take(spec.key, spec.rate, spec.burst)
+      if (decision instanceof Promise) return decision.then((d) => decide(ctx, next, d))
+      return decide(ctx, next, decision)
+    }
+  }
+
   return function throttler(ctx, next) {
     const decision = store.takeAll(specsFor(ctx))
     if (decision instanceof Promise) return decision.then((d) => decide(ctx, next, d))
@@ -95,5 +123,5 @@ export function throttler(options: ThrottlerOptions): Middleware<object> {
 
 function compileLevel(name: string, rate: number, burst: number, key: ThrottleKeyFunction | undefined): CompiledLevel {
   const prefix = `t:${name}`
-  return { name, rate, burst, key, prefix, shared: { key: prefix, rate, burst }, policyName: name, policy: rateLimitPolicy(name, rate, burst) }
+  return { name, rate, burst, key, prefix, shared: { key: prefix, rate, burst }, policyName: name, policy: rateLimitPolicy(name, rate, burst), clients: new Map() }
 }
