@@ -19,7 +19,7 @@ function codeOf(fn: () => unknown): string | undefined {
   try {
     fn()
   } catch (err) {
-    return err instanceof GwError ? err.code : 'not a GwError'
+    return err instanceof GwError ? String(err.code) : 'not a GwError'
   }
   return undefined
 }
