@@ -1,8 +1,9 @@
 import { NextTwice } from './errors.js'
 import type { Middleware, Next } from './middleware.js'
 import type { GatewayContext } from './context.js'
+import { SETTLED } from './settled.js'
 
-const resolved: Promise<void> = Promise.resolve()
+const resolved: Promise<void> = SETTLED
 const noopNext: Next = () => resolved
 
 /** A composed chain: a middleware that always returns a promise; `next` is optional at the outermost level. */

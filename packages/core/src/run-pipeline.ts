@@ -3,6 +3,7 @@ import { GatewayError } from './gateway-error.js'
 import { reject } from './gateway-responses.js'
 import type { Logger } from './logger.js'
 import type { Middleware } from './middleware.js'
+import { SETTLED } from './settled.js'
 
 /**
  * Turns anything thrown inside a pipeline into a gateway response: a
@@ -30,12 +31,12 @@ export function handlePipelineError(ctx: GatewayContext<object>, err: unknown, l
 export function runPipeline(pipeline: Middleware<object>, ctx: GatewayContext<object>, logger: Logger): Promise<void> {
   try {
     const out = pipeline(ctx, noNext)
-    if (out instanceof Promise) return out.then(undefined, (err: unknown) => handlePipelineError(ctx, err, logger))
+    if (out instanceof Promise && out !== resolved) return out.then(undefined, (err: unknown) => handlePipelineError(ctx, err, logger))
   } catch (err) {
     handlePipelineError(ctx, err, logger)
   }
   return resolved
 }
 
-const resolved: Promise<void> = Promise.resolve()
+const resolved: Promise<void> = SETTLED
 const noNext = (): Promise<void> => resolved

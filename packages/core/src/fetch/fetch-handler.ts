@@ -1,0 +1,62 @@
+import { Readable } from 'node:stream'
+import { z } from 'zod'
+import { compileAdapterOptions, rejectAmbiguous, settingsFor, type AdapterOptions } from '../adapter-options.js'
+import { GatewayContext } from '../context.js'
+import type { Middleware } from '../middleware.js'
+import { runPipeline } from '../run-pipeline.js'
+import { FetchRequestSource } from './fetch-request-source.js'
+
+/** Options of `toFetchHandler()`. */
+export interface FetchHandlerOptions extends AdapterOptions {
+  /**
+   * The client's socket address, which a `Request` does not carry: e.g.
+   * `(req, env) => env.incoming.socket.remoteAddress` on @hono/node-server,
+   * `server.requestIP(req)?.address` on Bun, `info.remoteAddr.hostname` on Deno.
+   * @default () => '' (unknown)
+   */
+  clientAddress?: (request: Request, env: unknown) => string | undefined
+}
+
+const extra = { clientAddress: z.custom<(request: Request, env: unknown) => string | undefined>((v) => typeof v === 'function', { message: 'a function (request, env) => address' }).optional() }
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
+
+/** Builds the fetch `Response` of a finished context. HEAD and null-body statuses get no body. */
+export function toFetchResponse(ctx: GatewayContext<object>): Response {
+  const headers = new Headers()
+  const source = ctx.responseHeaders
+  for (const name in source) {
+    const value = source[name] as string | string[]
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v)
+    else headers.set(name, value)
+  }
+  let body = ctx.body
+  if (ctx.source.method === 'HEAD' || NULL_BODY_STATUS.has(ctx.status)) {
+    if (body instanceof Readable) body.destroy()
+    else if (body instanceof ReadableStream) body.cancel().catch(() => {})
+    body = null
+  }
+  const init = { status: ctx.status, headers }
+  if (body instanceof Readable) return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, init)
+  return new Response(body as ConstructorParameters<typeof Response>[0], init)
+}
+
+/**
+ * Turns a pipeline into a fetch handler `(request, env?) => Promise<Response>`
+ * for Hono, Bun, Deno, Cloudflare-style runtimes and @hono/node-server.
+ * Options are validated once, here.
+ * @throws GwError GW_CONFIG_INVALID on bad options
+ * @example
+ * serve({ fetch: toFetchHandler(pipeline, { clientAddress: (_req, env) => (env as HttpBindings).incoming.socket.remoteAddress }) })
+ */
+export function toFetchHandler(pipeline: Middleware<object>, options?: FetchHandlerOptions): (request: Request, env?: unknown) => Promise<Response> {
+  const compiled = compileAdapterOptions(options, 'toFetchHandler', extra)
+  const clientAddress = options?.clientAddress
+  return async function fetchHandler(request, env) {
+    const source = new FetchRequestSource(request, clientAddress?.(request, env) ?? '')
+    const ctx = new GatewayContext<object>(source, settingsFor(compiled, source.remoteAddress, request.headers.get('x-forwarded-for') ?? undefined))
+    if (compiled.gatewayResponses !== undefined) ctx.gatewayResponses = compiled.gatewayResponses
+    if (source.ambiguous) rejectAmbiguous(ctx)
+    else await runPipeline(pipeline, ctx, compiled.logger)
+    return toFetchResponse(ctx)
+  }
+}

@@ -1,0 +1,73 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1 plus the legacy `Keep-Alive` and
+ * `Proxy-Connection`): they describe one connection, so the gateway neither
+ * shows them to middleware nor forwards them (aws-semantics §3.2).
+ */
+export const HOP_BY_HOP_HEADERS: readonly string[] = Object.freeze([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade'
+])
+
+const TOKEN_SEPARATOR = /\s*,\s*/
+
+/**
+ * `headers` without hop-by-hop headers nor the names `Connection` lists. Returns
+ * the same object when there is nothing to drop (the common case: no copy).
+ * The copy is prototype-less.
+ */
+export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  if (
+    headers.connection === undefined &&
+    headers['keep-alive'] === undefined &&
+    headers['proxy-connection'] === undefined &&
+    headers.te === undefined &&
+    headers.trailer === undefined &&
+    headers['transfer-encoding'] === undefined &&
+    headers.upgrade === undefined
+  ) {
+    return headers
+  }
+  const drop = new Set(HOP_BY_HOP_HEADERS)
+  const listed = headers.connection
+  if (listed !== undefined) for (const name of listed.toLowerCase().split(TOKEN_SEPARATOR)) if (name !== '') drop.add(name)
+  const out = Object.create(null) as IncomingHttpHeaders
+  for (const name in headers) if (!drop.has(name)) out[name] = headers[name]
+  return out
+}
+
+/** `rawHeaders` (`[name, value, …]`) without the names `withoutHopByHop` dropped. */
+export function rawWithout(rawHeaders: readonly string[], kept: IncomingHttpHeaders): string[] {
+  const out: string[] = []
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string
+    if (kept[name.toLowerCase()] !== undefined) out.push(name, rawHeaders[i + 1] as string)
+  }
+  return out
+}
+
+/**
+ * True when `Host` or `Content-Length` occurs more than once: the request is
+ * ambiguous (smuggling) and gets a 400 gateway answer before any middleware
+ * runs. node:http keeps only the first value in `req.headers`, so this looks
+ * at `rawHeaders`.
+ */
+export function hasDuplicateFramingHeader(rawHeaders: readonly string[]): boolean {
+  let host = 0
+  let length = 0
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string
+    if (name.length === 4) {
+      if (name.toLowerCase() === 'host' && ++host > 1) return true
+    } else if (name.length === 14) {
+      if (name.toLowerCase() === 'content-length' && ++length > 1) return true
+    }
+  }
+  return false
+}
