@@ -156,44 +156,41 @@ describe('JWT authorizer (§10.7) with a real JWKS on a local server', () => {
   })
 })
 
+/** A verifier over one local key that counts key lookups (one per real verification). */
+async function countingVerifier(clock: () => number): Promise<{ verifier: JwtVerifier; key: TestKey; lookups: () => number }> {
+  const key = await makeKey('k1')
+  let lookups = 0
+  const verifier = new JwtVerifier({
+    keySets: new Map([['https://iss', () => (lookups++, Promise.resolve(key.publicKey))]]),
+    audience: new Set(['a']),
+    algorithms: ['RS256'],
+    clockSkewSec: 0,
+    cacheMax: 10,
+    now: clock
+  })
+  return { verifier, key, lookups: () => lookups }
+}
+
 describe('verified-token cache (§10.7: the hot path does not re-verify)', () => {
   it('a verified token is answered from the cache until exp, then re-verified', async () => {
-    const key = await makeKey('k1')
-    let keyLookups = 0
     let clock = Date.now()
-    const verifier = new JwtVerifier({
-      keySets: new Map([['https://iss', () => (keyLookups++, Promise.resolve(key.publicKey))]]),
-      audience: new Set(['a']),
-      algorithms: ['RS256'],
-      clockSkewSec: 0,
-      cacheMax: 10,
-      now: () => clock
-    })
+    const { verifier, key, lookups } = await countingVerifier(() => clock)
     const exp = Math.floor(clock / 1000) + 30
     const token = await sign(key, { iss: 'https://iss', aud: 'a', exp })
     expect(await verifier.verify(token)).toMatchObject({ ok: true })
     const second = verifier.verify(token)
     expect(second).not.toBeInstanceOf(Promise)
     expect(second).toMatchObject({ ok: true })
-    expect(keyLookups).toBe(1)
+    expect(lookups()).toBe(1)
     clock = exp * 1000 + 1
     expect(await verifier.verify(token)).toEqual({ ok: false, description: 'the token has expired' })
   })
 
   it('failures are not cached', async () => {
-    const key = await makeKey('k1')
-    let keyLookups = 0
-    const verifier = new JwtVerifier({
-      keySets: new Map([['https://iss', () => (keyLookups++, Promise.resolve(key.publicKey))]]),
-      audience: new Set(['a']),
-      algorithms: ['RS256'],
-      clockSkewSec: 0,
-      cacheMax: 10,
-      now: Date.now
-    })
+    const { verifier, key, lookups } = await countingVerifier(Date.now)
     const token = await sign(key, { iss: 'https://iss', aud: 'b', exp: now() + 60 })
     expect(await verifier.verify(token)).toMatchObject({ ok: false })
     expect(await verifier.verify(token)).toMatchObject({ ok: false })
-    expect(keyLookups).toBe(2)
+    expect(lookups()).toBe(2)
   })
 })
