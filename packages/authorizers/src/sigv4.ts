@@ -199,8 +199,11 @@ export function checkScopeAndTime(p: ParsedSignature, region: string, service: s
   return undefined
 }
 
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/
+
 /** RFC 3986 encoding of SigV4: unreserved `A-Za-z0-9-._~` kept, everything else `%XX` upper-case. */
 export function uriEncode(s: string): string {
+  if (UNRESERVED.test(s)) return s
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
