@@ -27,11 +27,28 @@ function greedyIsLast(path: string): boolean {
   return greedy === -1 || greedy === path.length - 2
 }
 
+/**
+ * A record whose keys are checked one by one, so an error names the key and
+ * the reason (zod's own key schemas only say "Invalid key in record").
+ */
+function keyed<V extends z.ZodType>(value: V, check: (key: string) => string | undefined) {
+  return z.record(z.string(), value).superRefine((record, issue) => {
+    for (const key of Object.keys(record)) {
+      const message = check(key)
+      if (message !== undefined) issue.addIssue({ code: 'custom', path: [key], message })
+    }
+  })
+}
+
+const rule = (re: RegExp, message: string) => (key: string): string | undefined => (re.test(key) ? undefined : message)
+
 const stageVariablesSchema = z
-  .record(
-    z.string().max(STAGE_VARIABLE_LIMITS.keyLength).regex(STAGE_VARIABLE_NAME, 'stage variable names are letters, digits and _ (§6.3)'),
-    z.string().max(STAGE_VARIABLE_LIMITS.valueLength).regex(STAGE_VARIABLE_VALUE, 'stage variable values match [A-Za-z0-9-._~:/?#&=,]+ (§6.3)')
-  )
+  .record(z.string(), z.string().max(STAGE_VARIABLE_LIMITS.valueLength).regex(STAGE_VARIABLE_VALUE, 'stage variable values match [A-Za-z0-9-._~:/?#&=,]+ (§6.3)'))
+  .superRefine((record, issue) => {
+    for (const key of Object.keys(record))
+      if (key.length > STAGE_VARIABLE_LIMITS.keyLength || !STAGE_VARIABLE_NAME.test(key))
+        issue.addIssue({ code: 'custom', path: [key], message: `stage variable names are letters, digits and _, at most ${String(STAGE_VARIABLE_LIMITS.keyLength)} (§6.3)` })
+  })
   .refine((v) => Object.keys(v).length <= STAGE_VARIABLE_LIMITS.count, `at most ${String(STAGE_VARIABLE_LIMITS.count)} stage variables (§6.3)`)
 
 /** Stage variables: names and values as §6.3 allows, at most 100. */
@@ -95,7 +112,7 @@ export const methodResponseSchema = z
   })
   .strict()
 
-const requestParameterKey = z.string().regex(/^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.[^.]+$/, 'keys look like method.request.{path|querystring|header}.{name} (§3.7)')
+const requestParameterKey = rule(/^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.[^.]+$/, 'keys look like method.request.{path|querystring|header}.{name} (§3.7)')
 
 /** A REST `Method` (§1.2, §5, §9, §10). */
 export const methodDefinitionSchema = z
@@ -107,13 +124,13 @@ export const methodDefinitionSchema = z
     authorizationScopes: z.array(z.string()).optional(),
     apiKeyRequired: z.boolean().default(false),
     /** `method.request.{path|querystring|header}.{name}` → required (§5.1). */
-    requestParameters: z.record(requestParameterKey, z.boolean()).default({}),
+    requestParameters: keyed(z.boolean(), requestParameterKey).default({}),
     /** Key of `requestValidators` (§5). */
     requestValidatorId: z.string().optional(),
     /** content type → model name (§5.2). */
     requestModels: z.record(z.string(), z.string()).default({}),
     /** status → method response (§3.3). */
-    methodResponses: z.record(z.string().regex(/^[1-5]\d\d$/), methodResponseSchema).default({}),
+    methodResponses: keyed(methodResponseSchema, rule(/^[1-5]\d\d$/, 'keys are status codes such as "200"')).default({}),
     integration: integrationDefinitionSchema.optional()
   })
   .strict()
@@ -193,9 +210,7 @@ export const restStageSchema = z
   .object({
     description: z.string().optional(),
     variables: stageVariablesSchema.default({}),
-    methodSettings: z
-      .record(z.string().regex(/^(\*|\/.*)\/(\*|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)$/, 'keys look like "/pets/GET" or "*/*" (§6.1)'), methodSettingSchema)
-      .default({}),
+    methodSettings: keyed(methodSettingSchema, rule(/^.*\/(\*|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)$/, 'keys look like "/pets/GET", "~1pets/GET" or "*/*" (§6.1)')).default({}),
     canarySettings: canarySettingsSchema.optional(),
     cacheClusterEnabled: z.boolean().default(false),
     cacheClusterSize: z.string().optional(),
@@ -223,7 +238,7 @@ export const httpStageSchema = z
     autoDeploy: z.boolean().default(true),
     stageVariables: stageVariablesSchema.default({}),
     defaultRouteSettings: routeSettingsSchema.optional(),
-    routeSettings: z.record(z.string().regex(ROUTE_KEY, 'keys are route keys such as "GET /pets"'), routeSettingsSchema).default({}),
+    routeSettings: keyed(routeSettingsSchema, rule(ROUTE_KEY, 'keys are route keys such as "GET /pets"')).default({}),
     accessLogSettings: z.object({ format: z.string().optional(), destinationArn: z.string().optional() }).strict().optional(),
     tags: z.record(z.string(), z.string()).optional()
   })
@@ -305,12 +320,9 @@ export const restApiDefinitionSchema = z
     protocol: z.literal('REST'),
     ...common,
     /** Resource path → resource (`/pets/{petId}` → `{ resourceMethods: { GET: … } }`). */
-    resources: z
-      .record(
-        z.string().regex(RESOURCE_PATH, 'a resource path such as "/pets/{petId}" or "/{proxy+}" (§1.2)').refine(greedyIsLast, 'a greedy {name+} must be the last segment (§1.2)'),
-        resourceDefinitionSchema
-      )
-      .default({}),
+    resources: keyed(resourceDefinitionSchema, (key) =>
+      !RESOURCE_PATH.test(key) ? 'a resource path such as "/pets/{petId}" or "/{proxy+}"; a parameter is a whole segment (§1.2)' : !greedyIsLast(key) ? 'a greedy {name+} must be the last segment (§1.2)' : undefined
+    ).default({}),
     requestValidators: z.record(z.string(), requestValidatorSchema).default({}),
     models: z.record(z.string(), z.unknown()).default({}),
     gatewayResponses: gatewayResponsesSchema.default({}),
@@ -319,7 +331,7 @@ export const restApiDefinitionSchema = z
     minimumCompressionSize: z.number().int().min(0).max(10_485_760).optional(),
     /** Resource policy document (§10.9). */
     policy: z.unknown().optional(),
-    stages: z.record(z.string().regex(STAGE_NAME, 'stage names are letters, digits, - and _, at most 128 (§1.1)'), restStageSchema).default({})
+    stages: keyed(restStageSchema, rule(STAGE_NAME, 'stage names are letters, digits, - and _, at most 128 (§1.1)')).default({})
   })
   .strict()
   .superRefine((api, issue) => {
@@ -343,12 +355,12 @@ export const httpApiDefinitionSchema = z
     protocol: z.literal('HTTP'),
     ...common,
     /** Route key (`GET /pets/{id}`, `ANY /{proxy+}`, `$default`) → route. */
-    routes: z.record(z.string().regex(ROUTE_KEY, 'a route key such as "GET /pets/{id}" or "$default", no trailing slash (§1.3)').refine(greedyIsLast, 'a greedy {name+} must be the last segment (§1.3)'), routeDefinitionSchema).default({}),
+    routes: keyed(routeDefinitionSchema, (key) =>
+      !ROUTE_KEY.test(key) ? 'a route key such as "GET /pets/{id}" or "$default", no trailing slash (§1.3)' : !greedyIsLast(key) ? 'a greedy {name+} must be the last segment (§1.3)' : undefined
+    ).default({}),
     integrations: z.record(z.string(), integrationDefinitionSchema).default({}),
     corsConfiguration: corsConfigurationSchema.optional(),
-    stages: z
-      .record(z.string().regex(/^\$default$|^[A-Za-z0-9_-]{1,128}$/, 'stage names are $default or letters, digits, - and _ (§1.1)'), httpStageSchema)
-      .default({})
+    stages: keyed(httpStageSchema, rule(/^\$default$|^[A-Za-z0-9_-]{1,128}$/, 'stage names are $default or letters, digits, - and _ (§1.1)')).default({})
   })
   .strict()
   .superRefine((api, issue) => {

@@ -41,3 +41,11 @@ export type {
   StageVariablesDefinition,
   HttpMethod
 } from './definition.js'
+export { createGateway } from './create-gateway.js'
+export type { Gateway, GatewayOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
+export { SLOT_ORDER } from './slots.js'
+export type { GatewaySlots, GatewayApiSlots, SlotFactory, SlotInput } from './slots.js'
+export { decorateResponse } from './decorate.js'
+export { mockIntegration } from './mock-integration.js'
+export { GatewayUnsupported } from './errors.js'
+export type { GatewayErrorCode } from './errors.js'

@@ -43,12 +43,12 @@ export interface StageState<D, C> {
 /** `canarySettings` as the management API takes them (§6.4). */
 export interface CanarySettingsInput {
   /** 0.0–100.0. @default 0 */
-  percentTraffic?: number
+  percentTraffic?: number | undefined
   /** Canary deployment. @default the stage's deployment */
-  deploymentId?: string
-  stageVariableOverrides?: Record<string, string>
+  deploymentId?: string | undefined
+  stageVariableOverrides?: Record<string, string> | undefined
   /** @default false */
-  useStageCache?: boolean
+  useStageCache?: boolean | undefined
 }
 
 /** `canarySettings` in AWS's `Stage` shape. */

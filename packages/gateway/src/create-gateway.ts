@@ -1,0 +1,371 @@
+import type { Server } from 'node:http'
+import { z } from 'zod'
+import {
+  compileGatewayResponses,
+  compose,
+  jsonLogger,
+  parseOptions,
+  createGatewayServer,
+  type CompiledGatewayResponses,
+  type GatewayContext,
+  type Logger,
+  type Middleware,
+  type Next,
+  type RateLimitStore
+} from '@gw/core'
+import { createRouter, routerMiddleware } from '@gw/router'
+import { createStageRegistry, createStageResolver, type Deployment, type StageDescription } from '@gw/stages'
+import { createCanary, type CanaryOptions } from '@gw/canary'
+import type { UsagePlans } from '@gw/usage-plans'
+import {
+  apiDefinitionSchema,
+  httpStageSchema,
+  restStageSchema,
+  type ApiDefinition,
+  type ApiDefinitionInput,
+  type HttpStageDefinition,
+  type RestStageDefinition
+} from './definition.js'
+import { decorateResponse } from './decorate.js'
+import { defaultSlots } from './default-slots.js'
+import { GatewayUnsupported } from './errors.js'
+import { SLOT_ORDER, type GatewayApiSlots, type GatewaySlots, type SlotInput } from './slots.js'
+
+/** Options of `createGateway()`. */
+export interface GatewayOptions {
+  /** Per-method steps (§0.1 / §0.2) replacing the defaults. @default see GatewaySlots */
+  slots?: GatewaySlots
+  /** API-level steps before routing. @default none */
+  apiSlots?: GatewayApiSlots
+  /** Canary decision options (sticky mode, automatic rollback: beyond AWS). @default AWS behaviour */
+  canary?: CanaryOptions
+  /** Store of the default throttle slot's buckets. @default @gw/throttler's shared memory store */
+  rateLimitStore?: RateLimitStore
+  /** API keys and usage plans for methods with `apiKeyRequired` (§9). @default none */
+  usagePlans?: UsagePlans
+  /** Where unhandled errors are logged. @default jsonLogger */
+  logger?: Logger
+  /** Request body limit (§15). @default 10 MB */
+  bodyLimit?: number
+}
+
+const optionsSchema = z
+  .object({
+    slots: z.partialRecord(z.enum(['throttle', 'authorization', 'apiKey', 'validation', 'cache', 'integration']), z.custom<unknown>((v) => typeof v === 'function', 'a slot factory function')).optional(),
+    apiSlots: z.partialRecord(z.enum(['resourcePolicy', 'cors']), z.custom<unknown>((v) => typeof v === 'function', 'a function (api) => Middleware | null')).optional(),
+    canary: z.custom<CanaryOptions>((v) => typeof v === 'object' && v !== null).optional(),
+    rateLimitStore: z.custom<RateLimitStore>((v) => typeof v === 'object' && v !== null).optional(),
+    usagePlans: z.custom<UsagePlans>((v) => typeof v === 'object' && v !== null).optional(),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).error === 'function').optional(),
+    bodyLimit: z.number().int().positive().optional()
+  })
+  .strict()
+
+type StageSettings = RestStageDefinition | HttpStageDefinition
+
+/** What a deployment compiles once. */
+interface Compiled {
+  readonly gatewayResponses: CompiledGatewayResponses | undefined
+  /** One pipeline per stage-settings object (stage settings apply without redeploy, §6.1). */
+  readonly pipelines: WeakMap<StageSettings, Middleware<object>>
+}
+
+/** `UpdateStage` input of the management object. */
+export interface GatewayStageUpdate {
+  deploymentId?: string
+  description?: string
+  /** Replaces the variables (REST `variables`, HTTP `stageVariables`). */
+  variables?: Record<string, string>
+  /** `null` removes the canary (§6.4). */
+  canarySettings?: { percentTraffic?: number; deploymentId?: string; stageVariableOverrides?: Record<string, string>; useStageCache?: boolean } | null
+  /** REST `methodSettings` (replaced as a whole; §6.1). */
+  methodSettings?: RestStageDefinition['methodSettings']
+  /** HTTP `defaultRouteSettings` / `routeSettings` (§6.2). */
+  defaultRouteSettings?: HttpStageDefinition['defaultRouteSettings']
+  routeSettings?: HttpStageDefinition['routeSettings']
+}
+
+/** The management object (§6, AWS control-plane calls). */
+export interface GatewayManagement {
+  /** Replaces the working definition (validated). Clients see it only after `createDeployment` (§6.1), except on HTTP stages with `autoDeploy`. */
+  putDefinition(definition: ApiDefinitionInput): void
+  /** Snapshots the working definition (§6.1 CreateDeployment); with `canarySettings`, as the stage's canary (§6.4). */
+  createDeployment(input?: { stageName?: string; description?: string; variables?: Record<string, string>; canarySettings?: { percentTraffic?: number; stageVariableOverrides?: Record<string, string>; useStageCache?: boolean } }): { id: string; createdDate: string; description?: string }
+  /** Applies stage changes atomically. */
+  updateStage(stageName: string, input: GatewayStageUpdate): StageDescription
+  /** §6.4 promotion. */
+  promoteCanary(stageName: string): StageDescription
+  /** §6.4 `remove /canarySettings`. */
+  deleteCanary(stageName: string): StageDescription
+  /** Points the stage at an earlier deployment; requests in flight finish on theirs. */
+  rollback(stageName: string, deploymentId: string): StageDescription
+  getStage(stageName: string): StageDescription | undefined
+  getStages(): StageDescription[]
+  getDeployments(): { id: string; createdDate: string; description?: string }[]
+  /** @throws GwError GW_STAGES_BAD_REQUEST while a stage or canary uses it */
+  deleteDeployment(id: string): void
+}
+
+/** What `createGateway()` returns. */
+export interface Gateway {
+  /** The whole gateway as one middleware, usable with every adapter. */
+  readonly handler: Middleware<object>
+  /** Serves the handler on node:http. */
+  listen(port?: number, host?: string): Promise<Server>
+  readonly management: GatewayManagement
+  /** Closes the servers `listen()` started. */
+  close(): Promise<void>
+}
+
+function describeDeployment(d: Deployment<ApiDefinition, Compiled>): { id: string; createdDate: string; description?: string } {
+  const out: { id: string; createdDate: string; description?: string } = { id: d.id, createdDate: d.createdDate.toISOString() }
+  if (d.description !== undefined) out.description = d.description
+  return out
+}
+
+/**
+ * Assembles an API Gateway REST or HTTP API definition into one pipeline:
+ * stage selection (§1.1) → canary split (§6.4) → API-level steps → route
+ * match (§1.2/§1.3) → per-method chain in §0.1/§0.2 order (throttle, auth,
+ * API key, validation, cache, integration) → response headers (§12.5).
+ * The definition is validated once; each deployment is a frozen snapshot and
+ * its chains are composed once per stage settings.
+ * @throws GwError GW_CONFIG_INVALID naming the path and reason of a bad definition or option
+ * @throws GwError GW_GATEWAY_UNSUPPORTED when a method needs a slot that is not configured
+ * @example
+ * const gw = createGateway({
+ *   protocol: 'REST', name: 'pets', stages: { prod: {} },
+ *   resources: { '/pets': { resourceMethods: { GET: { integration: { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' }, responses: { default: { statusCode: '200', responseTemplates: { 'application/json': '[]' } } } } } } } }
+ * })
+ * await gw.listen(3000) // GET /prod/pets → 200 []
+ */
+export function createGateway(definition: ApiDefinitionInput, options: GatewayOptions = {}): Gateway {
+  let working: ApiDefinition = parseOptions(apiDefinitionSchema, definition, 'createGateway')
+  const opts = parseOptions(optionsSchema, options, 'createGateway options')
+  const flavour = working.protocol
+  const apiId = working.id
+  const logger = opts.logger ?? jsonLogger
+  const defaults = defaultSlots({ apiId, rateLimitStore: options.rateLimitStore, usagePlans: options.usagePlans })
+  const slots: Required<GatewaySlots> = { ...defaults, ...options.slots }
+  const apiSlots: GatewayApiSlots = options.apiSlots ?? {}
+  const stageSettings = new Map<string, StageSettings>()
+
+  function checkApiSlots(api: ApiDefinition): Middleware<object>[] {
+    const out: Middleware<object>[] = []
+    if (api.protocol === 'REST' && api.policy !== undefined) {
+      if (apiSlots.resourcePolicy === undefined) throw GatewayUnsupported('policy: a resource policy needs options.apiSlots.resourcePolicy (@gw/authorizers)')
+      const mw = apiSlots.resourcePolicy(api)
+      if (mw !== null) out.push(mw)
+    }
+    if (api.protocol === 'HTTP' && api.corsConfiguration !== undefined) {
+      if (apiSlots.cors === undefined) throw GatewayUnsupported('corsConfiguration: CORS needs options.apiSlots.cors')
+      const mw = apiSlots.cors(api)
+      if (mw !== null) out.push(mw)
+    }
+    return out
+  }
+
+  /** Every method of a definition as slot inputs for one stage. */
+  function methodsOf(api: ApiDefinition, stageName: string, stage: StageSettings): SlotInput[] {
+    const out: SlotInput[] = []
+    if (api.protocol === 'REST') {
+      for (const [resourcePath, resource] of Object.entries(api.resources))
+        for (const [httpMethod, method] of Object.entries(resource.resourceMethods)) {
+          if (method === undefined) continue
+          out.push({ flavour, api, stageName, stage, resourcePath, httpMethod, routeKey: `${httpMethod} ${resourcePath}`, method, integration: method.integration, authorizer: method.authorizerId === undefined ? undefined : api.authorizers[method.authorizerId] })
+        }
+    } else {
+      for (const [routeKey, route] of Object.entries(api.routes)) {
+        const space = routeKey.indexOf(' ')
+        const httpMethod = routeKey === '$default' ? 'ANY' : routeKey.slice(0, space)
+        const resourcePath = routeKey === '$default' ? '$default' : routeKey.slice(space + 1)
+        const integration = route.integration ?? (route.integrationId === undefined ? undefined : api.integrations[route.integrationId])
+        out.push({ flavour, api, stageName, stage, resourcePath, httpMethod, routeKey, method: route, integration, authorizer: route.authorizerId === undefined ? undefined : api.authorizers[route.authorizerId] })
+      }
+    }
+    return out
+  }
+
+  /** Composes a deployment's pipeline for one stage's settings: API-level steps, then the router with per-method chains. */
+  function buildPipeline(api: ApiDefinition, stageName: string, stage: StageSettings): Middleware<object> {
+    const table = createRouter<(ctx: GatewayContext<object>, next: Next) => Promise<void> | void>({ flavour })
+    for (const input of methodsOf(api, stageName, stage)) {
+      const chain: Middleware<object>[] = []
+      for (const name of SLOT_ORDER[flavour]) {
+        const mw = slots[name](input)
+        if (mw !== null) chain.push(mw)
+      }
+      table.add(input.httpMethod, input.resourcePath, chain.length === 1 ? (chain[0] as Middleware<object>) : compose(chain))
+    }
+    const route = routerMiddleware(table)
+    const before = checkApiSlots(api)
+    return before.length === 0 ? route : compose([...before, route])
+  }
+
+  const registry = createStageRegistry<ApiDefinition, Compiled>({
+    flavour,
+    compile: (api) => ({
+      gatewayResponses: api.protocol === 'REST' && Object.keys(api.gatewayResponses).length !== 0 ? compileGatewayResponses(api.gatewayResponses) : undefined,
+      pipelines: new WeakMap()
+    })
+  })
+  const resolveStage = createStageResolver(registry, { basePathMappings: working.basePathMappings, disableExecuteApiEndpoint: working.disableExecuteApiEndpoint })
+  const canary = createCanary(registry, opts.canary ?? {})
+
+  function pipelineFor(d: Deployment<ApiDefinition, Compiled>, stageName: string, settings: StageSettings): Middleware<object> {
+    let p = d.compiled.pipelines.get(settings)
+    if (p === undefined) d.compiled.pipelines.set(settings, (p = buildPipeline(d.definition, stageName, settings)))
+    return p
+  }
+
+  // Initial deployment and stages. Every chain is built now, so a definition that
+  // cannot be served fails here, at construction, never at request time.
+  const stagesIn: Record<string, StageSettings> = { ...working.stages }
+  if (Object.keys(stagesIn).length === 0) {
+    if (flavour === 'REST') throw GatewayUnsupported('stages: a REST API needs at least one stage to be served (§6.1)')
+    stagesIn.$default = httpStageSchema.parse({})
+  }
+  const initial = registry.createDeployment(working, { description: 'initial deployment' })
+  for (const [stageName, settings] of Object.entries(stagesIn)) {
+    const s = settings as Partial<RestStageDefinition> & Partial<HttpStageDefinition>
+    if (s.canarySettings?.deploymentId !== undefined)
+      throw GatewayUnsupported(`stages.${stageName}.canarySettings.deploymentId: a definition cannot name deployments; use management.createDeployment({ stageName, canarySettings })`)
+    const create: Parameters<typeof registry.createStage>[0] = { stageName, deploymentId: initial.id, variables: s.variables ?? s.stageVariables ?? {} }
+    if (s.description !== undefined) create.description = s.description
+    if (s.canarySettings !== undefined) create.canarySettings = s.canarySettings
+    registry.createStage(create)
+    stageSettings.set(stageName, settings)
+    pipelineFor(initial, stageName, settings)
+  }
+
+  const handler: Middleware<object> = async function gateway(ctx, next) {
+    ctx.apiId = apiId
+    const resolved = resolveStage(ctx)
+    if (resolved === undefined) return
+    const state = resolved.state
+    const settings = stageSettings.get(state.stageName) as StageSettings
+    const decision = canary.decide(state, ctx)
+    const d = decision.deployment
+    ctx.gatewayResponses = d.compiled.gatewayResponses
+    await pipelineFor(d, state.stageName, settings)(ctx, next)
+    if (ctx.error === undefined) decorateResponse(ctx)
+    if (decision.canary) canary.record(ctx)
+  }
+
+  function settingsSchemaFor(): z.ZodType<StageSettings> {
+    return flavour === 'REST' ? restStageSchema : httpStageSchema
+  }
+
+  function describe(stageName: string): StageDescription {
+    return registry.getStage(stageName) as StageDescription
+  }
+
+  const management: GatewayManagement = {
+    putDefinition(next) {
+      const parsed = parseOptions(apiDefinitionSchema, next, 'putDefinition')
+      if (parsed.protocol !== flavour) throw GatewayUnsupported(`putDefinition: protocol cannot change from ${flavour} to ${parsed.protocol}`)
+      working = parsed
+      if (flavour === 'HTTP') {
+        // §6.2 autoDeploy: HTTP stages that ask for it get a deployment per change
+        const auto = [...stageSettings].filter(([, s]) => (s as HttpStageDefinition).autoDeploy)
+        if (auto.length !== 0) {
+          const d = registry.createDeployment(working, { description: 'autoDeploy' })
+          for (const [name, s] of auto) {
+            pipelineFor(d, name, s)
+            registry.updateStage(name, { deploymentId: d.id })
+          }
+        }
+      }
+    },
+    createDeployment(input = {}) {
+      const deployInput: Parameters<typeof registry.createDeployment>[1] = {}
+      if (input.stageName !== undefined) deployInput.stageName = input.stageName
+      if (input.description !== undefined) deployInput.description = input.description
+      if (input.variables !== undefined) deployInput.variables = input.variables
+      if (input.canarySettings !== undefined) deployInput.canarySettings = input.canarySettings
+      // build the chains first: a deployment that cannot be served is refused before any stage points at it
+      for (const [name, s] of stageSettings) buildPipeline(working, name, s)
+      const isNewStage = input.stageName !== undefined && !stageSettings.has(input.stageName)
+      const d = registry.createDeployment(working, deployInput)
+      if (isNewStage && input.stageName !== undefined) stageSettings.set(input.stageName, settingsSchemaFor().parse({}))
+      for (const [name, s] of stageSettings) pipelineFor(d, name, s)
+      return describeDeployment(d)
+    },
+    updateStage(stageName, input) {
+      const current = stageSettings.get(stageName)
+      if (current === undefined) registry.updateStage(stageName, {}) // AWS's 404
+      const settingsPatch: Record<string, unknown> = {}
+      if (input.methodSettings !== undefined) settingsPatch.methodSettings = input.methodSettings
+      if (input.defaultRouteSettings !== undefined) settingsPatch.defaultRouteSettings = input.defaultRouteSettings
+      if (input.routeSettings !== undefined) settingsPatch.routeSettings = input.routeSettings
+      let nextSettings = current as StageSettings
+      if (Object.keys(settingsPatch).length !== 0) {
+        nextSettings = parseOptions(settingsSchemaFor(), { ...current, ...settingsPatch }, `updateStage ${stageName}`)
+        // compile before swapping, so a bad setting never reaches traffic
+        const state = registry.stage(stageName)
+        if (state !== undefined) {
+          pipelineFor(state.deployment, stageName, nextSettings)
+          if (state.canary !== null) pipelineFor(state.canary.deployment, stageName, nextSettings)
+        }
+      }
+      const patch: Parameters<typeof registry.updateStage>[1] = {}
+      if (input.deploymentId !== undefined) {
+        const d = registry.getDeployment(input.deploymentId)
+        if (d !== undefined) pipelineFor(d, stageName, nextSettings)
+        patch.deploymentId = input.deploymentId
+      }
+      if (input.description !== undefined) patch.description = input.description
+      if (input.variables !== undefined) patch.variables = input.variables
+      if (input.canarySettings !== undefined) patch.canarySettings = input.canarySettings
+      registry.updateStage(stageName, patch)
+      stageSettings.set(stageName, nextSettings)
+      return describe(stageName)
+    },
+    promoteCanary(stageName) {
+      canary.promote(stageName)
+      return describe(stageName)
+    },
+    deleteCanary(stageName) {
+      canary.remove(stageName)
+      return describe(stageName)
+    },
+    rollback(stageName, deploymentId) {
+      registry.rollback(stageName, deploymentId)
+      return describe(stageName)
+    },
+    getStage: (stageName) => registry.getStage(stageName),
+    getStages: () => registry.stageNames().map(describe),
+    getDeployments: () => registry.listDeployments().map(describeDeployment),
+    deleteDeployment: (id) => registry.deleteDeployment(id)
+  }
+
+  const servers = new Set<Server>()
+  const nodeOptions: NonNullable<Parameters<typeof createGatewayServer>[1]> = { logger, flavour }
+  if (opts.bodyLimit !== undefined) nodeOptions.bodyLimit = opts.bodyLimit
+
+  return {
+    handler,
+    async listen(port = 0, host = '127.0.0.1') {
+      const server = createGatewayServer(handler, nodeOptions)
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(port, host, () => resolve())
+      })
+      servers.add(server)
+      return server
+    },
+    management,
+    async close() {
+      await Promise.all(
+        [...servers].map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeIdleConnections()
+              s.close(() => resolve())
+            })
+        )
+      )
+      servers.clear()
+    }
+  }
+}

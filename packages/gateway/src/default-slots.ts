@@ -1,0 +1,65 @@
+import { methodThrottle, routeThrottle, throttler, type MethodSetting, type RouteSetting } from '@gw/throttler'
+import type { RateLimitStore } from '@gw/core'
+import { apiKeys, type UsagePlans } from '@gw/usage-plans'
+import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
+import { GatewayUnsupported } from './errors.js'
+import { mockIntegration } from './mock-integration.js'
+import type { GatewaySlots, SlotFactory, SlotInput } from './slots.js'
+
+/** What the default slots need from `createGateway()` options. */
+export interface DefaultSlotDeps {
+  readonly apiId: string
+  readonly rateLimitStore: RateLimitStore | undefined
+  readonly usagePlans: UsagePlans | undefined
+}
+
+function where(input: SlotInput): string {
+  return `${input.stageName} ${input.routeKey}`
+}
+
+/**
+ * The slots createGateway() fills when the caller gives none: throttling from
+ * @gw/throttler, API keys from @gw/usage-plans, the built-in MOCK, and
+ * refusals (at construction) for features whose package is not plugged in.
+ */
+export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
+  const throttle: SlotFactory = (input) => {
+    const limits =
+      input.flavour === 'REST'
+        ? methodThrottle((input.stage as RestStageDefinition).methodSettings as Readonly<Record<string, MethodSetting>>, input.resourcePath, input.httpMethod)
+        : routeThrottle((input.stage as HttpStageDefinition).defaultRouteSettings as RouteSetting | undefined, (input.stage as HttpStageDefinition).routeSettings as Readonly<Record<string, RouteSetting>>, input.routeKey)
+    if (limits === undefined) return null
+    const options: Parameters<typeof throttler>[0] = { name: `${deps.apiId}/${input.stageName}/${input.routeKey}`, rateLimit: limits.rateLimit, burstLimit: limits.burstLimit }
+    if (deps.rateLimitStore !== undefined) options.store = deps.rateLimitStore
+    return throttler(options)
+  }
+  const authorization: SlotFactory = (input) => {
+    if (input.method.authorizationType === 'NONE') return null
+    throw GatewayUnsupported(`${where(input)}: authorizationType ${input.method.authorizationType} needs an authorizer: pass options.slots.authorization (@gw/authorizers)`)
+  }
+  const apiKey: SlotFactory = (input) => {
+    if (input.flavour !== 'REST' || !(input.method as MethodDefinition).apiKeyRequired) return null
+    if (deps.usagePlans === undefined) throw GatewayUnsupported(`${where(input)}: apiKeyRequired needs options.usagePlans (@gw/usage-plans)`)
+    const api = input.api
+    return apiKeys(deps.usagePlans, {
+      apiKeySource: api.protocol === 'REST' ? api.apiKeySource : 'HEADER',
+      resourcePath: input.resourcePath,
+      httpMethod: input.httpMethod
+    })
+  }
+  const validation: SlotFactory = (input) => {
+    if (input.api.protocol !== 'REST') return null
+    const id = (input.method as MethodDefinition).requestValidatorId
+    const validator = id === undefined ? undefined : input.api.requestValidators[id]
+    if (validator === undefined || (!validator.validateRequestBody && !validator.validateRequestParameters)) return null
+    throw GatewayUnsupported(`${where(input)}: request validator "${String(id)}" needs options.slots.validation (@gw/mapping)`)
+  }
+  const cache: SlotFactory = () => null
+  const integration: SlotFactory = (input) => {
+    const def = input.integration
+    if (def === undefined) throw GatewayUnsupported(`${where(input)}: No integration defined for method`)
+    if (def.type === 'MOCK') return mockIntegration(def, where(input))
+    throw GatewayUnsupported(`${where(input)}: ${def.type} integrations need options.slots.integration (@gw/integrations)`)
+  }
+  return { throttle, authorization, apiKey, validation, cache, integration }
+}

@@ -1,0 +1,203 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { silentLogger, type Middleware } from '@gw/core'
+import { createGateway, type ApiDefinitionInput, type Gateway, type SlotFactory } from '@gw/gateway'
+
+const gateways: Gateway[] = []
+afterEach(async () => {
+  await Promise.all(gateways.splice(0).map((g) => g.close()))
+})
+
+async function start(def: ApiDefinitionInput, options: Parameters<typeof createGateway>[1] = {}): Promise<{ gw: Gateway; url: string }> {
+  const gw = createGateway(def, { logger: silentLogger, ...options })
+  gateways.push(gw)
+  const server = await gw.listen(0, '127.0.0.1')
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return { gw, url: `http://127.0.0.1:${String(address.port)}` }
+}
+
+const mock = (body: string, status = 200) => ({
+  type: 'MOCK' as const,
+  requestTemplates: { 'application/json': `{"statusCode": ${String(status)}}` },
+  responses: { default: { statusCode: String(status), responseTemplates: { 'application/json': body }, responseParameters: { 'method.response.header.X-Mock': "'yes'" } } }
+})
+
+const petsApi: ApiDefinitionInput = {
+  protocol: 'REST',
+  name: 'pets',
+  stages: { prod: { variables: { color: 'blue' } } },
+  resources: {
+    '/': { resourceMethods: { GET: { integration: mock('{"root":true}') } } },
+    '/pets': { resourceMethods: { GET: { integration: mock('[{"id":1}]') } } },
+    '/pets/{id}': { resourceMethods: { ANY: { integration: mock('{"pet":true}') } } }
+  }
+}
+
+/** A user-provided integration slot (the seam @gw/integrations plugs into) that reports what the request ran on. */
+const reportSlot: SlotFactory = (input) => (ctx) => {
+  ctx.json({ stage: ctx.stage, deploymentId: ctx.deploymentId, canary: ctx.isCanaryRequest, variables: ctx.stageVariables, route: input.routeKey, params: ctx.pathParameters })
+}
+
+describe('createGateway: REST API over real HTTP (§0.1)', () => {
+  it.each([
+    ['§1.1 stage + resource → MOCK response with §12.5 headers', 'GET', '/prod/pets', 200, '[{"id":1}]'],
+    ['§1.2 root resource', 'GET', '/prod', 200, '{"root":true}'],
+    ['§1.2 ANY {param}', 'DELETE', '/prod/pets/7', 200, '{"pet":true}'],
+    ['§0.1 unknown stage → 403 Forbidden', 'GET', '/dev/pets', 403, '{"message":"Forbidden"}'],
+    ['§1.2 unknown resource → 403 Missing Authentication Token', 'GET', '/prod/cats', 403, '{"message":"Missing Authentication Token"}'],
+    ['§1.2 method not defined → 403 Missing Authentication Token', 'POST', '/prod/pets', 403, '{"message":"Missing Authentication Token"}']
+  ])('%s', async (_name, method, path, status, body) => {
+    const { url } = await start(petsApi)
+    const res = await fetch(url + path, { method })
+    expect(res.status).toBe(status)
+    expect(await res.text()).toBe(body)
+    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/)
+    expect(res.headers.get('x-amz-apigw-id')).toBeTruthy()
+    if (status === 200) expect(res.headers.get('x-mock')).toBe('yes')
+  })
+
+  it('§12.2 customized gateway responses of the deployment apply', async () => {
+    const { url } = await start({ ...petsApi, gatewayResponses: { MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, responseTemplates: { 'application/json': '{"error":$context.error.messageString,"stage":"$context.stage"}' } } } })
+    const res = await fetch(`${url}/prod/nope`)
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({ error: 'Missing Authentication Token', stage: 'prod' })
+  })
+
+  it('§8.1 methodSettings throttle the method (default throttle slot, @gw/throttler)', async () => {
+    const { url } = await start({ ...petsApi, stages: { prod: { methodSettings: { '/pets/GET': { throttlingRateLimit: 0.001, throttlingBurstLimit: 1 } } } } })
+    expect((await fetch(`${url}/prod/pets`)).status).toBe(200)
+    const limited = await fetch(`${url}/prod/pets`)
+    expect(limited.status).toBe(429)
+    expect(await limited.json()).toEqual({ message: 'Too Many Requests' })
+    expect((await fetch(`${url}/prod/pets/1`)).status).toBe(200) // other method: own limits (none)
+  })
+
+  it('§0.1 per-method chain runs slots in order: throttle, authorization, apiKey, validation, cache, integration', async () => {
+    const seen: string[] = []
+    const step = (name: string): SlotFactory => () => async (_ctx, next) => {
+      seen.push(name)
+      await next()
+    }
+    const { url } = await start(
+      { ...petsApi, resources: { '/x': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'auth', apiKeyRequired: true, requestValidatorId: 'all', integration: { type: 'HTTP_PROXY', uri: 'http://127.0.0.1:1/x' } } } } }, authorizers: { auth: { type: 'TOKEN' } }, requestValidators: { all: { validateRequestBody: true, validateRequestParameters: true } } },
+      {
+        slots: {
+          throttle: step('throttle'),
+          authorization: step('authorization'),
+          apiKey: step('apiKey'),
+          validation: step('validation'),
+          cache: step('cache'),
+          integration: (input) => (ctx) => {
+            seen.push(`integration:${input.integration?.type ?? ''}:${input.authorizer?.type ?? ''}`)
+            ctx.json({ ok: true })
+          }
+        }
+      }
+    )
+    expect((await fetch(`${url}/prod/x`)).status).toBe(200)
+    expect(seen).toEqual(['throttle', 'authorization', 'apiKey', 'validation', 'cache', 'integration:HTTP_PROXY:TOKEN'])
+  })
+})
+
+describe('createGateway: HTTP API (§0.2)', () => {
+  const httpApi: ApiDefinitionInput = {
+    protocol: 'HTTP',
+    name: 'h',
+    routes: { 'GET /pets/{id}': { integrationId: 'report' }, $default: { integrationId: 'report' } },
+    integrations: { report: { type: 'HTTP_PROXY', uri: 'http://127.0.0.1:1', payloadFormatVersion: '2.0' } }
+  }
+
+  it.each([
+    ['§1.1 $default stage created when none is defined; route key set', '/pets/a%20b', 200, { route: 'GET /pets/{id}', params: { id: 'a b' }, stage: '$default' }],
+    ['§1.3 $default route', '/other', 200, { route: '$default', params: null, stage: '$default' }]
+  ])('%s', async (_name, path, status, expected) => {
+    const { url } = await start(httpApi, { slots: { integration: reportSlot } })
+    const res = await fetch(url + path)
+    expect(res.status).toBe(status)
+    expect(await res.json()).toMatchObject(expected)
+    expect(res.headers.get('apigw-requestid')).toBeTruthy()
+    expect(res.headers.get('x-amzn-requestid')).toBeNull()
+  })
+
+  it('§0.2 no stage and no $default → 404 Not Found; no route → 404', async () => {
+    const { url } = await start({ protocol: 'HTTP', name: 'h', stages: { dev: {} }, routes: { 'GET /a': { integration: { type: 'HTTP_PROXY', uri: 'http://x' } } } }, { slots: { integration: reportSlot } })
+    for (const path of ['/a', '/dev/b']) {
+      const res = await fetch(url + path)
+      expect(res.status).toBe(404)
+      expect(await res.text()).toBe('{"message":"Not Found"}')
+      expect(res.headers.get('apigw-requestid')).toBeTruthy()
+    }
+    expect((await fetch(`${url}/dev/a`)).status).toBe(200)
+  })
+})
+
+describe('createGateway: definition errors at construction', () => {
+  it.each([
+    ['§1.2 greedy not last', { ...petsApi, resources: { '/{proxy+}/x': {} } }, 'GW_CONFIG_INVALID', /resources\.\/\{proxy\+\}\/x.*greedy/s],
+    ['§6.3 bad stage variable', { ...petsApi, stages: { prod: { variables: { 'a-b': 'x' } } } }, 'GW_CONFIG_INVALID', /stages\.prod\.variables.*stage variable names/s],
+    ['unknown authorizer', { ...petsApi, resources: { '/a': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'nope', integration: mock('{}') } } } } }, 'GW_CONFIG_INVALID', /authorizerId: unknown authorizer "nope"/],
+    ['§1.3 route key with trailing slash', { protocol: 'HTTP', name: 'h', routes: { 'GET /a/': {} } }, 'GW_CONFIG_INVALID', /routes\.GET \/a\/.*route key/s],
+    ['protocol missing', { name: 'x' }, 'GW_CONFIG_INVALID', /protocol/],
+    ['method without integration (AWS refuses the deployment)', { ...petsApi, resources: { '/a': { resourceMethods: { GET: {} } } } }, 'GW_GATEWAY_UNSUPPORTED', /No integration defined for method/],
+    ['CUSTOM authorizer without an authorization slot', { ...petsApi, authorizers: { a: { type: 'TOKEN' } }, resources: { '/a': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'a', integration: mock('{}') } } } } }, 'GW_GATEWAY_UNSUPPORTED', /authorization/],
+    ['apiKeyRequired without usagePlans', { ...petsApi, resources: { '/a': { resourceMethods: { GET: { apiKeyRequired: true, integration: mock('{}') } } } } }, 'GW_GATEWAY_UNSUPPORTED', /usagePlans/],
+    ['HTTP_PROXY without an integration slot', { ...petsApi, resources: { '/a': { resourceMethods: { GET: { integration: { type: 'HTTP_PROXY', uri: 'http://x' } } } } } }, 'GW_GATEWAY_UNSUPPORTED', /integrations/],
+    ['REST API without stages', { ...petsApi, stages: {} }, 'GW_GATEWAY_UNSUPPORTED', /at least one stage/]
+  ] as const)('%s', (_name, def, code, message) => {
+    let err: unknown
+    try {
+      createGateway(def as ApiDefinitionInput)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toMatchObject({ code })
+    expect((err as Error).message).toMatch(message)
+  })
+})
+
+describe('createGateway: management (§6)', () => {
+  const api = (name: string): ApiDefinitionInput => ({ ...petsApi, name, resources: { '/who': { resourceMethods: { GET: { integration: { type: 'HTTP_PROXY', uri: `http://${name}` } } } } } })
+
+  it('§6.1 a new definition is invisible until deployed; rollback returns to the earlier deployment', async () => {
+    const { gw, url } = await start(api('v1'), { slots: { integration: (input) => (ctx) => ctx.json({ api: input.api.name, deploymentId: ctx.deploymentId }) } })
+    const first = (await (await fetch(`${url}/prod/who`)).json()) as { api: string; deploymentId: string }
+    expect(first.api).toBe('v1')
+    gw.management.putDefinition(api('v2'))
+    expect(((await (await fetch(`${url}/prod/who`)).json()) as { api: string }).api).toBe('v1')
+    const d2 = gw.management.createDeployment({ stageName: 'prod' })
+    expect(await (await fetch(`${url}/prod/who`)).json()).toEqual({ api: 'v2', deploymentId: d2.id })
+    gw.management.rollback('prod', first.deploymentId)
+    expect(await (await fetch(`${url}/prod/who`)).json()).toEqual({ api: 'v1', deploymentId: first.deploymentId })
+    expect(gw.management.getDeployments().map((d) => d.id)).toContain(d2.id)
+  })
+
+  it('§6.4 canary at 100%: canary deployment, merged variables; promote and delete', async () => {
+    const { gw, url } = await start(api('v1'), { slots: { integration: (input) => (ctx) => ctx.json({ api: input.api.name, canary: ctx.isCanaryRequest, variables: ctx.stageVariables }) } })
+    gw.management.putDefinition(api('v2'))
+    gw.management.createDeployment({ stageName: 'prod', canarySettings: { percentTraffic: 100, stageVariableOverrides: { color: 'green', extra: 'x' } } })
+    expect(await (await fetch(`${url}/prod/who`)).json()).toEqual({ api: 'v2', canary: true, variables: { color: 'green', extra: 'x' } })
+    gw.management.updateStage('prod', { canarySettings: { percentTraffic: 0 } })
+    expect(await (await fetch(`${url}/prod/who`)).json()).toEqual({ api: 'v1', canary: false, variables: { color: 'blue' } })
+    const promoted = gw.management.promoteCanary('prod')
+    expect(promoted.variables).toEqual({ color: 'green', extra: 'x' })
+    expect(await (await fetch(`${url}/prod/who`)).json()).toEqual({ api: 'v2', canary: false, variables: { color: 'green', extra: 'x' } })
+    expect(gw.management.deleteCanary('prod').canarySettings).toBeUndefined()
+  })
+
+  it('§6.1 stage settings apply without redeploy (methodSettings via updateStage)', async () => {
+    const { gw, url } = await start(petsApi)
+    expect((await fetch(`${url}/prod/pets`)).status).toBe(200)
+    gw.management.updateStage('prod', { methodSettings: { '*/*': { throttlingRateLimit: 0.001, throttlingBurstLimit: 0 } } })
+    expect((await fetch(`${url}/prod/pets`)).status).toBe(429)
+  })
+
+  it('refuses a deployment that cannot be served, before any stage points at it', async () => {
+    const { gw, url } = await start(petsApi)
+    gw.management.putDefinition({ ...petsApi, resources: { '/a': { resourceMethods: { GET: {} } } } })
+    expect(() => gw.management.createDeployment({ stageName: 'prod' })).toThrow(expect.objectContaining({ code: 'GW_GATEWAY_UNSUPPORTED' }))
+    expect((await fetch(`${url}/prod/pets`)).status).toBe(200)
+    expect(gw.management.getDeployments()).toHaveLength(1)
+  })
+})
+
+export type { Middleware }
