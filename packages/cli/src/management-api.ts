@@ -2,8 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { exportOpenApi, formatOpenApi, importOpenApiFile } from '@gw/openapi'
 import type { GatewayRuntime, StageRuntime } from './runtime/gateway-runtime.js'
-import { daysBetween, quotaWindow } from './runtime/quota-window.js'
-import { generateId, generateKeyValue, type ApiKeyRecord } from './runtime/usage-state.js'
+import { GwError } from '@gw/core'
 
 /** Options of the management API. */
 export interface ManagementApiOptions {
@@ -86,7 +85,7 @@ async function route(runtime: GatewayRuntime, method: string, path: string, quer
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent)
   const [a, b, c, d, e, f, g] = parts
   if (a === 'apikeys' && b === undefined && method === 'POST') return createApiKey(runtime, input)
-  if (a === 'apikeys' && b === undefined && method === 'GET') return listApiKeys(runtime, query.get('includeValues') === 'true')
+  if (a === 'apikeys' && b === undefined && method === 'GET') return listApiKeys(runtime)
   if (a === 'apikeys' && b !== undefined && c === undefined && method === 'PATCH') return updateApiKey(runtime, b, input)
   if (a === 'usageplans' && b !== undefined && c === 'usage' && method === 'GET') return getUsage(runtime, b, query)
   if (a === 'usageplans' && b !== undefined && c === 'keys' && method === 'POST') return createUsagePlanKey(runtime, b, input)
@@ -106,106 +105,66 @@ async function route(runtime: GatewayRuntime, method: string, path: string, quer
   return notFound(`No management operation for ${method} ${path}`)
 }
 
-function keyShape(key: ApiKeyRecord, includeValue: boolean): Record<string, unknown> {
-  return {
-    id: key.id,
-    ...(includeValue ? { value: key.value } : {}),
-    name: key.name,
-    ...(key.customerId === undefined ? {} : { customerId: key.customerId }),
-    ...(key.description === undefined ? {} : { description: key.description }),
-    enabled: key.enabled,
-    createdDate: key.createdDate,
-    lastUpdatedDate: key.lastUpdatedDate,
-    stageKeys: []
+const ERROR_TYPES: Readonly<Record<number, string>> = { 400: 'BadRequestException', 404: 'NotFoundException', 409: 'ConflictException', 429: 'LimitExceededException' }
+
+/** Runs a registry call; its GwErrors (GW_USAGE_*, GW_CONFIG_INVALID) become AWS-shaped error replies. */
+async function registryCall(fn: () => unknown, status = 200): Promise<Reply> {
+  try {
+    return { status, body: await fn() }
+  } catch (err) {
+    if (!(err instanceof GwError)) throw err
+    const code = err.status === 500 ? 400 : err.status
+    return { status: code, body: { message: err.message }, errorType: ERROR_TYPES[code] ?? 'BadRequestException' }
   }
 }
 
-function planIds(runtime: GatewayRuntime): string[] {
-  return runtime.loaded.config.usagePlans.map((p) => p.id ?? p.name)
+/** CreateApiKey (§9.1): value 20–128 characters or generated (40 alphanumerics); a duplicate value is 409. */
+function createApiKey(runtime: GatewayRuntime, input: Record<string, unknown>): Promise<Reply> {
+  return registryCall(() => runtime.state.plans.createApiKey(input as Parameters<typeof runtime.state.plans.createApiKey>[0]), 201)
 }
 
-/** CreateApiKey (§9.1): value 20–128 characters or generated (40 alphanumerics); same value = conflict. */
-function createApiKey(runtime: GatewayRuntime, input: Record<string, unknown>): Reply {
-  if (typeof input.name !== 'string' || input.name === '' || input.name.length > 1024) return bad('name is required (1-1024 characters)')
-  const value = input.value === undefined ? generateKeyValue() : input.value
-  if (typeof value !== 'string' || value.length < 20 || value.length > 128) return bad('API Key value should be at least 20 characters and at most 128 characters')
-  if (runtime.state.byValue.has(value)) return { status: 409, body: { message: 'API Key already exists' }, errorType: 'ConflictException' }
-  const plans = input.usagePlanIds ?? []
-  if (!Array.isArray(plans) || plans.some((p) => typeof p !== 'string' || !planIds(runtime).includes(p))) return bad('usagePlanIds must name usage plans of the config')
-  const now = new Date().toISOString()
-  const key: ApiKeyRecord = {
-    id: generateId(),
-    value,
-    name: input.name,
-    enabled: input.enabled !== false,
-    createdDate: now,
-    lastUpdatedDate: now,
-    usagePlanIds: plans as string[],
-    runtime: true
-  }
-  if (typeof input.description === 'string') key.description = input.description
-  if (typeof input.customerId === 'string') key.customerId = input.customerId
-  runtime.state.putKey(key)
-  return { status: 201, body: { ...keyShape(key, true), usagePlanIds: key.usagePlanIds } }
-}
-
-function listApiKeys(runtime: GatewayRuntime, includeValues: boolean): Reply {
-  const items = [...runtime.state.keys.values()].map((k) => ({ ...keyShape(k, includeValues), usagePlanIds: k.usagePlanIds }))
-  return { status: 200, body: { items, position: null } }
+/** GetApiKeys: values are stored hashed and shown masked (@gw/usage-plans). */
+function listApiKeys(runtime: GatewayRuntime): Promise<Reply> {
+  return registryCall(() => ({ ...runtime.state.plans.listApiKeys(), position: null }))
 }
 
 /** UpdateApiKey: `replace /enabled`, `/name`, `/description`, `/customerId`. */
-function updateApiKey(runtime: GatewayRuntime, id: string, input: Record<string, unknown>): Reply {
-  const key = runtime.state.keys.get(id)
-  if (key === undefined) return notFound('Invalid API Key identifier specified')
+function updateApiKey(runtime: GatewayRuntime, id: string, input: Record<string, unknown>): Promise<Reply> | Reply {
   const ops = Array.isArray(input.patchOperations) ? (input.patchOperations as Record<string, unknown>[]) : []
+  const patch: { name?: string; description?: string; customerId?: string; enabled?: boolean } = {}
   for (const op of ops) {
-    if (op.op !== 'replace') return bad(`Invalid patch operation specified. Must be 'replace' for path ${String(op.path)}`)
-    if (op.path === '/enabled') key.enabled = String(op.value) === 'true'
-    else if (op.path === '/name' && typeof op.value === 'string') key.name = op.value
-    else if (op.path === '/description' && typeof op.value === 'string') key.description = op.value
-    else if (op.path === '/customerId' && typeof op.value === 'string') key.customerId = op.value
+    const value = typeof op.value === 'string' || typeof op.value === 'boolean' ? String(op.value) : undefined
+    if (op.op !== 'replace' || value === undefined) return bad(`Invalid patch operation specified. Must be 'replace' with a value for path ${String(op.path)}`)
+    if (op.path === '/enabled') patch.enabled = value === 'true'
+    else if (op.path === '/name') patch.name = value
+    else if (op.path === '/description') patch.description = value
+    else if (op.path === '/customerId') patch.customerId = value
     else return bad(`Invalid patch path ${String(op.path)}`)
   }
-  key.lastUpdatedDate = new Date().toISOString()
-  return { status: 200, body: keyShape(key, false) }
+  return registryCall(() => runtime.state.plans.updateApiKey(id, patch))
 }
 
 /** CreateUsagePlanKey (§9.1): `{keyId, keyType: "API_KEY"}` → `{id, type, value, name}`. */
-function createUsagePlanKey(runtime: GatewayRuntime, planId: string, input: Record<string, unknown>): Reply {
-  if (!planIds(runtime).includes(planId)) return notFound('Invalid Usage Plan ID specified')
-  const key = typeof input.keyId === 'string' ? runtime.state.keys.get(input.keyId) : undefined
-  if (key === undefined) return notFound('Invalid API Key identifier specified')
+function createUsagePlanKey(runtime: GatewayRuntime, planId: string, input: Record<string, unknown>): Promise<Reply> | Reply {
   if (input.keyType !== undefined && input.keyType !== 'API_KEY') return bad('keyType must be API_KEY')
-  if (!key.usagePlanIds.includes(planId)) key.usagePlanIds.push(planId)
-  return { status: 201, body: { id: key.id, type: 'API_KEY', value: key.value, name: key.name } }
+  return registryCall(() => runtime.state.plans.createUsagePlanKey(planId, String(input.keyId)), 201)
 }
 
 /** GetUsage (§9.3): one `[used, remaining]` pair per day per key, keyed by key id. */
-async function getUsage(runtime: GatewayRuntime, planId: string, query: URLSearchParams): Promise<Reply> {
-  const plan = runtime.loaded.config.usagePlans.find((p) => (p.id ?? p.name) === planId)
-  if (plan === undefined) return notFound('Invalid Usage Plan ID specified')
-  const startDate = query.get('startDate')
-  const endDate = query.get('endDate')
-  const date = /^\d{4}-\d{2}-\d{2}$/
-  if (startDate === null || endDate === null || !date.test(startDate) || !date.test(endDate) || startDate > endDate) {
-    return bad('startDate and endDate are required (YYYY-MM-DD, startDate <= endDate)')
-  }
+function getUsage(runtime: GatewayRuntime, planId: string, query: URLSearchParams): Promise<Reply> {
   const keyId = query.get('keyId')
-  const days = daysBetween(startDate, endDate)
-  const keys = [...runtime.state.keys.values()].filter((k) => k.usagePlanIds.includes(planId) && (keyId === null || k.id === keyId))
-  const values: Record<string, [number, number | null][]> = {}
-  const store = runtime.state.quotas
-  for (const key of keys) {
-    const counter = `${planId}:${key.id}`
-    const window = quotaWindow(counter, plan.quota?.limit ?? 0, plan.quota?.period ?? 'MONTH', Date.now())
-    const daily = await store.dailyUsage(counter, days)
-    const usedNow = await store.used(counter, window.period)
-    // §9.3: remaining is relative to the quota period; null when the plan has no quota.
-    const remaining = plan.quota === undefined ? null : Math.max(0, plan.quota.limit - usedNow)
-    values[key.id] = daily.map((used) => [used, remaining])
-  }
-  return { status: 200, body: { usagePlanId: planId, startDate, endDate, position: null, items: values, values } }
+  const limit = query.get('limit')
+  const position = query.get('position')
+  return registryCall(() =>
+    runtime.state.plans.getUsage({
+      usagePlanId: planId,
+      startDate: query.get('startDate') ?? '',
+      endDate: query.get('endDate') ?? '',
+      ...(keyId === null ? {} : { keyId }),
+      ...(limit === null ? {} : { limit: Number(limit) }),
+      ...(position === null ? {} : { position })
+    })
+  )
 }
 
 function stageShape(stage: StageRuntime): Record<string, unknown> {

@@ -12,7 +12,7 @@ import { loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
 import { mountManagementApi } from './management-api.js'
 import { GatewayRuntime } from './runtime/gateway-runtime.js'
 import type { LambdaHandler } from './runtime/integrations.js'
-import { UsageState, type ApiKeyRecord } from './runtime/usage-state.js'
+import { UsageState } from './runtime/usage-state.js'
 
 /** Quick mode: serve one OpenAPI file without a config (`gw serve --openapi api.yaml --lambda a=./a.mjs#handler`). */
 export interface QuickServeOptions {
@@ -190,23 +190,7 @@ async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS
     if (typeof handler !== 'function') throw CliConfigInvalid(`${loaded.file}: lambdas.${name}: ${file} has no exported function '${exportName}'`)
     lambdas.set(name, handler as LambdaHandler)
   }
-  const now = new Date().toISOString()
-  state.syncConfigKeys(
-    loaded.config.apiKeys.map(
-      (key): ApiKeyRecord => ({
-        id: key.id ?? key.name,
-        value: env[key.valueFromEnv] ?? '',
-        name: key.name,
-        ...(key.description === undefined ? {} : { description: key.description }),
-        ...(key.customerId === undefined ? {} : { customerId: key.customerId }),
-        enabled: key.enabled,
-        createdDate: now,
-        lastUpdatedDate: now,
-        usagePlanIds: key.usagePlans,
-        runtime: false
-      })
-    )
-  )
+  state.sync(loaded.config, env, loaded.file)
   const runtime = new GatewayRuntime(loaded, state, lambdas, logger)
   const management = loaded.config.management
   if (management.enabled) {

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { compileGatewayResponses, GatewayContext, handlePipelineError, nodeRequestSource, reject, silentLogger, writeNodeResponse, type CompiledGatewayResponses, type Logger } from '@gw/core'
+import { compileGatewayResponses, GatewayContext, handlePipelineError, nodeRequestSource, reject, silentLogger, writeNodeResponse, type CompiledGatewayResponses, type Logger, type Middleware } from '@gw/core'
+import { apiKeys } from '@gw/usage-plans'
 import type { ApiDefinition, RouteDefinition } from '@gw/openapi'
-import type { StageConfig, UsagePlanConfig } from '../config-schema.js'
+import type { StageConfig } from '../config-schema.js'
 import type { LoadedApi, LoadedConfig } from '../load-config.js'
 import { lambdaName } from '../load-config.js'
 import { runHttp, runLambda, runMock, type LambdaHandler } from './integrations.js'
-import { quotaWindow } from './quota-window.js'
 import { compileRoutes, matchRoute, type CompiledRoute } from './route-table.js'
-import { generateId, type UsageState } from './usage-state.js'
+import { randomBytes } from 'node:crypto'
+import type { UsageState } from './usage-state.js'
 
 /** One deployment: an immutable snapshot of an API definition with its compiled routes (§6.1). */
 export interface Deployment {
@@ -18,6 +19,8 @@ export interface Deployment {
   readonly table: CompiledRoute[]
   readonly defaultRoute: RouteDefinition | undefined
   readonly gatewayResponses: CompiledGatewayResponses | undefined
+  /** @gw/usage-plans `apiKeys()` for this deployment's `apiKeySource` (§9.2), built once. */
+  readonly keys: Middleware<object>
 }
 
 /** Canary settings of a stage (§6.4). */
@@ -38,7 +41,6 @@ export interface StageRuntime {
   deploymentId: string
   variables: Record<string, string>
   canary: CanaryState | undefined
-  readonly plans: UsagePlanConfig[]
 }
 
 /**
@@ -64,7 +66,6 @@ export class GatewayRuntime {
     for (const api of loaded.apis) {
       const base = this.deploy(api.definition, 'initial deployment')
       for (const [name, settings] of Object.entries(api.config.stages)) {
-        const plans = loaded.config.usagePlans.filter((plan) => plan.apiStages.some((s) => s.api === api.name && s.stage === name))
         const stage: StageRuntime = {
           api,
           name,
@@ -72,8 +73,7 @@ export class GatewayRuntime {
           settings,
           deploymentId: base.id,
           variables: { ...settings.variables },
-          canary: undefined,
-          plans
+          canary: undefined
         }
         if (settings.canary !== undefined) {
           const canaryDefinition = api.canaryDefinitions[name]
@@ -93,13 +93,14 @@ export class GatewayRuntime {
   /** Snapshots a definition as a new deployment (§6.1 CreateDeployment). */
   deploy(definition: ApiDefinition, description?: string): Deployment {
     const deployment: Deployment = {
-      id: generateId(),
+      id: randomBytes(5).toString('hex'),
       createdDate: new Date().toISOString(),
       description,
       definition,
       table: compileRoutes(definition.routes),
       defaultRoute: definition.routes.find((r) => r.path === '/$default'),
-      gatewayResponses: definition.gatewayResponses === undefined ? undefined : compileGatewayResponses(definition.gatewayResponses)
+      gatewayResponses: definition.gatewayResponses === undefined ? undefined : compileGatewayResponses(definition.gatewayResponses),
+      keys: apiKeys(this.state.plans, { apiKeySource: definition.apiKeySource ?? 'HEADER' })
     }
     this.deployments.set(deployment.id, deployment)
     return deployment
@@ -163,7 +164,12 @@ export class GatewayRuntime {
     ctx.resourcePath = route.path
     ctx.routeKey = route.path === '/$default' ? '$default' : `${route.method} ${route.path}`
     ctx.pathParameters = match.pathParameters
-    if (route.apiKeyRequired && !(await this.admitKey(ctx, stage, route))) return
+    // §9.2, §8.1, §8.2: key, plan throttle and quota (@gw/usage-plans), then the integration.
+    if (route.apiKeyRequired) return deployment.keys(ctx, async () => this.integrate(ctx, route, variables))
+    return this.integrate(ctx, route, variables)
+  }
+
+  integrate(ctx: GatewayContext<object>, route: RouteDefinition, variables: Record<string, string>): Promise<void> | void {
     const integration = route.integration
     if (integration === undefined) return reject(ctx, 'DEFAULT_5XX')
     switch (integration.type) {
@@ -184,36 +190,5 @@ export class GatewayRuntime {
         // AWS service calls need AWS credentials and network: not served locally.
         return reject(ctx, 'DEFAULT_5XX', { status: 502, message: 'Internal server error' })
     }
-  }
-
-  /** §9.2 key check, then the plan's throttle (§8.1) and quota (§8.2). Returns false after rendering a rejection. */
-  async admitKey(ctx: GatewayContext<object>, stage: StageRuntime, route: RouteDefinition): Promise<boolean> {
-    const header = ctx.headers['x-api-key']
-    const value = Array.isArray(header) ? header[0] : header
-    const key = value === undefined ? undefined : this.state.byValue.get(value)
-    const plan = key?.enabled === true ? stage.plans.find((p) => key.usagePlanIds.includes(p.id ?? p.name)) : undefined
-    if (key === undefined || plan === undefined) {
-      reject(ctx, 'INVALID_API_KEY')
-      return false
-    }
-    const planId = plan.id ?? plan.name
-    ctx.apiKey = { id: key.id, value: key.value, usagePlanId: planId }
-    const methodThrottle = plan.apiStages.find((s) => s.api === stage.api.name && s.stage === stage.name)?.throttle?.[`${route.path}/${route.method}`]
-    const throttle = methodThrottle ?? plan.throttle
-    if (throttle !== undefined) {
-      const decision = await this.state.rateLimits.take(`plan:${planId}:${key.id}:${methodThrottle === undefined ? '' : route.path + route.method}`, throttle.rateLimit, throttle.burstLimit)
-      if (!decision.allowed) {
-        reject(ctx, 'THROTTLED')
-        return false
-      }
-    }
-    const quota = plan.quota
-    const window = quotaWindow(`${planId}:${key.id}`, quota?.limit ?? Number.MAX_SAFE_INTEGER, quota?.period ?? 'MONTH', ctx.requestTimeEpoch)
-    const decision = await this.state.quotas.consume(window)
-    if (!decision.allowed) {
-      reject(ctx, 'QUOTA_EXCEEDED')
-      return false
-    }
-    return true
   }
 }
