@@ -12,6 +12,8 @@ export interface ServeOptions {
   stageVariables?: Record<string, string>
   /** Customized gateway responses of the API (§12.2). */
   gatewayResponses?: CompiledGatewayResponses
+  /** Listen address. @default '127.0.0.1' */
+  host?: string
 }
 
 /**
@@ -34,9 +36,10 @@ export async function serve(middleware: Middleware<object> | Middleware<object>[
   }
   const pipeline = compose<object>([route, ...(Array.isArray(middleware) ? middleware : [middleware]), echo])
   const server: Server = createServer(toNodeHandler(pipeline, { flavour: options.flavour ?? 'REST', logger: silentLogger }))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve) => server.listen(0, host, resolve))
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`
 }
 
 /** Response parts a test asserts on. */

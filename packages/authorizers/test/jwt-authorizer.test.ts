@@ -39,6 +39,13 @@ describe('JWT authorizer (§10.7) with a real JWKS on a local server', () => {
     expect((await call(`${url}/pets`, { headers: { authorization: token } })).status).toBe(200)
   })
 
+  it('§18.32 the identity source is honoured: a token in the query string', async () => {
+    const { issuer, key, url } = await setup({ identitySource: '$request.querystring.access_token' })
+    const token = await sign(key, { iss: issuer.url, aud: 'my-api', exp: now() + 60 })
+    expect((await call(`${url}/pets?access_token=${token}`)).status).toBe(200)
+    expect((await call(`${url}/pets`, auth(token))).status).toBe(401)
+  })
+
   it('§10.7 client_id counts only when aud is absent', async () => {
     const { issuer, key, url } = await setup()
     expect((await call(`${url}/pets`, auth(await sign(key, { iss: issuer.url, client_id: 'my-api', exp: now() + 60 })))).status).toBe(200)

@@ -42,6 +42,14 @@ describe('Lambda TOKEN authorizer (§10.2, §10.4)', () => {
     expect(lambda.events[0]?.methodArn).toBe(`${ARN_PREFIX}/GET/`)
   })
 
+  it('§10.1 a method ARN over 1600 bytes → 414 without invoking', async () => {
+    const { lambda, url } = await setup(allowAll)
+    const res = await call(`${url}/pets/${'a'.repeat(1600)}`, { headers: { authorization: 'tok' } })
+    expect(res.status).toBe(414)
+    expect(res.body).toBe('{"message":"Request URI too long"}')
+    expect(lambda.events).toHaveLength(0)
+  })
+
   it.each([
     ['§10.2 header missing', {}],
     ['§10.2 header empty', { authorization: '' }]

@@ -38,6 +38,16 @@ describe('resource policies over real HTTP (§10.9)', () => {
     expect(res.json.sourceIp).toBe('127.0.0.1')
   })
 
+  it.each<[string, string[], number]>([
+    ['§10.9 IPv6 client inside an IPv6 CIDR', ['::1/128'], 200],
+    ['§10.9 IPv6 client outside the CIDR', ['2001:db8::/32'], 403],
+    ['§10.9 IPv6 client does not match an IPv4 CIDR', ['127.0.0.0/8'], 403]
+  ])('%s (real socket on ::1)', async (_name, cidrs, status) => {
+    const url = await serve(resourcePolicy({ arn: { apiId: 'a1b2c3d4e5' }, policy: ipPolicy('Allow', 'IpAddress', cidrs) }), { host: '::1' })
+    const res = await call(`${url}/pets`, { headers: { 'x-forwarded-for': '127.0.0.1' } })
+    expect(res.status).toBe(status)
+  })
+
   it.each<[string, PolicyDocument, RequestInit, number, string | undefined]>([
     ['§10.9 NotIpAddress deny for outsiders', { Statement: [...(allowAll.Statement as object[]), ...(ipPolicy('Deny', 'NotIpAddress', ['192.0.2.0/24']).Statement as object[])] } as PolicyDocument, {}, 403, 'with an explicit deny'],
     ['§10.9 NotIpAddress: insiders pass', { Statement: [...(allowAll.Statement as object[]), ...(ipPolicy('Deny', 'NotIpAddress', ['127.0.0.0/8']).Statement as object[])] } as PolicyDocument, {}, 200, undefined],
