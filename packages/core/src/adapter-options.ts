@@ -83,3 +83,25 @@ export function settingsFor(compiled: CompiledAdapterOptions, socketAddress: str
 export function rejectAmbiguous(ctx: GatewayContext<object>): void {
   reject(ctx, 'DEFAULT_4XX', { status: 400, message: 'Bad Request', headers: { 'x-amzn-errortype': 'BadRequestException' } })
 }
+
+/** Options of the host-framework adapters (Express, Koa, Fastify): core options plus `fallthrough`. */
+export interface HostAdapterOptions extends AdapterOptions {
+  /** When the pipeline set `ctx.noRoute`, hand the request to the host's next handler instead of sending the 403/404. @default false */
+  fallthrough?: boolean
+}
+
+/** Compiled host-adapter options. */
+export interface CompiledHostAdapterOptions extends CompiledAdapterOptions {
+  readonly fallthrough: boolean
+}
+
+const hostExtra = { fallthrough: z.boolean().optional() }
+
+/**
+ * `compileAdapterOptions` plus `fallthrough`, for adapters that sit inside a
+ * host framework. Validated once.
+ * @throws GwError GW_CONFIG_INVALID
+ */
+export function compileHostAdapterOptions(options: HostAdapterOptions | undefined, where: string): CompiledHostAdapterOptions {
+  return Object.freeze({ ...compileAdapterOptions(options, where, hostExtra), fallthrough: options?.fallthrough ?? false })
+}

@@ -1,1 +1,3 @@
-export {}
+// @gw/fastify public surface.
+export { gwFastify } from './fastify-adapter.js'
+export type { GwFastifyOptions } from './fastify-adapter.js'

@@ -1,1 +1,3 @@
-export {}
+// @gw/koa public surface.
+export { koaAdapter } from './koa-adapter.js'
+export type { KoaAdapterOptions, KoaLikeContext, KoaMiddleware } from './koa-adapter.js'

@@ -30,6 +30,9 @@ export function toFetchResponse(ctx: GatewayContext<object>): Response {
     else headers.set(name, value)
   }
   let body = ctx.body
+  // Bytes, not a string: a string body would make Response add `content-type: text/plain` (node:http adds nothing).
+  if (typeof body === 'string') body = Buffer.from(body)
+  if (body instanceof Uint8Array && !headers.has('content-length') && !NULL_BODY_STATUS.has(ctx.status)) headers.set('content-length', String(body.byteLength))
   if (ctx.source.method === 'HEAD' || NULL_BODY_STATUS.has(ctx.status)) {
     if (body instanceof Readable) body.destroy()
     else if (body instanceof ReadableStream) body.cancel().catch(() => {})
