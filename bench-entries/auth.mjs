@@ -50,7 +50,7 @@ export async function tasks () {
 
   const lambdaMw = lambdaAuthorizer({
     type: 'TOKEN',
-    resultTtlInSeconds: 3600,
+    authorizerResultTtlInSeconds: 3600,
     invoke: async (event) => ({ principalId: 'u', policyDocument: { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/*' }] }, context: { tier: 'gold', n: 1 } })
   })
   const lambdaCtxs = Array.from({ length: N }, (_, i) => ctxFor('GET', `/v1/items/${i}`, { authorization: `token-${i}` }))

@@ -18,7 +18,7 @@ const isResourcePolicy = (v: unknown): boolean => typeof v === 'object' && v !==
 
 const schema = z
   .object({
-    /** REST authorizer type (§10.2, §10.3). HTTP API authorizers (payloadFormatVersion set) are always REQUEST. */
+    /** REST authorizer type (§10.2, §10.3). HTTP API authorizers (authorizerPayloadFormatVersion set) are always REQUEST. */
     type: z.enum(['TOKEN', 'REQUEST']).default('TOKEN'),
     /** Calls the function. */
     invoke: z.custom<AuthorizerInvoke>(isFunction, 'a function (event, { signal }) => Promise<output>'),
@@ -27,9 +27,9 @@ const schema = z
     /** TOKEN only: the token must fully match this regular expression, else 401 without invoking (§10.2). */
     identityValidationExpression: z.string().min(1).optional(),
     /** `authorizerResultTtlInSeconds`: 0 disables caching (§10.4, §15). */
-    resultTtlInSeconds: z.number().int().min(0).max(3600).default(300),
+    authorizerResultTtlInSeconds: z.number().int().min(0).max(3600).default(300),
     /** HTTP API authorizer payload format (§10.5); absent = REST authorizer. */
-    payloadFormatVersion: z.enum(['1.0', '2.0']).optional(),
+    authorizerPayloadFormatVersion: z.enum(['1.0', '2.0']).optional(),
     /** HTTP API 2.0 simple responses `{ isAuthorized, context }` (§10.5). */
     enableSimpleResponses: z.boolean().default(false),
     /** Authorizer id: namespaces the cache so authorizers never share entries. */
@@ -51,8 +51,8 @@ const schema = z
   })
   .strict()
   .superRefine((o, issue) => {
-    const http = o.payloadFormatVersion !== undefined
-    if (o.enableSimpleResponses && o.payloadFormatVersion !== '2.0') issue.addIssue({ code: 'custom', path: ['enableSimpleResponses'], message: 'simple responses need payloadFormatVersion "2.0" (§10.5)' })
+    const http = o.authorizerPayloadFormatVersion !== undefined
+    if (o.enableSimpleResponses && o.authorizerPayloadFormatVersion !== '2.0') issue.addIssue({ code: 'custom', path: ['enableSimpleResponses'], message: 'simple responses need authorizerPayloadFormatVersion "2.0" (§10.5)' })
     if (o.identityValidationExpression !== undefined) {
       if (http || o.type !== 'TOKEN') issue.addIssue({ code: 'custom', path: ['identityValidationExpression'], message: 'only TOKEN authorizers validate the token (§10.2)' })
       try {
@@ -69,7 +69,7 @@ const schema = z
     if (!http && o.type === 'TOKEN' && (sources.length !== 1 || !/^method\.request\.header\./.test(sources[0] ?? ''))) {
       issue.addIssue({ code: 'custom', path: ['identitySource'], message: 'a TOKEN authorizer reads exactly one method.request.header.X (§10.2)' })
     }
-    if (o.resultTtlInSeconds > 0 && sources.length === 0) issue.addIssue({ code: 'custom', path: ['identitySource'], message: 'caching (resultTtlInSeconds > 0) needs at least one identity source (§10.3, §10.5)' })
+    if (o.authorizerResultTtlInSeconds > 0 && sources.length === 0) issue.addIssue({ code: 'custom', path: ['identitySource'], message: 'caching (authorizerResultTtlInSeconds > 0) needs at least one identity source (§10.3, §10.5)' })
     if (http && o.resourcePolicy !== undefined) issue.addIssue({ code: 'custom', path: ['resourcePolicy'], message: 'HTTP APIs have no resource policies (§0.2)' })
   })
 
@@ -104,15 +104,15 @@ const EXPLICIT_DENY = 'User is not authorized to access this resource with an ex
  */
 export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<object> {
   const opts = parseOptions(schema, options, 'lambdaAuthorizer')
-  const http = opts.payloadFormatVersion !== undefined
+  const http = opts.authorizerPayloadFormatVersion !== undefined
   const mode: OutputMode = opts.enableSimpleResponses ? 'simple' : http ? 'http' : 'rest'
   const sources = sourceList(opts.identitySource, opts.type, http)
   const readers = sources.map((s) => compileIdentitySource(s) as IdentityReader)
   const isToken = !http && opts.type === 'TOKEN'
   // Missing identity: TOKEN always 401; REST REQUEST only when caching (§10.3, §18.28); HTTP API whenever sources are set (§10.5).
-  const requireAll = isToken || http || opts.resultTtlInSeconds > 0
+  const requireAll = isToken || http || opts.authorizerResultTtlInSeconds > 0
   const validation = opts.identityValidationExpression === undefined ? undefined : new RegExp(`^(?:${opts.identityValidationExpression})$`)
-  const ttlMs = opts.resultTtlInSeconds * 1000
+  const ttlMs = opts.authorizerResultTtlInSeconds * 1000
   const cache = ttlMs > 0 ? new ResultCache(opts.cache.store, opts.cache.maxEntries, mode, opts.authorizerId) : undefined
   const arnOf = methodArnBuilder(opts.arn)
   const invoke = opts.invoke
@@ -153,7 +153,7 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
   async function miss(ctx: GatewayContext<object>, next: () => Promise<void>, arn: string, values: string[], key: string | undefined): Promise<void> {
     const event = isToken
       ? tokenEvent(values[0] as string, arn)
-      : opts.payloadFormatVersion === '2.0'
+      : opts.authorizerPayloadFormatVersion === '2.0'
         ? requestEventV2(ctx, arn, values, accountId)
         : requestEventV1(ctx, arn, http ? values : undefined, accountId)
     const started = performance.now()

@@ -128,15 +128,15 @@ describe('result cache (§10.4, §18.29, §18.30)', () => {
     expect(lambda.events).toHaveLength(1)
   })
 
-  it('§10.4 resultTtlInSeconds 0 disables caching', async () => {
-    const { lambda, url } = await setup(allowAll, { resultTtlInSeconds: 0 })
+  it('§10.4 authorizerResultTtlInSeconds 0 disables caching', async () => {
+    const { lambda, url } = await setup(allowAll, { authorizerResultTtlInSeconds: 0 })
     await call(`${url}/pets/1`, { headers: { authorization: 'same' } })
     await call(`${url}/pets/1`, { headers: { authorization: 'same' } })
     expect(lambda.events).toHaveLength(2)
   })
 
   it('§10.4 entries expire after the TTL', async () => {
-    const { lambda, url } = await setup(allowAll, { resultTtlInSeconds: 1 })
+    const { lambda, url } = await setup(allowAll, { authorizerResultTtlInSeconds: 1 })
     await call(`${url}/pets/1`, { headers: { authorization: 'same' } })
     await new Promise((r) => setTimeout(r, 1100))
     await call(`${url}/pets/1`, { headers: { authorization: 'same' } })
@@ -197,7 +197,7 @@ describe('Lambda REQUEST authorizer (§10.3)', () => {
   })
 
   it('§10.3 §18.28 caching off: empty identity source still invokes', async () => {
-    const { lambda, url } = await setup(allowAll, { type: 'REQUEST', identitySource: sources, resultTtlInSeconds: 0 })
+    const { lambda, url } = await setup(allowAll, { type: 'REQUEST', identitySource: sources, authorizerResultTtlInSeconds: 0 })
     expect((await call(`${url}/pets/7`)).status).toBe(200)
     expect(lambda.events).toHaveLength(1)
   })
@@ -224,7 +224,7 @@ describe('Lambda REQUEST authorizer (§10.3)', () => {
 })
 
 describe('HTTP API Lambda authorizer (§10.5)', () => {
-  const v2 = { payloadFormatVersion: '2.0' as const, identitySource: ['$request.header.Authorization'] }
+  const v2 = { authorizerPayloadFormatVersion: '2.0' as const, identitySource: ['$request.header.Authorization'] }
 
   it('§10.5 simple response: isAuthorized true, context JSON types kept under `lambda` (§18.26)', async () => {
     const { lambda, url } = await setup(() => ({ isAuthorized: true, context: { list: [1, 2], obj: { a: true }, n: 3 } }), { ...v2, enableSimpleResponses: true }, 'HTTP')
@@ -269,7 +269,7 @@ describe('HTTP API Lambda authorizer (§10.5)', () => {
   it('§10.5 payload 1.0 policy response: comma-joined identitySource, context under `lambda`, routeArn re-evaluated', async () => {
     const { lambda, url } = await setup(
       () => ({ principalId: 'p', policyDocument: allowPolicy(`${ARN_PREFIX}/GET/*`), context: { k: 'v', n: 1 } }),
-      { payloadFormatVersion: '1.0', identitySource: ['$request.header.Authorization', '$request.querystring.q'] },
+      { authorizerPayloadFormatVersion: '1.0', identitySource: ['$request.header.Authorization', '$request.querystring.q'] },
       'HTTP'
     )
     const res = await call(`${url}/pets/1?q=z`, { headers: { authorization: 'tok' } })
@@ -286,9 +286,9 @@ describe('HTTP API Lambda authorizer (§10.5)', () => {
 describe('options are validated once (GW_CONFIG_INVALID)', () => {
   const invoke = (): Promise<unknown> => Promise.resolve({})
   it.each<[string, Record<string, unknown>]>([
-    ['§15 TTL above 3600', { resultTtlInSeconds: 3601 }],
-    ['§15 negative TTL', { resultTtlInSeconds: -1 }],
-    ['§10.5 simple responses need 2.0', { payloadFormatVersion: '1.0', enableSimpleResponses: true }],
+    ['§15 TTL above 3600', { authorizerResultTtlInSeconds: 3601 }],
+    ['§15 negative TTL', { authorizerResultTtlInSeconds: -1 }],
+    ['§10.5 simple responses need 2.0', { authorizerPayloadFormatVersion: '1.0', enableSimpleResponses: true }],
     ['§10.2 TOKEN reads one header', { identitySource: 'method.request.querystring.token' }],
     ['§10.3 path parameters are not identity sources', { type: 'REQUEST', identitySource: 'method.request.path.id' }],
     ['§10.3 caching needs an identity source', { type: 'REQUEST' }],
