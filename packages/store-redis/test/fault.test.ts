@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { Agent, request } from 'undici'
 import { compose } from '@gw/core'
-import { RedisKeyValueStore, RedisQuotaStore, RedisRateLimitStore, type StoreErrorMode } from '@gw/store-redis'
+import { RedisKeyValueStore, RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
 import { throttler } from '@gw/throttler'
 import { ok, serve } from '../../throttler/test/support/node-server.js'
 import { captureLogger, freePort, randomPrefix, RedisProcess } from './support/redis.js'
@@ -25,7 +25,7 @@ const ok5 = [200, 200, 200, 200, 200]
 const ok5then429 = [...ok5, 429, 429]
 
 describe('Redis outage mid-run (kill and restart redis-server)', () => {
-  it.each([{ mode: 'failOpen' as StoreErrorMode }, { mode: 'failClosed' as StoreErrorMode }, { mode: 'local' as StoreErrorMode }])(
+  it.each([{ mode: 'failOpen' as const }, { mode: 'failClosed' as const }, { mode: 'local' as const }])(
     '$mode: killed and restarted under 16 concurrent clients, every response is a 200 or the §8.3 429, then recovers',
     async ({ mode }) => {
       const redis = new RedisProcess(await freePort())
@@ -68,9 +68,9 @@ describe('Redis outage mid-run (kill and restart redis-server)', () => {
 
 
   it.each([
-    { name: "failOpen admits everything while Redis is down", mode: 'failOpen' as StoreErrorMode, during: [200, 200, 200, 200, 200, 200, 200] },
-    { name: 'failClosed rejects with 429 while Redis is down', mode: 'failClosed' as StoreErrorMode, during: [429, 429, 429, 429, 429, 429, 429] },
-    { name: 'local falls back to an in-memory bucket (burst 5) while Redis is down', mode: 'local' as StoreErrorMode, during: ok5then429 }
+    { name: "failOpen admits everything while Redis is down", mode: 'failOpen' as const, during: [200, 200, 200, 200, 200, 200, 200] },
+    { name: 'failClosed rejects with 429 while Redis is down', mode: 'failClosed' as const, during: [429, 429, 429, 429, 429, 429, 429] },
+    { name: 'local falls back to an in-memory bucket (burst 5) while Redis is down', mode: 'local' as const, during: ok5then429 }
   ])('$name; never crashes; Redis decides again after restart without a gateway restart', async ({ mode, during }) => {
     const redis = new RedisProcess(await freePort())
     await redis.start()
@@ -120,7 +120,7 @@ describe('Redis outage mid-run (kill and restart redis-server)', () => {
     const decision = await store.take('k', 0.001, 1) // would be refused by Redis; failOpen admits
     expect(decision.allowed).toBe(true)
     expect(performance.now() - started).toBeLessThan(1500)
-    expect(events[0]).toMatchObject({ event: 'gw.store_error', mode: 'failOpen' })
+    expect(events[0]).toMatchObject({ event: 'gw.store_error', mode: 'failOpen' as const })
     redis.resume()
     await store.ready(5000)
     expect((await store.take('k', 0.001, 1)).allowed).toBe(false) // Redis decides again (bucket still empty)
@@ -128,9 +128,9 @@ describe('Redis outage mid-run (kill and restart redis-server)', () => {
   }, 20_000)
 
   it.each([
-    { name: 'failOpen counts nothing and admits', mode: 'failOpen' as StoreErrorMode, allowed: [true, true, true] },
-    { name: 'failClosed answers Limit Exceeded', mode: 'failClosed' as StoreErrorMode, allowed: [false, false, false] },
-    { name: 'local counts in-process (limit 2)', mode: 'local' as StoreErrorMode, allowed: [true, true, false] }
+    { name: 'failOpen counts nothing and admits', mode: 'failOpen' as const, allowed: [true, true, true] },
+    { name: 'failClosed answers Limit Exceeded', mode: 'failClosed' as const, allowed: [false, false, false] },
+    { name: 'local counts in-process (limit 2)', mode: 'local' as const, allowed: [true, true, false] }
   ])('quota store outage: $name; management calls throw GW_STORE_UNAVAILABLE', async ({ mode, allowed }) => {
     const redis = new RedisProcess(await freePort())
     await redis.start()

@@ -58,7 +58,7 @@ describe('RedisRateLimitStore (§8.1 on Redis time)', () => {
 
   it('200 concurrent takes on burst 100 admit exactly 100 (atomic Lua)', async () => {
     const store = await closing(new RedisRateLimitStore({ prefix: randomPrefix() }))
-    const decisions = await Promise.all(Array.from({ length: 200 }, () => store.take('hot', 0.001, 100)))
+    const decisions = await Promise.all(Array.from({ length: 200 }, async () => store.take('hot', 0.001, 100)))
     expect(decisions.filter((d) => d.allowed)).toHaveLength(100)
   })
 })
@@ -67,7 +67,7 @@ describe('RedisQuotaStore (§8.2, §9.3)', () => {
   it('§8.2 1,500 concurrent consumes with limit 1,000: exactly 1,000 counted', async () => {
     const store = await closing(new RedisQuotaStore({ prefix: randomPrefix() }))
     const window = { key: 'plan:key', period: 'P1', limit: 1000, day: day(), ttlMs: 60_000 }
-    const decisions = await Promise.all(Array.from({ length: 1500 }, () => store.consume(window)))
+    const decisions = await Promise.all(Array.from({ length: 1500 }, async () => store.consume(window)))
     expect(decisions.filter((d) => d.allowed)).toHaveLength(1000)
     expect(await store.used('plan:key', 'P1')).toBe(1000)
     expect(await store.dailyUsage('plan:key', [day(), '1999-01-01'])).toEqual([1000, 0])

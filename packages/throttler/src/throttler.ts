@@ -63,6 +63,9 @@ export function throttler(options: ThrottlerOptions): Middleware<object> {
   for (const level of opts.levels) levels.push(compileLevel(level.name, level.rateLimit, level.burstLimit, level.key === undefined ? undefined : throttleKey(level.key)))
   if (opts.account !== false) levels.push(compileLevel('account', opts.account.rateLimit, opts.account.burstLimit, undefined))
 
+  const firstLevel = levels[0]
+  // The schema demands at least one level; this narrows the type for the hot path.
+  if (firstLevel === undefined) throw new TypeError('throttler: no level')
   const keyed = levels.some((level) => level.key !== undefined)
   // Without per-client keys the bucket list never changes: build it once.
   const staticSpecs: readonly TokenBucketSpec[] = levels.map((level) => level.shared)
@@ -83,7 +86,7 @@ export function throttler(options: ThrottlerOptions): Middleware<object> {
 
   const decide = (ctx: GatewayContext<object>, next: Next, decision: RateLimitDecision): Promise<void> => {
     if (!decision.allowed) {
-      const level = levels[decision.blocked] ?? (levels[0] as CompiledLevel)
+      const level = levels[decision.blocked] ?? firstLevel
       onThrottled?.(ctx, level.name)
       if (!withHeaders) {
         reject(ctx, 'THROTTLED')
@@ -95,14 +98,14 @@ export function throttler(options: ThrottlerOptions): Middleware<object> {
       return resolved
     }
     if (!withHeaders) return next()
-    const level = levels[0] as CompiledLevel
+    const level = firstLevel
     return next().then(() => {
       writeRateLimitHeaders(ctx.responseHeaders, level.policyName, level.policy, level.rate, level.burst, decision)
     })
   }
 
   // One level (the common standalone case): no bucket array at all.
-  const single = levels.length === 1 ? (levels[0] as CompiledLevel) : undefined
+  const single = levels.length === 1 ? firstLevel : undefined
   const singleKey = single?.key
   if (single !== undefined) {
     return function throttler(ctx, next) {

@@ -114,7 +114,10 @@ describe('precedence and levels (§8.1)', () => {
     const keys: string[] = []
     const store = new MemoryRateLimitStore({ now })
     const spy = {
-      take: store.take.bind(store),
+      take: (key: string, rate: number, burst: number) => {
+        keys.push(key)
+        return store.take(key, rate, burst)
+      },
       takeAll: (buckets: readonly { key: string; rate: number; burst: number }[]) => {
         keys.push(...buckets.map((b) => b.key))
         return store.takeAll(buckets)
