@@ -1,6 +1,6 @@
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { compose, silentLogger, toNodeHandler, type ApiFlavour, type CompiledGatewayResponses, type Middleware } from '@gw/core'
+import { compose, silentLogger, toNodeHandler, type ApiFlavour, type CompiledGatewayResponses, type Middleware, type TrustProxy } from '@gw/core'
 import { onTestFinished } from 'vitest'
 
 /** What the gateway side of a test server fixes per request (a router/stage would). */
@@ -14,6 +14,8 @@ export interface ServeOptions {
   gatewayResponses?: CompiledGatewayResponses
   /** Listen address. @default '127.0.0.1' */
   host?: string
+  /** The adapter's `trustProxy` (core): whether `X-Forwarded-For` may set `ctx.sourceIp`. @default false */
+  trustProxy?: TrustProxy
 }
 
 /**
@@ -35,7 +37,7 @@ export async function serve(middleware: Middleware<object> | Middleware<object>[
     ctx.json({ ok: true, authorizer: ctx.authorizer ?? null, identity: ctx.identity ?? null, state: { ...ctx.state }, sourceIp: ctx.sourceIp })
   }
   const pipeline = compose<object>([route, ...(Array.isArray(middleware) ? middleware : [middleware]), echo])
-  const server: Server = createServer(toNodeHandler(pipeline, { flavour: options.flavour ?? 'REST', logger: silentLogger }))
+  const server: Server = createServer(toNodeHandler(pipeline, { flavour: options.flavour ?? 'REST', logger: silentLogger, ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }) }))
   const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve) => server.listen(0, host, resolve))
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))

@@ -24,6 +24,17 @@ describe('resource policies over real HTTP (§10.9)', () => {
     expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException')
   })
 
+  it.each<[string, string, number, string]>([
+    ['§10.9 trustProxy [loopback]: a proxy on loopback vouches for the client', '10.1.2.3', 200, '10.1.2.3'],
+    ['§10.9 trustProxy [loopback]: a forged left-most entry does not count (right-most untrusted hop is the client)', '10.1.2.3, 203.0.113.9', 403, ''],
+    ['§10.9 trustProxy [loopback]: garbage in X-Forwarded-For falls back to the last valid hop', 'not-an-ip', 403, '']
+  ])('%s', async (_name, xff, status, sourceIp) => {
+    const url = await serve(resourcePolicy({ arn: { apiId: 'a1b2c3d4e5' }, policy: ipPolicy('Allow', 'IpAddress', ['10.0.0.0/8']) }), { trustProxy: ['loopback'] })
+    const res = await call(`${url}/pets`, { headers: { 'x-forwarded-for': xff } })
+    expect(res.status).toBe(status)
+    if (status === 200) expect(res.json.sourceIp).toBe(sourceIp)
+  })
+
   it('§10.9 attack: X-Forwarded-For cannot escape an IP deny-list', async () => {
     const url = await setup({ policy: { Statement: [...(allowAll.Statement as object[]), ...(ipPolicy('Deny', 'IpAddress', ['127.0.0.0/8']).Statement as object[])] } as PolicyDocument })
     const res = await call(`${url}/pets`, { headers: { 'x-forwarded-for': '203.0.113.9' } })
