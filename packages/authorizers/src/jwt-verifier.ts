@@ -58,6 +58,8 @@ export class JwtVerifier {
     try {
       const header = decodeProtectedHeader(token)
       if (typeof header.alg !== 'string' || !this.#algorithms.includes(header.alg)) return { ok: false, description: `signing method ${String(header.alg)} is invalid` }
+      // §10.7 step 4: the key is chosen by `kid`; a token without one is refused.
+      if (typeof header.kid !== 'string' || header.kid.length === 0) return { ok: false, description: 'the token has no kid' }
       iss = decodeJwt(token).iss
     } catch {
       return { ok: false, description: 'the token is malformed' }

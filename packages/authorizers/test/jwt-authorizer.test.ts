@@ -63,6 +63,7 @@ describe('JWT authorizer (§10.7) with a real JWKS on a local server', () => {
       },
       'signing method HS256 is invalid'
     ],
+    ['§10.7 no kid in the header', async ({ issuer, key }) => sign(key, { iss: issuer.url, aud: 'my-api', exp: now() + 60 }, { kid: undefined }), 'the token has no kid'],
     ['§10.7 attack: expired', ({ issuer, key }) => sign(key, { iss: issuer.url, aud: 'my-api', exp: now() - 60 }), 'the token has expired'],
     ['§10.7 attack: not yet valid (nbf)', ({ issuer, key }) => sign(key, { iss: issuer.url, aud: 'my-api', exp: now() + 600, nbf: now() + 60 }), 'the token is not valid yet'],
     ['§10.7 iat in the future', ({ issuer, key }) => sign(key, { iss: issuer.url, aud: 'my-api', exp: now() + 600, iat: now() + 60 }), 'the token was issued in the future'],
