@@ -7,25 +7,23 @@
 import type { ApiFlavour } from '@gw/core'
 
 /**
- * Splits a request path (stage already removed) into the segments the router
- * walks. The first element is always the empty string before the leading `/`.
+ * The path the router walks (stage already removed), as one string:
  *
  * - REST (§1.2): not decoded (`%2F` stays inside its segment, parameters are
- *   passed as received); empty segments (`//`, trailing `/`) are kept here and
- *   skipped by the matcher, so `/pets/` routes like `/pets` and
+ *   passed as received); empty segments (`//`) and trailing slashes stay in the
+ *   string and the matcher skips them, so `/pets/` routes like `/pets` and
  *   `/stage//hardcoded` like `/hardcoded`.
  * - HTTP (§1.3): percent-decoded first (`/a%2Fb` routes as `/a/b`, a decoded `?`
  *   truncates the path); empty segments are significant (trailing slash strict).
  * - Both [I]: dot segments `.` and `..` (after decoding on HTTP, so `%2e%2e` is
  *   `..`) are resolved as RFC 3986 §5.2.4 does and can never climb above `/`;
- *   matching is case-sensitive.
+ *   a missing leading `/` is added; matching is case-sensitive.
  */
-export function requestSegments(path: string, flavour: ApiFlavour): string[] {
+export function canonicalPath(path: string, flavour: ApiFlavour): string {
   let p = flavour === 'HTTP' ? decodeHttpPath(path) : path
   if (p.length === 0 || p.charCodeAt(0) !== 47 /* / */) p = `/${p}`
-  const parts = p.split('/')
-  if (p.includes('/.')) return removeDotSegments(parts)
-  return parts
+  if (p.includes('/.')) p = removeDotSegments(p.split('/')).join('/')
+  return p
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ApiFlavour } from '@gw/core'
-import { requestSegments, templateSegments, decodeHttpPath } from './canonical-path.js'
+import { canonicalPath, templateSegments, decodeHttpPath } from './canonical-path.js'
 import { DuplicateRoute, InvalidRoute } from './errors.js'
 import { resourceIdOf } from './resource-id.js'
 
@@ -54,15 +54,27 @@ interface Entry<T> {
 
 type MethodTable<T> = Record<string, Entry<T>>
 
+/** Up to this many literal children are scanned in place (no substring, no hashing); more go through the dictionary. */
+const SCAN_LIMIT = 16
+
 interface Node<T> {
   statics: Record<string, Node<T>> | null
+  /** Literal children as parallel arrays, for the in-place scan. */
+  labels: string[]
+  children: Node<T>[]
   param: Node<T> | null
   greedy: MethodTable<T> | null
   methods: MethodTable<T> | null
 }
 
 function newNode<T>(): Node<T> {
-  return { statics: null, param: null, greedy: null, methods: null }
+  return { statics: null, labels: [], children: [], param: null, greedy: null, methods: null }
+}
+
+/** `path.startsWith(label, start)` for short labels, without the builtin call (hot loop of the literal scan). */
+function sameChars(path: string, start: number, label: string, len: number): boolean {
+  for (let i = 0; i < len; i++) if (path.charCodeAt(start + i) !== label.charCodeAt(i)) return false
+  return true
 }
 
 function table<T>(): MethodTable<T> {
@@ -118,8 +130,14 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
     let methods: MethodTable<T> | null = null
     for (const seg of segments) {
       if (seg.kind === 'literal') {
-        node.statics ??= Object.create(null) as Record<string, Node<T>>
-        node = node.statics[seg.value] ??= newNode()
+        const statics = (node.statics ??= Object.create(null) as Record<string, Node<T>>)
+        let child = statics[seg.value]
+        if (child === undefined) {
+          child = statics[seg.value] = newNode()
+          node.labels.push(seg.value)
+          node.children.push(child)
+        }
+        node = child
       } else if (seg.kind === 'param') {
         paramNames.push(seg.name)
         node = node.param ??= newNode()
@@ -135,39 +153,57 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
     if (paramNames.length === 0) statics.set(path, methods)
   }
 
-  function walk(node: Node<T>, parts: readonly string[], i: number, method: string, greedyOk: boolean): Entry<T> | undefined {
-    const n = parts.length
-    if (!http) while (i < n && parts[i] === '') i++
-    if (i === n) return node.methods === null ? undefined : pick(node.methods, method)
-    const seg = parts[i] as string
-    if (node.statics !== null) {
-      const child = node.statics[seg]
+  /*
+   * Walks `path` (canonical) from index `pos`, without splitting it: REST skips
+   * runs of `/` (empty segments) and stops at `end` (trailing slashes trimmed);
+   * HTTP treats every `/` as a boundary, so `//` is an empty segment.
+   */
+  function walk(node: Node<T>, path: string, pos: number, end: number, method: string, greedyOk: boolean): Entry<T> | undefined {
+    let start: number
+    if (http) {
+      if (pos >= end) return node.methods === null ? undefined : pick(node.methods, method)
+      start = pos + 1
+    } else {
+      while (pos < end && path.charCodeAt(pos) === 47) pos++
+      if (pos >= end) return node.methods === null ? undefined : pick(node.methods, method)
+      start = pos
+    }
+    let stop = path.indexOf('/', start)
+    if (stop === -1 || stop > end) stop = end
+    const labels = node.labels
+    const count = labels.length
+    if (count !== 0) {
+      let child: Node<T> | undefined
+      if (count <= SCAN_LIMIT) {
+        const len = stop - start
+        for (let k = 0; k < count; k++) {
+          const label = labels[k] as string
+          if (label.length === len && sameChars(path, start, label, len)) {
+            child = node.children[k]
+            break
+          }
+        }
+      } else child = (node.statics as Record<string, Node<T>>)[path.slice(start, stop)]
       if (child !== undefined) {
-        const hit = walk(child, parts, i + 1, method, greedyOk)
+        const hit = walk(child, path, stop, end, method, greedyOk)
         if (hit !== undefined) return hit
       }
     }
-    if (node.param !== null && seg !== '') {
-      values.push(seg)
-      const hit = walk(node.param, parts, i + 1, method, greedyOk)
+    if (node.param !== null && stop !== start) {
+      values.push(path.slice(start, stop))
+      const hit = walk(node.param, path, stop, end, method, greedyOk)
       if (hit !== undefined) return hit
       values.pop()
     }
     if (greedyOk && node.greedy !== null) {
       const hit = pick(node.greedy, method)
       if (hit !== undefined) {
-        values.push(greedyValue(parts, i))
+        // REST drops the trailing slash from a greedy value (§1.2, `end` is trimmed); HTTP keeps what is there
+        values.push(path.slice(start, end))
         return hit
       }
     }
     return undefined
-  }
-
-  /** REST drops the trailing slash from a greedy value (§1.2); HTTP keeps what is there. */
-  function greedyValue(parts: readonly string[], i: number): string {
-    let end = parts.length
-    if (!http) while (end > i + 1 && parts[end - 1] === '') end--
-    return end === i + 1 ? (parts[i] as string) : parts.slice(i, end).join('/')
   }
 
   function result(entry: Entry<T>): RouteMatch<T> {
@@ -190,19 +226,21 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
       if (hit !== undefined) return result(hit)
     }
     values.length = 0
-    const parts = requestSegments(path, flavour)
-    // HTTP: a root request splits into ['', ''], which is the root node itself
-    if (http && parts.length === 2 && parts[1] === '') parts.pop()
+    const p = canonicalPath(path, flavour)
+    let end = p.length
+    if (!http) while (end > 1 && p.charCodeAt(end - 1) === 47) end--
+    // the root path `/` is the root node itself
+    const from = p.length === 1 ? 1 : 0
     let hit: Entry<T> | undefined
     if (http) {
-      hit = walk(root, parts, 1, method, false)
+      hit = walk(root, p, from, end, method, false)
       if (hit === undefined && hasGreedy) {
         values.length = 0
-        hit = walk(root, parts, 1, method, true)
+        hit = walk(root, p, from, end, method, true)
       }
       hit ??= fallback
     } else {
-      hit = walk(root, parts, 1, method, true)
+      hit = walk(root, p, from, end, method, true)
     }
     return hit === undefined ? undefined : result(hit)
   }
