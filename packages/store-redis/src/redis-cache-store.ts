@@ -2,7 +2,7 @@ import { parseOptions, type CacheStore } from '@gw/core'
 import type { Redis } from 'ioredis'
 import { Cluster } from 'ioredis'
 import { redisStoreSchema, type RedisStoreOptions } from './options.js'
-import { RedisConnection, type StoreErrorStats } from './redis-connection.js'
+import { RedisStoreBase } from './redis-store-base.js'
 import { guarded } from './guarded.js'
 
 const GLOB = /[*?[\]\\]/g
@@ -17,46 +17,35 @@ const GLOB = /[*?[\]\\]/g
  * const cache = new RedisCacheStore({ url: 'redis://127.0.0.1:6379' })
  * await cache.set('prod|GET /pets', Buffer.from('[]'), 300_000)
  */
-export class RedisCacheStore implements CacheStore {
-  readonly #conn: RedisConnection
+export class RedisCacheStore extends RedisStoreBase implements CacheStore {
   readonly #prefix: string
 
   constructor(options: RedisStoreOptions = {}) {
     const opts = parseOptions(redisStoreSchema, options, 'RedisCacheStore')
-    this.#conn = new RedisConnection(opts, 'RedisCacheStore')
+    super(opts, 'RedisCacheStore')
     this.#prefix = `${opts.prefix}:c:`
   }
 
-  /** Outage counters (`errors`, `degraded`). */
-  get stats(): StoreErrorStats {
-    return this.#conn.stats
-  }
-
-  /** Resolves once the connection is up. */
-  ready(timeoutMs = 5000): Promise<void> {
-    return this.#conn.waitReady(timeoutMs)
-  }
-
   async get(key: string): Promise<Uint8Array | undefined> {
-    const value = await guarded(this.#conn, () => this.#conn.client.getBuffer(this.#key(key)), null)
+    const value = await guarded(this.conn, () => this.conn.client.getBuffer(this.#key(key)), null)
     return value ?? undefined
   }
 
   async set(key: string, value: Uint8Array, ttlMs: number): Promise<void> {
-    await guarded(this.#conn, () => this.#conn.client.set(this.#key(key), Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'PX', Math.max(1, Math.ceil(ttlMs))), null)
+    await guarded(this.conn, () => this.conn.client.set(this.#key(key), Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'PX', Math.max(1, Math.ceil(ttlMs))), null)
   }
 
   async delete(key: string): Promise<void> {
-    await guarded(this.#conn, () => this.#conn.client.del(this.#key(key)), 0)
+    await guarded(this.conn, () => this.conn.client.del(this.#key(key)), 0)
   }
 
   /** Removes every entry whose key starts with `prefix` (FlushStageCache). */
   async flush(prefix: string): Promise<void> {
     const match = `${this.#prefix}{${prefix.replace(GLOB, '\\$&')}*`
-    const client = this.#conn.client
+    const client = this.conn.client
     const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client]
     await guarded(
-      this.#conn,
+      this.conn,
       async () => {
         for (const node of nodes) {
           let cursor = '0'
@@ -70,10 +59,6 @@ export class RedisCacheStore implements CacheStore {
       },
       undefined
     )
-  }
-
-  close(): Promise<void> {
-    return this.#conn.close()
   }
 
   #key(key: string): string {

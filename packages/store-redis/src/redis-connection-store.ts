@@ -1,6 +1,6 @@
 import { parseOptions, type ConnectionStore } from '@gw/core'
 import { redisStoreSchema, type RedisStoreOptions } from './options.js'
-import { RedisConnection, type StoreErrorStats } from './redis-connection.js'
+import { RedisStoreBase } from './redis-store-base.js'
 import { guarded } from './guarded.js'
 
 /**
@@ -12,41 +12,26 @@ import { guarded } from './guarded.js'
  * const connections = new RedisConnectionStore({ url: 'redis://127.0.0.1:6379' })
  * await connections.add('R0oXAdfD0kwCH6w=', JSON.stringify({ instance: 'a' }), 7_200_000)
  */
-export class RedisConnectionStore implements ConnectionStore {
-  readonly #conn: RedisConnection
+export class RedisConnectionStore extends RedisStoreBase implements ConnectionStore {
   readonly #prefix: string
 
   constructor(options: RedisStoreOptions = {}) {
     const opts = parseOptions(redisStoreSchema, options, 'RedisConnectionStore')
-    this.#conn = new RedisConnection(opts, 'RedisConnectionStore')
+    super(opts, 'RedisConnectionStore')
     this.#prefix = `${opts.prefix}:ws:`
   }
 
-  /** Outage counters (`errors`, `degraded`). */
-  get stats(): StoreErrorStats {
-    return this.#conn.stats
-  }
-
-  /** Resolves once the connection is up. */
-  ready(timeoutMs = 5000): Promise<void> {
-    return this.#conn.waitReady(timeoutMs)
-  }
-
   async add(connectionId: string, info: string, ttlMs: number): Promise<void> {
-    await guarded(this.#conn, () => this.#conn.client.set(this.#key(connectionId), info, 'PX', Math.max(1, Math.ceil(ttlMs))), null)
+    await guarded(this.conn, () => this.conn.client.set(this.#key(connectionId), info, 'PX', Math.max(1, Math.ceil(ttlMs))), null)
   }
 
   async get(connectionId: string): Promise<string | undefined> {
-    const value = await guarded(this.#conn, () => this.#conn.client.get(this.#key(connectionId)), null)
+    const value = await guarded(this.conn, () => this.conn.client.get(this.#key(connectionId)), null)
     return value ?? undefined
   }
 
   async remove(connectionId: string): Promise<void> {
-    await guarded(this.#conn, () => this.#conn.client.del(this.#key(connectionId)), 0)
-  }
-
-  close(): Promise<void> {
-    return this.#conn.close()
+    await guarded(this.conn, () => this.conn.client.del(this.#key(connectionId)), 0)
   }
 
   #key(id: string): string {

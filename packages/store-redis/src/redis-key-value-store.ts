@@ -1,6 +1,6 @@
 import { parseOptions, type KeyValueStore } from '@gw/core'
 import { redisStoreSchema, type RedisStoreOptions } from './options.js'
-import { RedisConnection, type StoreErrorStats } from './redis-connection.js'
+import { RedisStoreBase } from './redis-store-base.js'
 import { guarded } from './guarded.js'
 
 /**
@@ -13,44 +13,29 @@ import { guarded } from './guarded.js'
  * const kv = new RedisKeyValueStore({ url: 'redis://127.0.0.1:6379' })
  * await kv.set('token', 'allow', 300_000)
  */
-export class RedisKeyValueStore implements KeyValueStore {
-  readonly #conn: RedisConnection
+export class RedisKeyValueStore extends RedisStoreBase implements KeyValueStore {
   readonly #prefix: string
 
   constructor(options: RedisStoreOptions = {}) {
     const opts = parseOptions(redisStoreSchema, options, 'RedisKeyValueStore')
-    this.#conn = new RedisConnection(opts, 'RedisKeyValueStore')
+    super(opts, 'RedisKeyValueStore')
     this.#prefix = `${opts.prefix}:kv:`
-  }
-
-  /** Outage counters (`errors`, `degraded`). */
-  get stats(): StoreErrorStats {
-    return this.#conn.stats
-  }
-
-  /** Resolves once the connection is up. */
-  ready(timeoutMs = 5000): Promise<void> {
-    return this.#conn.waitReady(timeoutMs)
   }
 
   /** The value, or `undefined` (also during an outage unless `failClosed`). */
   async get(key: string): Promise<string | undefined> {
-    const value = await guarded(this.#conn, () => this.#conn.client.get(this.#key(key)), null)
+    const value = await guarded(this.conn, () => this.conn.client.get(this.#key(key)), null)
     return value ?? undefined
   }
 
   /** Stores `value`; `ttlMs` 0 or omitted keeps it until deleted. */
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     const k = this.#key(key)
-    await guarded(this.#conn, () => (ttlMs !== undefined && ttlMs > 0 ? this.#conn.client.set(k, value, 'PX', Math.ceil(ttlMs)) : this.#conn.client.set(k, value)), null)
+    await guarded(this.conn, () => (ttlMs !== undefined && ttlMs > 0 ? this.conn.client.set(k, value, 'PX', Math.ceil(ttlMs)) : this.conn.client.set(k, value)), null)
   }
 
   async delete(key: string): Promise<void> {
-    await guarded(this.#conn, () => this.#conn.client.del(this.#key(key)), 0)
-  }
-
-  close(): Promise<void> {
-    return this.#conn.close()
+    await guarded(this.conn, () => this.conn.client.del(this.#key(key)), 0)
   }
 
   #key(key: string): string {

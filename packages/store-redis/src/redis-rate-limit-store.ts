@@ -1,6 +1,6 @@
 import { MemoryRateLimitStore, parseOptions, type RateLimitDecision, type RateLimitStore, type TokenBucketSpec } from '@gw/core'
 import { redisStoreSchema, type RedisStoreOptions } from './options.js'
-import { RedisConnection, type StoreErrorStats } from './redis-connection.js'
+import { RedisStoreBase } from './redis-store-base.js'
 import { isNoScript } from './lua-script.js'
 import { TOKEN_BUCKET, TOKEN_BUCKET_ONE } from './scripts.js'
 
@@ -18,33 +18,22 @@ const CLOSED: RateLimitDecision = Object.freeze({ allowed: false, remaining: 0, 
  * const store = new RedisRateLimitStore({ url: 'redis://127.0.0.1:6379', onStoreError: 'local' })
  * throttler({ rateLimit: 100, burstLimit: 200, store })
  */
-export class RedisRateLimitStore implements RateLimitStore {
-  readonly #conn: RedisConnection
+export class RedisRateLimitStore extends RedisStoreBase implements RateLimitStore {
   readonly #keyPrefix: string
   readonly #local: MemoryRateLimitStore | undefined
 
   constructor(options: RedisStoreOptions = {}) {
     const opts = parseOptions(redisStoreSchema, options, 'RedisRateLimitStore')
-    this.#conn = new RedisConnection(opts, 'RedisRateLimitStore')
+    super(opts, 'RedisRateLimitStore')
     this.#keyPrefix = `{${opts.prefix}}:rl:`
     this.#local = opts.onStoreError === 'local' ? new MemoryRateLimitStore() : undefined
   }
 
-  /** Outage counters (`errors`, `degraded`). */
-  get stats(): StoreErrorStats {
-    return this.#conn.stats
-  }
-
-  /** Resolves once the connection is up. */
-  ready(timeoutMs = 5000): Promise<void> {
-    return this.#conn.waitReady(timeoutMs)
-  }
-
   /** Takes `cost` tokens from one bucket in one round trip. */
   take(key: string, rate: number, burst: number, cost = 1): Promise<RateLimitDecision> | RateLimitDecision {
-    if (!this.#conn.ready) return this.#fallback([{ key, rate, burst }], cost, 'connection not ready')
+    if (!this.conn.ready) return this.#fallback([{ key, rate, burst }], cost, 'connection not ready')
     // Hot path: EVALSHA with positional arguments and one then(); NOSCRIPT is handled on the error branch.
-    const conn = this.#conn
+    const conn = this.conn
     const client = conn.client
     const redisKey = this.#keyPrefix + key
     conn.inflight++
@@ -61,7 +50,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       const only = buckets[0] as TokenBucketSpec
       return this.take(only.key, only.rate, only.burst, cost)
     }
-    if (!this.#conn.ready) return this.#fallback(buckets, cost, 'connection not ready')
+    if (!this.conn.ready) return this.#fallback(buckets, cost, 'connection not ready')
     const n = buckets.length
     const args = new Array<string | number>(n * 3 + 1)
     args[n] = cost
@@ -71,27 +60,22 @@ export class RedisRateLimitStore implements RateLimitStore {
       args[n + 1 + i * 2] = b.rate
       args[n + 2 + i * 2] = b.burst
     }
-    this.#conn.inflight++
-    return TOKEN_BUCKET.run(this.#conn.client, n, args).then(this.#onReply, (err: unknown) => this.#fallback(buckets, cost, err))
-  }
-
-  /** Closes the connection it created (not a client passed in). */
-  close(): Promise<void> {
-    return this.#conn.close()
+    this.conn.inflight++
+    return TOKEN_BUCKET.run(this.conn.client, n, args).then(this.#onReply, (err: unknown) => this.#fallback(buckets, cost, err))
   }
 
   // Bound once: no closure allocated per decision.
   readonly #onReply = (reply: unknown): RateLimitDecision => {
-    this.#conn.settled()
-    this.#conn.succeeded()
+    this.conn.settled()
+    this.conn.succeeded()
     const r = reply as [number, number, number, number]
     return { allowed: r[0] === 1, remaining: r[1], retryAfterMs: r[2], blocked: r[3] }
   }
 
   #fallback(buckets: readonly TokenBucketSpec[], cost: number, err: unknown): RateLimitDecision {
-    if (typeof err !== 'string') this.#conn.settled()
-    this.#conn.failed(err)
+    if (typeof err !== 'string') this.conn.settled()
+    this.conn.failed(err)
     if (this.#local !== undefined) return this.#local.takeAll(buckets, cost)
-    return this.#conn.mode === 'failOpen' ? OPEN : CLOSED
+    return this.conn.mode === 'failOpen' ? OPEN : CLOSED
   }
 }

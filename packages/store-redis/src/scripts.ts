@@ -3,6 +3,28 @@ import { LuaScript } from './lua-script.js'
 // Milliseconds are counted from 2024-01-01 to keep the numbers small.
 const EPOCH = 1_704_067_200
 
+const NOW = `local t = redis.call('TIME')
+local now = (t[1] - ${EPOCH}) * 1000 + t[2] / 1000
+local cost = tonumber(ARGV[1])`
+
+/**
+ * One GCRA step for bucket i (KEYS[i], rate ARGV[ri], burst ARGV[ri + 1]):
+ * sets `new` (the bucket's next TAT) or returns the refusal.
+ */
+const gcraStep = (i: string, ri: string): string => `
+  local interval = 1000 / tonumber(ARGV[${ri}])
+  local burst = tonumber(ARGV[${ri} + 1])
+  local capacity = burst * interval
+  local tat = tonumber(redis.call('GET', KEYS[${i}]) or 0)
+  if tat < now then tat = now end
+  local new = tat + cost * interval
+  local over = new - now - capacity
+  if over > 1e-6 then
+    local retry = 0
+    if cost <= burst then retry = math.ceil(over) end
+    return {0, math.floor((capacity - tat + now) / interval + 1e-9), retry, ${i} - 1}
+  end`
+
 /**
  * One token bucket (aws-semantics §8.1) as GCRA, on Redis time (`TIME`), so
  * gateway clocks do not matter. The stored value is the bucket's
@@ -13,23 +35,12 @@ const EPOCH = 1_704_067_200
  * KEYS[1] bucket; ARGV cost, rate, burst. Returns {allowed, remaining, retryAfterMs, blockedIndex}.
  */
 export const TOKEN_BUCKET_ONE = new LuaScript(`
-local t = redis.call('TIME')
-local now = (t[1] - ${EPOCH}) * 1000 + t[2] / 1000
-local cost = tonumber(ARGV[1])
-local interval = 1000 / tonumber(ARGV[2])
-local burst = tonumber(ARGV[3])
-local capacity = burst * interval
-local tat = tonumber(redis.call('GET', KEYS[1]) or 0)
-if tat < now then tat = now end
-local new = tat + cost * interval
-local over = new - now - capacity
-if over > 1e-6 then
-  local retry = 0
-  if cost <= burst then retry = math.ceil(over) end
-  return {0, math.floor((capacity - tat + now) / interval + 1e-9), retry, 0}
+${NOW}
+do
+${gcraStep('1', '2')}
+  redis.call('SET', KEYS[1], new, 'PX', math.ceil(new - now) + 1)
+  return {1, math.floor((capacity - new + now) / interval + 1e-9), 0, -1}
 end
-redis.call('SET', KEYS[1], new, 'PX', math.ceil(new - now) + 1)
-return {1, math.floor((capacity - new + now) / interval + 1e-9), 0, -1}
 `)
 
 /**
@@ -39,24 +50,11 @@ return {1, math.floor((capacity - new + now) / interval + 1e-9), 0, -1}
  * {allowed, remaining (most restrictive), retryAfterMs, blockedIndex}.
  */
 export const TOKEN_BUCKET = new LuaScript(`
-local t = redis.call('TIME')
-local now = (t[1] - ${EPOCH}) * 1000 + t[2] / 1000
-local cost = tonumber(ARGV[1])
+${NOW}
 local news = {}
 local remaining = -1
 for i = 1, #KEYS do
-  local interval = 1000 / tonumber(ARGV[i * 2])
-  local burst = tonumber(ARGV[i * 2 + 1])
-  local capacity = burst * interval
-  local tat = tonumber(redis.call('GET', KEYS[i]) or 0)
-  if tat < now then tat = now end
-  local new = tat + cost * interval
-  local over = new - now - capacity
-  if over > 1e-6 then
-    local retry = 0
-    if cost <= burst then retry = math.ceil(over) end
-    return {0, math.floor((capacity - tat + now) / interval + 1e-9), retry, i - 1}
-  end
+${gcraStep('i', 'i * 2')}
   news[i] = new
   local left = math.floor((capacity - new + now) / interval + 1e-9)
   if remaining < 0 or left < remaining then remaining = left end

@@ -92,7 +92,9 @@ describe('rate across instances (§8.1 on Redis time)', () => {
       })
     )
     console.info(`rate test: admitted ${admitted} (target 1,100, ${(((admitted - 1100) / 1100) * 100).toFixed(2)} %), rejected ${rejected}`)
-    expect(rejected).toBeGreaterThan(admitted) // the limit, not the load, decided
+    // The offered load must exceed the rate, so the limit (not the load generator) decided.
+    expect((admitted + rejected) / 10).toBeGreaterThan(120)
+    expect(rejected).toBeGreaterThan(0)
     expect(Math.abs(admitted - 1100) / 1100).toBeLessThanOrEqual(0.02)
   }, 40_000)
 })
