@@ -1,1 +1,14 @@
-export {}
+// @gw/integrations public surface: every export named here (no `export *`).
+export { createIntegration } from './create-integration.js'
+export type { IntegrationMiddleware } from './http-proxy.js'
+export { integrationSchema, integrationResponseSchema, integrationOptionsSchema } from './options.js'
+export type { IntegrationDefinition, IntegrationOptions, IntegrationResponseDefinition, ParsedIntegration, AwsCredentials } from './options.js'
+export type { LambdaResolver, LambdaHandler, LambdaContext, LambdaCallback } from './lambda-resolver.js'
+export type { TemplateEngine, CompiledTemplate, TemplateOverrides } from './template-engine.js'
+export { literalTemplates } from './template-engine.js'
+export { eventV1, eventV2 } from './lambda-event.js'
+export type { EventSettings } from './lambda-event.js'
+export { parseProxyResponseV1, parseProxyResponseV2 } from './lambda-response.js'
+export type { ProxyResponse } from './lambda-response.js'
+export { IntegrationUnsupported, TemplateUnavailable, LambdaUnresolved } from './errors.js'
+export type { IntegrationsErrorCode } from './errors.js'

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto'
+import type { Dispatcher } from 'undici'
+import { reject, type GatewayContext, type Middleware } from '@gw/core'
+import type { ParsedIntegration, ParsedIntegrationOptions } from './options.js'
+import { compileUri, type ParsedUri } from './uri.js'
+import { appendQuery, compileRequestParameters, type RequestParameters } from './request-parameters.js'
+import { createUpstream, type Upstream } from './dispatcher.js'
+import { upstreamFailure } from './upstream-failure.js'
+import { parseMappingBody } from './json-path.js'
+
+/**
+ * §3.2: client headers never forwarded (hop-by-hop and the listed ones), plus
+ * those HTTP_PROXY replaces (`host`) or strips (`via`, `content-encoding`
+ * unless mapped). `accept-encoding` is not forwarded either: §3.3 drops the
+ * backend's `Content-Encoding`, so the backend must answer in identity.
+ */
+const DROP_REQUEST = new Set([
+  'connection', 'content-length', 'content-md5', 'expect', 'max-forwards', 'proxy-authenticate', 'server', 'te',
+  'transfer-encoding', 'trailer', 'upgrade', 'www-authenticate', 'host', 'via', 'content-encoding', 'accept-encoding',
+  'keep-alive', 'proxy-connection', 'x-amzn-trace-id', 'x-amzn-apigateway-api-id'
+])
+/** §3.3: response headers dropped for HTTP_PROXY. */
+const DROP_RESPONSE = new Set(['transfer-encoding', 'content-encoding', 'via', 'keep-alive'])
+/** §3.3: response headers renamed `x-amzn-Remapped-*` for every type. */
+const REMAP_RESPONSE = new Set(['connection', 'content-length', 'date', 'server'])
+
+/** `X-Amzn-Trace-Id` (§3.2: always added): `Root=1-{epoch hex}-{24 hex}`. */
+export function traceId(epochMs: number): string {
+  const u = randomUUID()
+  return `Root=1-${Math.floor(epochMs / 1000).toString(16)}-${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}`
+}
+
+/** Builds the integration path from `{name}` pieces: mappings first, else the method's path parameter. */
+export function fillPath(ctx: GatewayContext<object>, uri: ParsedUri, params: RequestParameters, body: string, parsed: unknown): string {
+  const parts = uri.path
+  if (parts.length === 1) return parts[0] as string
+  let out = parts[0] as string
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string
+    const mapped = params.path.get(name)
+    const v = mapped === undefined ? ctx.pathParameters?.[name.endsWith('+') ? name.slice(0, -1) : name] : mapped(ctx, body, parsed)
+    out += (v === undefined ? '' : Array.isArray(v) ? v.join(',') : v) + (parts[i + 1] as string)
+  }
+  return out
+}
+
+/** A terminal middleware that also owns connection pools. */
+export type IntegrationMiddleware = Middleware & {
+  /** Closes keep-alive pools (idempotent). */
+  close(): Promise<void>
+}
+
+/**
+ * HTTP_PROXY (§3.4): client method (for `ANY`), headers (§3.2), query and
+ * body streamed to the endpoint through a keep-alive pool; status, headers
+ * (§3.3) and body streamed back. Nothing is buffered unless a body mapping
+ * needs it.
+ */
+export function httpProxyIntegration(def: ParsedIntegration, options: ParsedIntegrationOptions): IntegrationMiddleware {
+  const resolveUri = compileUri(def.uri as string)
+  const staticUri = resolveUri(null)
+  const dynamic = (def.uri as string).includes('${stageVariables.')
+  const upstream: Upstream = createUpstream(def, options, dynamic ? undefined : staticUri?.origin)
+  const dispatcher: Dispatcher = upstream.dispatcher
+  const params = compileRequestParameters(def.requestParameters, false)
+  const hasMappings = params.headers.length > 0 || params.query.length > 0
+  const fixedMethod = def.httpMethod === undefined || def.httpMethod.toUpperCase() === 'ANY' ? null : def.httpMethod.toUpperCase()
+  const timeout = def.timeoutInMillis ?? (options.flavour === 'HTTP' ? 30_000 : 29_000)
+  const logger = options.logger
+  const uriText = def.uri as string
+
+  async function httpProxy(ctx: GatewayContext<object>): Promise<void> {
+    const uri = dynamic ? resolveUri(ctx.stageVariables) : staticUri
+    if (uri === undefined || params.forbidden) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.4 invalid URI, §3.2 forbidden mapping → 500
+    let bodyText = ''
+    let parsed: unknown
+    if (params.needsBody) {
+      bodyText = (await ctx.readBody()).toString('utf8')
+      parsed = parseMappingBody(bodyText)
+    }
+    const h = ctx.headers
+    const headers: string[] = []
+    for (const name in h) {
+      if (DROP_REQUEST.has(name)) continue
+      const v = h[name]
+      if (v === undefined) continue
+      if (typeof v === 'string') headers.push(name, v)
+      else for (const one of v) headers.push(name, one)
+    }
+    const xff = h['x-forwarded-for']
+    headers.push('x-forwarded-for', xff === undefined ? ctx.sourceIp : `${String(xff)}, ${ctx.sourceIp}`)
+    headers.push('x-amzn-trace-id', traceId(ctx.requestTimeEpoch))
+    if (ctx.apiId !== undefined) headers.push('x-amzn-apigateway-api-id', ctx.apiId)
+    let query = ctx.rawQuery
+    if (uri.query !== '') query = query === '' ? uri.query : `${uri.query}&${query}`
+    if (hasMappings) {
+      for (const [name, source] of params.headers) {
+        const v = source(ctx, bodyText, parsed)
+        if (v === undefined) continue
+        for (let i = headers.length - 2; i >= 0; i -= 2) if (headers[i] === name) headers.splice(i, 2) // mappings override (§3.4)
+        headers.push(name, Array.isArray(v) ? v.join(',') : v)
+      }
+      for (const [name, source] of params.query) {
+        const v = source(ctx, bodyText, parsed)
+        if (v !== undefined) query = appendQuery(query, name, v)
+      }
+    }
+    const path = fillPath(ctx, uri, params, bodyText, parsed)
+    const method = fixedMethod ?? ctx.method
+    const body = ctx.source.hasBody && method !== 'GET' && method !== 'HEAD' ? ctx.bodyStream() : null
+    let res: Dispatcher.ResponseData
+    try {
+      res = await dispatcher.request({
+        origin: uri.origin,
+        path: query === '' ? path : `${path}?${query}`,
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        headersTimeout: timeout,
+        bodyTimeout: timeout
+      })
+    } catch (err) {
+      return upstreamFailure(ctx, err, logger, uriText)
+    }
+    const out = Object.create(null) as Record<string, string | string[]>
+    const rh = res.headers
+    for (const name in rh) {
+      const v = rh[name]
+      if (v === undefined || DROP_RESPONSE.has(name)) continue
+      if (REMAP_RESPONSE.has(name)) {
+        out[`x-amzn-remapped-${name}`] = v
+        if (name === 'content-length') out['content-length'] = v // the gateway's own length: the body passes unchanged
+      } else out[name] = v
+    }
+    out['content-type'] ??= 'application/json' // §3.3
+    ctx.status = res.statusCode
+    ctx.responseHeaders = out
+    ctx.body = res.body
+  }
+  return Object.assign(httpProxy, { close: () => upstream.close() })
+}

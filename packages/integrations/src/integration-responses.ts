@@ -1,0 +1,129 @@
+import { reject, resolveParameterSource, type GatewayContext } from '@gw/core'
+import type { IntegrationResponseDefinition, ParsedIntegration } from './options.js'
+import { compileTemplates, selectResponseTemplate, type CompiledTemplates, type TemplateEngine } from './template-engine.js'
+import { compileJsonPath, INVALID, parseMappingBody, readJsonPath, stringifyMapped } from './json-path.js'
+
+/** §3.3: mapped names the gateway renames to `x-amzn-Remapped-*`, all types. */
+const REMAP_ALL = new Set(['connection', 'content-length', 'date', 'server'])
+/** §3.3: additionally renamed for HTTP and AWS. */
+const REMAP_HTTP_AWS = new Set(['authorization', 'content-md5', 'expect', 'host', 'max-forwards', 'proxy-authenticate', 'trailer', 'upgrade', 'user-agent', 'www-authenticate'])
+
+/** What the endpoint answered, as integration responses see it (§4.8). */
+export interface EndpointResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+type Source = (ctx: GatewayContext<object>, endpoint: EndpointResponse, parsed: () => unknown) => string | undefined
+
+interface CompiledResponse {
+  readonly statusCode: number
+  readonly pattern: RegExp | null
+  readonly headers: readonly (readonly [string, Source])[]
+  readonly templates: CompiledTemplates
+}
+
+/** Compiled `integrationResponses` of one integration: selection and rendering (§4.8). */
+export interface IntegrationResponses {
+  /** The response chosen for a selection value, or `undefined` (→ 500, §4.8 step 4). */
+  select(value: string): CompiledResponse | undefined
+  /** Writes the method response for `selected` into ctx (§4.8 step 6). */
+  respond(ctx: GatewayContext<object>, selected: CompiledResponse, endpoint: EndpointResponse): void
+}
+
+function compileSource(expr: string): Source {
+  const e = expr.trim()
+  if (e.startsWith('integration.response.header.')) {
+    const name = e.slice(28).toLowerCase()
+    return (_c, r) => {
+      const v = r.headers[name]
+      return Array.isArray(v) ? v[v.length - 1] : v
+    }
+  }
+  if (e.startsWith('integration.response.multivalueheader.')) {
+    const name = e.slice(38).toLowerCase()
+    return (_c, r) => {
+      const v = r.headers[name]
+      return Array.isArray(v) ? v.join(',') : v
+    }
+  }
+  if (e === 'integration.response.body') return (_c, r) => r.body
+  if (e.startsWith('integration.response.body.')) {
+    const keys = compileJsonPath(e.slice(26))
+    return (_c, _r, parsed) => {
+      const body = parsed()
+      return body === INVALID ? undefined : stringifyMapped(readJsonPath(body, keys))
+    }
+  }
+  return (ctx) => {
+    const v = resolveParameterSource(e, ctx)
+    return Array.isArray(v) ? v.join(',') : v
+  }
+}
+
+/**
+ * Compiles integration responses once: patterns as full-match regexes (Java
+ * `Pattern.matches`, `.` not matching newlines: §4.8 step 2) evaluated in
+ * statusCode order, the default one (no pattern) last.
+ */
+export function compileIntegrationResponses(def: ParsedIntegration, engine: TemplateEngine, remapHttpAws: boolean): IntegrationResponses {
+  const list: IntegrationResponseDefinition[] = []
+  for (const r of Object.values(def.integrationResponses ?? {})) list.push(r)
+  for (const [key, r] of Object.entries(def.responses ?? {})) list.push(r.selectionPattern === undefined && key !== 'default' ? { ...r, selectionPattern: key } : r)
+  list.sort((a, b) => Number(a.statusCode) - Number(b.statusCode))
+  const compiled: CompiledResponse[] = list.map((r) => ({
+    statusCode: Number(r.statusCode),
+    pattern: r.selectionPattern === undefined || r.selectionPattern === '' ? null : new RegExp(`^(?:${r.selectionPattern})$`, 'u'),
+    headers: Object.entries(r.responseParameters ?? {}).flatMap(([target, source]) => {
+      if (!target.startsWith('method.response.header.')) return []
+      const name = target.slice(23).toLowerCase()
+      const out = REMAP_ALL.has(name) || (remapHttpAws && REMAP_HTTP_AWS.has(name)) ? `x-amzn-remapped-${name}` : name
+      return [[out, compileSource(source)] as const]
+    }),
+    templates: compileTemplates(r.responseTemplates, engine)
+  }))
+  const patterned = compiled.filter((r) => r.pattern !== null)
+  const fallback = compiled.find((r) => r.pattern === null)
+  return {
+    select(value) {
+      for (const r of patterned) if ((r.pattern as RegExp).test(value)) return r
+      return fallback
+    },
+    respond(ctx, selected, endpoint) {
+      let parsedBody: unknown
+      let parsedOnce = false
+      const parsed = (): unknown => {
+        if (!parsedOnce) {
+          parsedOnce = true
+          parsedBody = parseMappingBody(endpoint.body)
+        }
+        return parsedBody
+      }
+      const headers = Object.create(null) as Record<string, string>
+      for (const [name, source] of selected.headers) {
+        const v = source(ctx, endpoint, parsed)
+        if (v !== undefined) headers[name] = v
+      }
+      let status = selected.statusCode
+      let body = endpoint.body
+      const template = selectResponseTemplate(selected.templates, ctx.headers.accept)
+      if (template !== undefined) {
+        const out = template.render(engine.variables(ctx, endpoint.body))
+        body = out.output
+        const o = out.overrides
+        if (o?.status !== undefined && Number.isInteger(o.status) && o.status >= 100 && o.status <= 599) status = o.status
+        if (o?.header !== undefined) for (const [k, v] of Object.entries(o.header)) headers[k.toLowerCase()] = v
+      }
+      headers['content-type'] ??= 'application/json' // §3.3: always a Content-Type
+      ctx.status = status
+      ctx.responseHeaders = headers
+      ctx.body = body
+    }
+  }
+}
+
+/** §4.8 steps 4-5: no match and no default, or an undeclared method response → 500. */
+export function noOutputMapping(ctx: GatewayContext<object>): void {
+  reject(ctx, 'API_CONFIGURATION_ERROR')
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { request } from 'undici'
+import { createIntegration, type IntegrationDefinition } from '@gw/integrations'
+import { gateway, route } from './helpers.js'
+
+const responses = {
+  '200': { statusCode: '200', responseTemplates: { 'application/json': '{"ok":true}' }, responseParameters: { 'method.response.header.X-Static': "'yes'", 'method.response.header.Server': "'mock'" } },
+  '404': { statusCode: '404', selectionPattern: '4\\d{2}', responseTemplates: { 'application/json': '{"message":"nope"}' } },
+  '500': { statusCode: '500', selectionPattern: '5\\d{2}' }
+}
+
+const rows: [string, IntegrationDefinition, number, string, Record<string, string>][] = [
+  ['§3.5 statusCode 200 → default response, template body, static header', { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' }, integrationResponses: responses }, 200, '{"ok":true}', { 'x-static': 'yes' }],
+  ['§3.5/§4.8 statusCode 404 selects 4\\d{2}', { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 404}' }, integrationResponses: responses }, 404, '{"message":"nope"}', {}],
+  ['§3.3 mapped Server header is remapped', { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' }, integrationResponses: responses }, 200, '{"ok":true}', { 'x-amzn-remapped-server': 'mock' }],
+  ['§3.5 lenient parser: trailing garbage still yields statusCode', { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200} trailing' }, integrationResponses: responses }, 200, '{"ok":true}', {}],
+  ['§3.5 missing statusCode → 500', { type: 'MOCK', requestTemplates: { 'application/json': '{"status": 200}' }, integrationResponses: responses }, 500, '{"message":"Internal server error"}', { 'x-amzn-errortype': 'InternalServerErrorException' }],
+  ['§3.5 non-integer statusCode → 500', { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 20.5}' }, integrationResponses: responses }, 500, '{"message":"Internal server error"}', {}],
+  ['§3.5 no templates → default response', { type: 'MOCK', integrationResponses: responses }, 200, '{"ok":true}', {}],
+  ['§4.8 step 4 no match and no default → 500', { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 302}' }, integrationResponses: { '404': responses['404'] } }, 500, '{"message":"Internal server error"}', {}],
+  ['§4.6 NEVER without templates → 415', { type: 'MOCK', passthroughBehavior: 'NEVER', integrationResponses: responses }, 415, '{"message":"Unsupported Media Type"}', { 'x-amzn-errortype': 'BadRequestException' }],
+  ['OpenAPI `responses` keyed by pattern (as @gw/gateway passes them)', { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 503}' }, responses: { default: responses['200'], '5\\d{2}': { statusCode: '502', responseTemplates: { 'application/json': '{"down":1}' } } } }, 502, '{"down":1}', {}]
+]
+
+describe('MOCK (§3.5)', () => {
+  it.each(rows)('%s', async (_name, def, status, body, headers) => {
+    const url = await gateway([route({}), createIntegration(def)])
+    const res = await request(`${url}/prod/anything`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(res.statusCode).toBe(status)
+    expect(await res.body.text()).toBe(body)
+    for (const [k, v] of Object.entries(headers)) expect(res.headers[k]).toBe(v)
+    expect(res.headers['content-type']).toBe('application/json')
+  })
+
+  it('§4.6 WHEN_NO_TEMPLATES with a template for another type → 415', async () => {
+    const url = await gateway([route({}), createIntegration({ type: 'MOCK', passthroughBehavior: 'WHEN_NO_TEMPLATES', requestTemplates: { 'application/xml': '{"statusCode": 200}' }, integrationResponses: responses })])
+    const res = await request(`${url}/prod/x`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' })
+    expect(res.statusCode).toBe(415)
+    await res.body.dump()
+  })
+
+  it('refuses VTL without a template engine, at construction (GW_INTEGRATIONS_TEMPLATE)', () => {
+    expect(() => createIntegration({ type: 'MOCK', requestTemplates: { 'application/json': '#if(1){"statusCode":200}#end' } })).toThrowError(expect.objectContaining({ code: 'GW_INTEGRATIONS_TEMPLATE' }) as Error)
+  })
+
+  it.each([
+    ['timeoutInMillis below 50 (§3.1)', { type: 'HTTP_PROXY', uri: 'http://x', timeoutInMillis: 10 }],
+    ['unknown type', { type: 'LAMBDA' }],
+    ['HTTP_PROXY without uri (§3)', { type: 'HTTP_PROXY' }],
+    ['bad statusCode in integrationResponses', { type: 'MOCK', integrationResponses: { x: { statusCode: '99' } } }]
+  ])('GW_CONFIG_INVALID: %s', (_n, def) => {
+    expect(() => createIntegration(def as IntegrationDefinition)).toThrowError(expect.objectContaining({ code: 'GW_CONFIG_INVALID' }) as Error)
+  })
+})
