@@ -1,0 +1,192 @@
+import { performance } from 'node:perf_hooks'
+import { z } from 'zod'
+import { parseOptions } from '@gw/core'
+import { INPUT, UTIL, UTIL_EXTENDED } from './host-objects.js'
+import { compileIr, parseVtl, type CompiledIr } from './ir.js'
+import { INVALID_JSON, type InputSource } from './methods.js'
+import { renderNodes, type RenderLimits, type RenderState } from './render.js'
+import { TemplateInvalid, TemplateTooLarge } from './errors.js'
+import { javaString } from './java-values.js'
+
+/** AWS's mapping-template size limit: 300 KB (§4, §15). */
+export const MAX_TEMPLATE_BYTES = 300 * 1024
+
+const templateOptionsSchema = z.strictObject({
+  maxIterations: z.number().int().min(1).max(1_000_000).default(1000),
+  timeoutMs: z.number().int().min(1).max(60_000).default(500),
+  maxOutputLength: z.number().int().min(1).default(10 * 1024 * 1024),
+  maxMacroDepth: z.number().int().min(1).max(500).default(64),
+  extensions: z.boolean().default(false)
+})
+
+/** Options of `compileTemplate`. */
+export type TemplateOptions = z.input<typeof templateOptionsSchema>
+
+/** What a template reads (§4.1-4.3). Build it from a context with `templateVariables(ctx, body)`. */
+export interface TemplateVariables {
+  /** Raw payload as text (`$input.body`); '' renders as '{}' (§4.1). Binary payloads arrive base64 (§17.4). */
+  body: string
+  /** `$input.params()` (§4.1): single values by name. */
+  params: { path: Record<string, string>; querystring: Record<string, string>; header: Record<string, string> }
+  /** `$context` (§4.3), e.g. from @gw/core `contextVariables(ctx)`. */
+  context: Record<string, unknown>
+  /** `$stageVariables` (§4.3); null when the stage has none. */
+  stageVariables: Record<string, string> | null
+}
+
+/** Values a template set through `$context.requestOverride` / `$context.responseOverride` (§4.7). */
+export interface TemplateOverrides {
+  /** `responseOverride.status` when it is an integer 100-599 (otherwise ignored, §4.7). */
+  status?: number
+  /** `requestOverride.header.*` and `responseOverride.header.*`; list values joined with ',' (§4.7). */
+  headers: Record<string, string>
+  /** `requestOverride.querystring.*`. */
+  querystring: Record<string, string>
+  /** `requestOverride.path.*`. */
+  path: Record<string, string>
+}
+
+/** Output of one render. */
+export interface RenderResult {
+  /** The rendered text. */
+  output: string
+  /** Overrides the template set (§4.7); applied by the caller after parameter mappings. */
+  overrides: TemplateOverrides
+}
+
+/** A compiled mapping template. */
+export interface MappingTemplate {
+  /** The template text (trimmed). */
+  readonly source: string
+  /** True for an empty template (a response template that forces passthrough, §4.5). */
+  readonly isEmpty: boolean
+  /**
+   * Renders synchronously.
+   * @throws GatewayError API_CONFIGURATION_ERROR (500 `{"message":"Internal server error"}`) when a limit
+   *   is hit (iterations, time, size, recursion) or an override is set twice; `cause` is a GwError
+   *   GW_MAPPING_RENDER_LIMIT or GW_MAPPING_OVERRIDE_TWICE.
+   */
+  render(vars: TemplateVariables): RenderResult
+}
+
+function stringMap(source: unknown): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>
+  if (source === null || typeof source !== 'object') return out
+  for (const [key, value] of Object.entries(source)) {
+    if (value === null || value === undefined) continue
+    out[key] = Array.isArray(value) ? value.map((v) => javaString(v, true)).join(',') : javaString(value)
+  }
+  return out
+}
+
+function statusOverride(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : NaN
+  return Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined
+}
+
+class InputState implements InputSource {
+  readonly body: string
+  readonly params: TemplateVariables['params']
+  private parsed: unknown = undefined
+  private done = false
+
+  constructor(vars: TemplateVariables) {
+    this.body = vars.body === '' ? '{}' : vars.body
+    this.params = vars.params
+  }
+
+  json(): unknown {
+    if (!this.done) {
+      this.done = true
+      try {
+        this.parsed = JSON.parse(this.body) as unknown
+      } catch {
+        this.parsed = INVALID_JSON
+      }
+    }
+    return this.parsed
+  }
+}
+
+/**
+ * Compiles an API Gateway mapping template (VTL, aws-semantics §4) once;
+ * `render()` then only interprets. The template reaches `$input`, `$util`,
+ * `$context`, `$stageVariables` and the data they return, through a fixed
+ * list of Java-like methods: never host objects, prototypes or functions.
+ * @param source VTL text (at most 300 KB; trimmed, §4)
+ * @param options `maxIterations` per `#foreach` (@default 1000, §15), `timeoutMs` per render
+ *   (@default 500), `maxOutputLength` characters (@default 10 MiB, §15 payload), `maxMacroDepth`
+ *   (@default 64), `extensions` enables `$util.toJson` (@default false: not an AWS function)
+ * @throws GwError GW_MAPPING_TEMPLATE_INVALID (does not parse), GW_MAPPING_TEMPLATE_TOO_LARGE, GW_CONFIG_INVALID
+ * @example
+ * const t = compileTemplate('{"id": "$input.params(\'id\')", "n": $input.json(\'$.n\')}')
+ * t.render(templateVariables(ctx, await ctx.readBody().then(String))).output
+ */
+export function compileTemplate(source: string, options: TemplateOptions = {}): MappingTemplate {
+  const opts = parseOptions(templateOptionsSchema, options, 'compileTemplate')
+  if (Buffer.byteLength(source, 'utf8') > MAX_TEMPLATE_BYTES) throw TemplateTooLarge()
+  const text = source.trim()
+  let ir: CompiledIr
+  try {
+    ir = compileIr(parseVtl(text))
+  } catch (err) {
+    throw TemplateInvalid(`mapping template is not valid VTL: ${err instanceof Error ? err.message.split('\n').slice(0, 3).join(' ') : String(err)}`, { cause: err })
+  }
+  const limits: RenderLimits = {
+    maxIterations: opts.maxIterations,
+    timeoutMs: opts.timeoutMs,
+    maxOutputLength: opts.maxOutputLength,
+    maxMacroDepth: opts.maxMacroDepth
+  }
+  const util = opts.extensions ? UTIL_EXTENDED : UTIL
+  const { nodes, macros } = ir
+
+  return {
+    source: text,
+    isEmpty: text === '',
+    render(vars: TemplateVariables): RenderResult {
+      const header = Object.create(null) as Record<string, unknown>
+      const querystring = Object.create(null) as Record<string, unknown>
+      const path = Object.create(null) as Record<string, unknown>
+      const responseHeader = Object.create(null) as Record<string, unknown>
+      const requestOverride = Object.create(null) as Record<string, unknown>
+      requestOverride.header = header
+      requestOverride.querystring = querystring
+      requestOverride.path = path
+      const responseOverride = Object.create(null) as Record<string, unknown>
+      responseOverride.header = responseHeader
+      const context = Object.assign(Object.create(null) as Record<string, unknown>, vars.context)
+      context.requestOverride = requestOverride
+      context.responseOverride = responseOverride
+
+      const varMap = new Map<string, unknown>()
+      varMap.set('input', INPUT)
+      varMap.set('util', util)
+      varMap.set('context', context)
+      varMap.set('stageVariables', vars.stageVariables ?? undefined)
+      const overrideTargets = new Map<object, Set<string>>()
+      for (const target of [header, querystring, path, responseHeader, responseOverride, requestOverride]) overrideTargets.set(target, new Set())
+
+      const st: RenderState = {
+        vars: varMap,
+        input: new InputState(vars),
+        macros,
+        limits,
+        overrideTargets,
+        deadline: performance.now() + limits.timeoutMs,
+        steps: 0,
+        depth: 0,
+        breaking: false
+      }
+      const output = renderNodes(nodes, st)
+      const overrides: TemplateOverrides = {
+        headers: Object.assign(stringMap(requestOverride.header), stringMap(responseOverride.header)),
+        querystring: stringMap(requestOverride.querystring),
+        path: stringMap(requestOverride.path)
+      }
+      const status = statusOverride(responseOverride.status)
+      if (status !== undefined) overrides.status = status
+      return { output, overrides }
+    }
+  }
+}

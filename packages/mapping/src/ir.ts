@@ -1,0 +1,224 @@
+import { parse as velocityParse } from 'velocityjs'
+
+/**
+ * The compiled form of a template: velocityjs parses once (at
+ * `compileTemplate`), this module turns its AST into a small closed IR that
+ * render.ts interprets. Nothing is parsed while rendering; interpolated
+ * string literals ("$a-$b") are parsed here too.
+ */
+
+/** A statement. */
+export type Node =
+  | { readonly k: 'text'; readonly v: string }
+  | { readonly k: 'out'; readonly e: Ref }
+  | { readonly k: 'set'; readonly target: Ref; readonly parent: Ref | null; readonly last: Seg | null; readonly e: Expr }
+  | { readonly k: 'if'; readonly branches: readonly Branch[] }
+  | { readonly k: 'foreach'; readonly name: string; readonly from: Expr; readonly body: readonly Node[] }
+  | { readonly k: 'break' }
+  | { readonly k: 'call'; readonly name: string; readonly args: readonly Expr[] }
+  | { readonly k: 'define'; readonly name: string; readonly body: readonly Node[] }
+
+/** One `#if`/`#elseif`/`#else` arm (`cond` null for `#else`). */
+export interface Branch {
+  readonly cond: Expr | null
+  readonly body: readonly Node[]
+}
+
+/** An expression. */
+export type Expr =
+  | { readonly k: 'lit'; readonly v: string | number | boolean | null }
+  | { readonly k: 'str'; readonly parts: readonly Node[] }
+  | Ref
+  | { readonly k: 'list'; readonly items: readonly Expr[] }
+  | { readonly k: 'range'; readonly from: Expr; readonly to: Expr }
+  | { readonly k: 'map'; readonly entries: readonly (readonly [string, Expr])[] }
+  | { readonly k: 'op'; readonly op: string; readonly a: Expr; readonly b: Expr | null }
+
+/** `$id.seg.seg(...)[...]`. */
+export interface Ref {
+  readonly k: 'ref'
+  readonly id: string
+  readonly path: readonly Seg[]
+}
+
+/** One step of a reference. */
+export type Seg =
+  | { readonly k: 'prop'; readonly name: string }
+  | { readonly k: 'index'; readonly e: Expr }
+  | { readonly k: 'method'; readonly name: string; readonly args: readonly Expr[] }
+
+/** A `#macro`, hoisted at compile time (Velocity defines macros when parsing). */
+export interface Macro {
+  readonly params: readonly string[]
+  readonly body: readonly Node[]
+}
+
+/** Output of `compileIr`. */
+export interface CompiledIr {
+  readonly nodes: readonly Node[]
+  readonly macros: ReadonlyMap<string, Macro>
+}
+
+type Ast = Record<string, unknown> & { type?: string }
+type Raw = string | Ast | Raw[]
+
+const asAst = (v: unknown): Ast => (v !== null && typeof v === 'object' ? (v as Ast) : {})
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
+
+/** Parses VTL with velocityjs; throws velocityjs's parse error. */
+export function parseVtl(source: string): Raw[] {
+  return velocityParse(source) as unknown as Raw[]
+}
+
+class IrBuilder {
+  readonly macros = new Map<string, Macro>()
+
+  nodes(list: readonly Raw[]): Node[] {
+    const out: Node[] = []
+    for (const item of list) {
+      if (typeof item === 'string') {
+        if (item !== '') pushText(out, item)
+      } else if (Array.isArray(item)) this.block(item, out)
+      else this.statement(item, out)
+    }
+    return out
+  }
+
+  private statement(ast: Ast, out: Node[]): void {
+    switch (ast.type) {
+      case 'references':
+        out.push({ k: 'out', e: this.ref(ast) })
+        return
+      case 'set': {
+        const [lhs, rhs] = asList(ast.equal)
+        const target = this.ref(asAst(lhs))
+        const last = target.path.length === 0 ? null : (target.path[target.path.length - 1] as Seg)
+        const parent = last === null ? null : { k: 'ref' as const, id: target.id, path: target.path.slice(0, -1) }
+        out.push({ k: 'set', target, parent, last, e: this.expr(rhs) })
+        return
+      }
+      case 'break':
+        out.push({ k: 'break' })
+        return
+      case 'macro_call':
+        out.push({ k: 'call', name: String(ast.id), args: asList(ast.args).map((a) => this.expr(a)) })
+        return
+      case 'raw':
+      case 'content':
+        pushText(out, String(ast.value))
+        return
+      default:
+        // comments and directives without output
+        return
+    }
+  }
+
+  private block(items: Raw[], out: Node[]): void {
+    const head = asAst(items[0])
+    const rest = items.slice(1)
+    switch (head.type) {
+      case 'if': {
+        const branches: Branch[] = []
+        let cond: Expr | null = this.expr(head.condition)
+        let body: Raw[] = []
+        for (const item of rest) {
+          const ast = !Array.isArray(item) && typeof item === 'object' ? item : null
+          if (ast?.type === 'elseif' || ast?.type === 'else') {
+            branches.push({ cond, body: this.nodes(body) })
+            cond = ast.type === 'elseif' ? this.expr(ast.condition) : null
+            body = []
+          } else body.push(item)
+        }
+        branches.push({ cond, body: this.nodes(body) })
+        out.push({ k: 'if', branches })
+        return
+      }
+      case 'foreach':
+        out.push({ k: 'foreach', name: String(head.to), from: this.expr(head.from), body: this.nodes(rest) })
+        return
+      case 'macro':
+        this.macros.set(String(head.id), {
+          params: asList(head.args).map((a) => String(asAst(a).id)),
+          body: this.nodes(rest)
+        })
+        return
+      case 'define':
+        out.push({ k: 'define', name: String(head.id), body: this.nodes(rest) })
+        return
+      default:
+        out.push(...this.nodes(rest))
+    }
+  }
+
+  ref(ast: Ast): Ref {
+    const path: Seg[] = []
+    for (const seg of asList(ast.path)) {
+      const s = asAst(seg)
+      if (s.type === 'property') path.push({ k: 'prop', name: String(s.id) })
+      else if (s.type === 'index') path.push({ k: 'index', e: this.expr(s.id) })
+      else if (s.type === 'method') path.push({ k: 'method', name: String(s.id), args: asList(s.args).map((a) => this.expr(a)) })
+    }
+    return { k: 'ref', id: String(ast.id), path }
+  }
+
+  expr(raw: unknown): Expr {
+    const ast = asAst(raw)
+    switch (ast.type) {
+      case 'references':
+        return this.ref(ast)
+      case 'integer':
+      case 'decimal':
+        return { k: 'lit', v: Number(ast.value) }
+      case 'bool':
+        return { k: 'lit', v: ast.value === 'true' ? true : ast.value === 'false' ? false : null }
+      case 'string':
+        return this.string(String(ast.value), ast.isEval === true)
+      case 'runt':
+        return { k: 'lit', v: String(ast.value) }
+      case 'array': {
+        const values = asList(ast.value)
+        if (ast.isRange === true) return { k: 'range', from: this.bound(values[0]), to: this.bound(values[1]) }
+        return { k: 'list', items: values.map((v) => this.expr(v)) }
+      }
+      case 'map': {
+        const value = asAst(ast.value)
+        return { k: 'map', entries: Object.keys(value).map((key) => [key, this.expr(value[key])] as const) }
+      }
+      case 'math': {
+        const [a, b] = asList(ast.expression)
+        const op = String(ast.operator)
+        if (op === 'parenthesis') return this.expr(a)
+        return { k: 'op', op, a: this.expr(a), b: b === undefined ? null : this.expr(b) }
+      }
+      default:
+        return { k: 'lit', v: null }
+    }
+  }
+
+  private bound(v: unknown): Expr {
+    if (typeof v === 'string' || typeof v === 'number') return { k: 'lit', v: Number(v) }
+    return this.expr(v)
+  }
+
+  private string(value: string, interpolate: boolean): Expr {
+    if (!interpolate || (!value.includes('$') && !value.includes('#'))) return { k: 'lit', v: value }
+    try {
+      return { k: 'str', parts: this.nodes(parseVtl(value)) }
+    } catch {
+      return { k: 'lit', v: value }
+    }
+  }
+}
+
+function pushText(out: Node[], text: string): void {
+  const prev = out[out.length - 1]
+  if (prev?.k === 'text') out[out.length - 1] = { k: 'text', v: prev.v + text }
+  else out.push({ k: 'text', v: text })
+}
+
+/** Turns a velocityjs AST into the IR; macros are hoisted. */
+export function compileIr(ast: readonly Raw[]): CompiledIr {
+  const builder = new IrBuilder()
+  const nodes = builder.nodes(ast)
+  return { nodes, macros: builder.macros }
+}
