@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify'
 import fp from 'fastify-plugin'
-import { ConfigInvalid, compileHostAdapterOptions, handleNodeRequest, type HostAdapterOptions, type Middleware } from '@gw/core'
+import { ConfigInvalid, compileHostAdapterOptions, handleNodeRequest, type CompiledHostAdapterOptions, type HostAdapterOptions, type Middleware } from '@gw/core'
 
 /** Options of the `gwFastify` plugin: the pipeline plus the host-adapter options. */
 export interface GwFastifyOptions extends HostAdapterOptions {
@@ -10,10 +10,15 @@ export interface GwFastifyOptions extends HostAdapterOptions {
 
 const plugin: FastifyPluginCallback<GwFastifyOptions> = (fastify, options, done) => {
   const { pipeline, flavour, bodyLimit, logger, gatewayResponses, trustProxy, fallthrough } = options
-  if (typeof pipeline !== 'function') throw ConfigInvalid('gwFastify: invalid options\n  pipeline: a middleware function (ctx, next)')
+  if (typeof pipeline !== 'function') return done(ConfigInvalid('gwFastify: invalid options\n  pipeline: a middleware function (ctx, next)'))
   // Only gw's keys: Fastify adds its own (prefix, logLevel) to plugin options.
   const own = Object.fromEntries(Object.entries({ flavour, bodyLimit, logger, gatewayResponses, trustProxy, fallthrough }).filter(([, v]) => v !== undefined))
-  const compiled = compileHostAdapterOptions(own as HostAdapterOptions, 'gwFastify')
+  let compiled: CompiledHostAdapterOptions
+  try {
+    compiled = compileHostAdapterOptions(own as HostAdapterOptions, 'gwFastify')
+  } catch (err) {
+    return done(err as Error)
+  }
   // onRequest runs before Fastify's content-type parsers: the pipeline gets the raw body stream.
   fastify.addHook('onRequest', (request, reply, next) => {
     handleNodeRequest(pipeline, compiled, request.raw, reply.raw, compiled.fallthrough, (outcome) => {

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { GwError, MemoryCacheStore, MemoryConnectionStore, MemoryKeyValueStore } from '@gw/core'
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+describe('bounded memory stores (lru-cache)', () => {
+  it.each([
+    ['MemoryKeyValueStore', () => new MemoryKeyValueStore({ max: 100 }), (s: MemoryKeyValueStore, i: number) => s.set(`k${i}`, 'v')],
+    ['MemoryConnectionStore', () => new MemoryConnectionStore({ max: 100 }), (s: MemoryConnectionStore, i: number) => s.add(`c${i}`, '{}', 60_000)],
+    ['MemoryCacheStore', () => new MemoryCacheStore({ max: 100 }), (s: MemoryCacheStore, i: number) => s.set(`p:${i}`, new Uint8Array(4), 60_000)]
+  ] as const)('%s keeps at most max entries after 10,000 writes', (_name, make, write) => {
+    const store = make() as { size: number }
+    for (let i = 0; i < 10_000; i++) (write as (s: unknown, i: number) => void)(store, i)
+    expect(store.size).toBe(100)
+  })
+
+  it.each([
+    ['max Infinity', () => new MemoryKeyValueStore({ max: Infinity })],
+    ['max 0', () => new MemoryConnectionStore({ max: 0 })],
+    ['maxBytes fractional', () => new MemoryCacheStore({ maxBytes: 1.5 })],
+    ['unknown option', () => new MemoryKeyValueStore({ ttl: 5 } as never)]
+  ])('refuses %s (unbounded or invalid) with GW_CONFIG_INVALID', (_name, make) => {
+    expect(make).toThrow(GwError)
+    try {
+      make()
+    } catch (err) {
+      expect((err as GwError).code).toBe('GW_CONFIG_INVALID')
+    }
+  })
+
+  it('KeyValueStore: get/set/delete and per-entry TTL', async () => {
+    const kv = new MemoryKeyValueStore()
+    kv.set('a', '1', 30)
+    kv.set('b', '2')
+    expect(kv.get('a')).toBe('1')
+    await sleep(60)
+    expect(kv.get('a')).toBeUndefined()
+    expect(kv.get('b')).toBe('2')
+    kv.delete('b')
+    expect(kv.get('b')).toBeUndefined()
+  })
+
+  it('CacheStore: byte bound, entry limit (§15 1,048,576 bytes) and flush by prefix (§7)', () => {
+    const cache = new MemoryCacheStore({ maxBytes: 10_000, maxEntryBytes: 2_000 })
+    for (let i = 0; i < 50; i++) cache.set(`prod:/r${i}`, new Uint8Array(1_000), 60_000)
+    expect(cache.bytes).toBeLessThanOrEqual(10_000)
+    cache.set('prod:/big', new Uint8Array(5_000), 60_000)
+    expect(cache.get('prod:/big')).toBeUndefined()
+    cache.set('dev:/a', new Uint8Array(10), 60_000)
+    cache.flush('prod:')
+    expect(cache.get('prod:/r49')).toBeUndefined()
+    expect(cache.get('dev:/a')).toEqual(new Uint8Array(10))
+    expect(cache.size).toBe(1)
+  })
+
+  it('ConnectionStore: add/get/remove and expiry', async () => {
+    const store = new MemoryConnectionStore()
+    store.add('R0oXAdfD0kwCH6w=', '{"node":"a"}', 30)
+    store.add('other', '{}', 60_000)
+    expect(store.get('R0oXAdfD0kwCH6w=')).toBe('{"node":"a"}')
+    store.remove('other')
+    expect(store.get('other')).toBeUndefined()
+    await sleep(60)
+    expect(store.get('R0oXAdfD0kwCH6w=')).toBeUndefined()
+  })
+})
