@@ -24,10 +24,17 @@ const DROP_RESPONSE = new Set(['transfer-encoding', 'content-encoding', 'via', '
 /** §3.3: response headers renamed `x-amzn-Remapped-*` for every type. */
 const REMAP_RESPONSE = new Set(['connection', 'content-length', 'date', 'server'])
 
+/** Stands for an integration timeout in `upstreamFailure`. */
+export const TIMED_OUT = Object.freeze({ code: 'UND_ERR_HEADERS_TIMEOUT' })
+
+function onTimeout(abort: AbortController): void {
+  abort.abort()
+}
+
 /** `X-Amzn-Trace-Id` (§3.2: always added): `Root=1-{epoch hex}-{24 hex}`. */
 export function traceId(epochMs: number): string {
   const u = randomUUID()
-  return `Root=1-${Math.floor(epochMs / 1000).toString(16)}-${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}`
+  return `Root=1-${Math.floor(epochMs / 1000).toString(16)}-${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24, 28)}`
 }
 
 /** Builds the integration path from `{name}` pieces: mappings first, else the method's path parameter. */
@@ -108,6 +115,9 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     const path = fillPath(ctx, uri, params, bodyText, parsed)
     const method = fixedMethod ?? ctx.method
     const body = ctx.source.hasBody && method !== 'GET' && method !== 'HEAD' ? ctx.bodyStream() : null
+    // A native timer (undici's own timers are coarse, ±0.5 s): §3.1 wants the 504 at timeoutInMillis.
+    const abort = new AbortController()
+    const timer = setTimeout(onTimeout, timeout, abort)
     let res: Dispatcher.ResponseData
     try {
       res = await dispatcher.request({
@@ -116,11 +126,13 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
         method: method as Dispatcher.HttpMethod,
         headers,
         body,
-        headersTimeout: timeout,
+        signal: abort.signal,
         bodyTimeout: timeout
       })
     } catch (err) {
-      return upstreamFailure(ctx, err, logger, uriText)
+      return upstreamFailure(ctx, abort.signal.aborted ? TIMED_OUT : err, logger, uriText)
+    } finally {
+      clearTimeout(timer)
     }
     const out = Object.create(null) as Record<string, string | string[]>
     const rh = res.headers
