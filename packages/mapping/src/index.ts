@@ -7,3 +7,5 @@ export type { PassthroughBehavior, RequestTemplateChoice, ResponseTemplateChoice
 export { escapeJavaScript, urlEncode, urlDecode, base64Encode, base64Decode } from './util-functions.js'
 export { TemplateInvalid, TemplateTooLarge, RenderLimit, OverrideTwice, ModelInvalid } from './errors.js'
 export type { MappingErrorCode } from './errors.js'
+export { createRequestValidator, BUILT_IN_MODELS } from './request-validator.js'
+export type { RequestValidatorOptions } from './request-validator.js'
