@@ -84,6 +84,9 @@ export type LambdaAuthorizerOptions = z.input<typeof schema>
 /** `ctx.state` key where the authorizer's `usageIdentifierKey` is left for API-key checks (`apiKeySource: AUTHORIZER`, §10.4). */
 export const USAGE_IDENTIFIER_KEY = 'usageIdentifierKey'
 
+/** What one invocation ended in: a result (with its latency) or the rejection type. */
+type Invocation = { readonly result: AuthorizerResult; readonly latency: number } | 'UNAUTHORIZED' | 'AUTHORIZER_CONFIGURATION_ERROR'
+
 const EXPLICIT_DENY = 'User is not authorized to access this resource with an explicit deny'
 
 /**
@@ -121,6 +124,7 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
   const accountId = opts.arn.accountId
   // A cached result's context is stringified once (§2.1), then copied per request.
   const stringified = new WeakMap<AuthorizerResult, Record<string, string>>()
+  const inflight = new Map<string, Promise<Invocation>>()
 
   function decide(ctx: GatewayContext<object>, next: () => Promise<void>, result: AuthorizerResult, arn: string, latency: number): Promise<void> | void {
     let decision: PolicyDecision
@@ -150,7 +154,8 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
     return next()
   }
 
-  async function miss(ctx: GatewayContext<object>, next: () => Promise<void>, arn: string, values: string[], key: string | undefined): Promise<void> {
+  /** One invocation: the parsed result, or the rejection it ends in (never throws). */
+  async function invokeOnce(ctx: GatewayContext<object>, arn: string, values: string[], key: string | undefined): Promise<Invocation> {
     const event = isToken
       ? tokenEvent(values[0] as string, arn)
       : opts.authorizerPayloadFormatVersion === '2.0'
@@ -171,20 +176,41 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
         })
       ])
     } catch (err) {
-      return isUnauthorized(err) ? reject(ctx, 'UNAUTHORIZED') : reject(ctx, 'AUTHORIZER_CONFIGURATION_ERROR')
+      return isUnauthorized(err) ? 'UNAUTHORIZED' : 'AUTHORIZER_CONFIGURATION_ERROR'
     } finally {
       clearTimeout(timer)
     }
     const latency = Math.round(performance.now() - started)
-    if (isFunctionError(output)) return isUnauthorized(output) ? reject(ctx, 'UNAUTHORIZED') : reject(ctx, 'AUTHORIZER_CONFIGURATION_ERROR')
+    if (isFunctionError(output)) return isUnauthorized(output) ? 'UNAUTHORIZED' : 'AUTHORIZER_CONFIGURATION_ERROR'
     const parsed = parseAuthorizerOutput(output, mode)
-    if (typeof parsed === 'string') return reject(ctx, 'AUTHORIZER_CONFIGURATION_ERROR')
+    if (typeof parsed === 'string') return 'AUTHORIZER_CONFIGURATION_ERROR'
     if (cache !== undefined && key !== undefined) {
-      const stored = cache.set(key, parsed.result, parsed.serialized, ttlMs)
-      // A shared store that is down must not fail the request: the result is valid, only not cached.
-      if (stored instanceof Promise) await stored.catch(() => undefined)
+      try {
+        const stored = cache.set(key, parsed.result, parsed.serialized, ttlMs)
+        // Not awaited: a slow or failing shared store must not delay or fail the request (the result is valid, only not cached).
+        if (stored instanceof Promise) stored.catch(() => undefined)
+      } catch {
+        // same: a store that throws synchronously only loses the cache entry
+      }
     }
-    return decide(ctx, next, parsed.result, arn, latency)
+    return { result: parsed.result, latency }
+  }
+
+  async function miss(ctx: GatewayContext<object>, next: () => Promise<void>, arn: string, values: string[], key: string | undefined): Promise<void> {
+    let pending: Promise<Invocation> | undefined
+    if (key !== undefined) {
+      // Concurrent misses for the same identity share one invocation (a burst of one token invokes once);
+      // each request still evaluates the result against its own method ARN.
+      pending = inflight.get(key)
+      if (pending === undefined) {
+        pending = invokeOnce(ctx, arn, values, key)
+        inflight.set(key, pending)
+        void pending.then(() => inflight.delete(key))
+      }
+    } else pending = invokeOnce(ctx, arn, values, undefined)
+    const outcome = await pending
+    if (typeof outcome === 'string') return reject(ctx, outcome)
+    return decide(ctx, next, outcome.result, arn, outcome.latency)
   }
 
   return function lambdaAuthorizerMiddleware(ctx, next) {

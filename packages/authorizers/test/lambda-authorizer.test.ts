@@ -303,3 +303,23 @@ describe('options are validated once (GW_CONFIG_INVALID)', () => {
     }
   })
 })
+
+describe('concurrent misses (§10.4 cache)', () => {
+  it('a burst of one uncached token invokes the function once; each request is judged on its own ARN', async () => {
+    const { lambda, url } = await setup(async () => {
+      await new Promise((r) => setTimeout(r, 50))
+      return { principalId: 'u', policyDocument: allowPolicy(`${ARN_PREFIX}/GET/*`) }
+    })
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => call(`${url}/pets/${i}`, { method: i % 2 === 0 ? 'GET' : 'DELETE', headers: { authorization: 'burst' } }))
+    )
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 200 : 403)))
+    expect(lambda.events).toHaveLength(1)
+  })
+
+  it('with caching off, concurrent requests each invoke', async () => {
+    const { lambda, url } = await setup(allowAll, { authorizerResultTtlInSeconds: 0 })
+    await Promise.all(Array.from({ length: 5 }, () => call(`${url}/pets/1`, { headers: { authorization: 'same' } })))
+    expect(lambda.events).toHaveLength(5)
+  })
+})
