@@ -7,7 +7,7 @@ import { createUpstream } from './dispatcher.js'
 import { upstreamFailure } from './upstream-failure.js'
 import { parseMappingBody } from './json-path.js'
 import { compileIntegrationResponses, noOutputMapping } from './integration-responses.js'
-import { compileTemplates, type TemplateEngine } from './template-engine.js'
+import { compileTemplates } from './templates.js'
 import { mapRequestBody } from './request-body.js'
 import { IntegrationUnsupported } from './errors.js'
 import type { IntegrationMiddleware } from './http-proxy.js'
@@ -42,15 +42,14 @@ export function parseAwsUri(uri: string): AwsTarget {
 export function awsIntegration(
   def: ParsedIntegration,
   options: ParsedIntegrationOptions,
-  engine: TemplateEngine,
   allowed: ReadonlySet<number> | null
 ): IntegrationMiddleware {
   const target = parseAwsUri(def.uri as string)
   const endpoint = new URL(options.aws?.endpoint ?? `https://${target.subdomain === undefined ? '' : `${target.subdomain}.`}${target.service}.${target.region}.amazonaws.com`)
   const upstream = createUpstream(def, options, endpoint.origin)
   const params = compileRequestParameters(def.requestParameters, true)
-  const templates = compileTemplates(def.requestTemplates, engine)
-  const responses = compileIntegrationResponses(def, engine, true)
+  const templates = compileTemplates(def.requestTemplates)
+  const responses = compileIntegrationResponses(def, true, options.accountId)
   const method = (def.httpMethod ?? 'POST').toUpperCase()
   const timeout = def.timeoutInMillis ?? 29_000
   const credentials = signingCredentials(options.aws?.credentials)
@@ -59,7 +58,7 @@ export function awsIntegration(
 
   async function aws(ctx: GatewayContext<object>): Promise<void> {
     if (params.forbidden) return reject(ctx, 'API_CONFIGURATION_ERROR')
-    const mapped = await mapRequestBody(ctx, def, templates, engine)
+    const mapped = await mapRequestBody(ctx, def, templates, options.accountId)
     if (mapped === undefined) return
     const raw = params.needsBody ? (await ctx.readBody()).toString('utf8') : ''
     const parsed = params.needsBody ? parseMappingBody(raw) : undefined
@@ -76,7 +75,7 @@ export function awsIntegration(
       if (v !== undefined) query = appendQuery(query, name, v)
     }
     const o = mapped.overrides
-    if (o?.header !== undefined) for (const [k, v] of Object.entries(o.header)) headers[k.toLowerCase()] = v
+    if (o !== undefined) for (const k in o.headers) headers[k.toLowerCase()] = o.headers[k] as string
     let path = target.kind === 'path' ? `/${substituteStageVariables(target.value, ctx.stageVariables)}` : '/'
     for (const [name, source] of params.path) {
       const v = source(ctx, raw, parsed)

@@ -5,7 +5,6 @@ import { httpProxyIntegration, type IntegrationMiddleware } from './http-proxy.j
 import { httpIntegration } from './http-custom.js'
 import { lambdaProxyIntegration } from './aws-proxy.js'
 import { awsIntegration } from './aws-service.js'
-import { literalTemplates } from './template-engine.js'
 
 const noClose = (): Promise<void> => Promise.resolve()
 
@@ -15,9 +14,9 @@ const noClose = (): Promise<void> => Promise.resolve()
  * (URIs, regexes, templates, pools) is prepared here, once.
  * @param definition the AWS `Integration` object (§3)
  * @param options flavour (@default 'REST'), binaryMediaTypes (@default []), lambda resolver,
- *   aws endpoint/region/credentials, template engine (@gw/mapping), logger, methodResponses
+ *   aws endpoint/region/credentials, accountId, logger, methodResponses
  * @throws GwError GW_CONFIG_INVALID for an invalid definition or options
- * @throws GwError GW_INTEGRATIONS_TEMPLATE for VTL templates without `options.templates`
+ * @throws GwError GW_MAPPING_* for a template @gw/mapping cannot compile
  * @throws GwError GW_INTEGRATIONS_UNSUPPORTED for combinations this package does not do
  * @example
  * const proxy = createIntegration({ type: 'HTTP_PROXY', httpMethod: 'ANY', uri: 'http://127.0.0.1:3000/{proxy}' })
@@ -26,18 +25,17 @@ const noClose = (): Promise<void> => Promise.resolve()
 export function createIntegration(definition: IntegrationDefinition, options: IntegrationOptions = {}): IntegrationMiddleware {
   const def = parseOptions(integrationSchema, definition, 'createIntegration(definition)')
   const opts = parseOptions(integrationOptionsSchema, options, 'createIntegration(options)')
-  const engine = opts.templates ?? literalTemplates
   const allowed = opts.methodResponses === undefined ? null : new Set(opts.methodResponses.map(Number))
   switch (def.type) {
     case 'MOCK':
-      return Object.assign(mockIntegration(def, engine, allowed), { close: noClose })
+      return Object.assign(mockIntegration(def, allowed, opts.accountId), { close: noClose })
     case 'HTTP_PROXY':
       return httpProxyIntegration(def, opts)
     case 'HTTP':
-      return httpIntegration(def, opts, engine, allowed)
+      return httpIntegration(def, opts, allowed)
     case 'AWS_PROXY':
       return lambdaProxyIntegration(def, opts)
     case 'AWS':
-      return awsIntegration(def, opts, engine, allowed)
+      return awsIntegration(def, opts, allowed)
   }
 }

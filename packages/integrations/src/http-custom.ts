@@ -7,7 +7,7 @@ import { createUpstream } from './dispatcher.js'
 import { upstreamFailure } from './upstream-failure.js'
 import { parseMappingBody } from './json-path.js'
 import { compileIntegrationResponses, noOutputMapping } from './integration-responses.js'
-import { compileTemplates, type TemplateEngine } from './template-engine.js'
+import { compileTemplates } from './templates.js'
 import { mapRequestBody } from './request-body.js'
 import { fillPath, traceId, type IntegrationMiddleware } from './http-proxy.js'
 
@@ -22,15 +22,14 @@ const NO_BODY_CONTENT_TYPE = new Set(['GET', 'HEAD', 'OPTIONS'])
 export function httpIntegration(
   def: ParsedIntegration,
   options: ParsedIntegrationOptions,
-  engine: TemplateEngine,
   allowed: ReadonlySet<number> | null
 ): IntegrationMiddleware {
   const resolveUri = compileUri(def.uri as string)
   const dynamic = (def.uri as string).includes('${stageVariables.')
   const upstream = createUpstream(def, options, dynamic ? undefined : resolveUri(null)?.origin)
   const params = compileRequestParameters(def.requestParameters, false)
-  const templates = compileTemplates(def.requestTemplates, engine)
-  const responses = compileIntegrationResponses(def, engine, true)
+  const templates = compileTemplates(def.requestTemplates)
+  const responses = compileIntegrationResponses(def, true, options.accountId)
   const fixedMethod = def.httpMethod === undefined || def.httpMethod.toUpperCase() === 'ANY' ? null : def.httpMethod.toUpperCase()
   const timeout = def.timeoutInMillis ?? 29_000
   const uriText = def.uri as string
@@ -38,7 +37,7 @@ export function httpIntegration(
   async function http(ctx: GatewayContext<object>): Promise<void> {
     const uri = resolveUri(ctx.stageVariables)
     if (uri === undefined || params.forbidden) return reject(ctx, 'API_CONFIGURATION_ERROR')
-    const mapped = await mapRequestBody(ctx, def, templates, engine)
+    const mapped = await mapRequestBody(ctx, def, templates, options.accountId)
     if (mapped === undefined) return
     const raw = params.needsBody ? (await ctx.readBody()).toString('utf8') : ''
     const parsed = params.needsBody ? parseMappingBody(raw) : undefined
@@ -60,10 +59,10 @@ export function httpIntegration(
       if (v !== undefined) query = appendQuery(query, name, v)
     }
     const o = mapped.overrides
-    if (o?.header !== undefined) for (const [k, v] of Object.entries(o.header)) headers[k.toLowerCase()] = v // §4.7: overrides win
-    if (o?.querystring !== undefined) for (const [k, v] of Object.entries(o.querystring)) query = appendQuery(query, k, v)
+    if (o !== undefined) for (const k in o.headers) headers[k.toLowerCase()] = o.headers[k] as string // §4.7: overrides win
+    if (o !== undefined) for (const k in o.querystring) query = appendQuery(query, k, o.querystring[k] as string)
     let path = fillPath(ctx, uri, params, raw, parsed)
-    if (o?.path !== undefined) for (const [k, v] of Object.entries(o.path)) path = path.replace(`{${k}}`, encodeURIComponent(v))
+    if (o !== undefined) for (const k in o.path) path = path.replace(`{${k}}`, encodeURIComponent(o.path[k] as string))
     let res: Dispatcher.ResponseData
     let text: string
     try {

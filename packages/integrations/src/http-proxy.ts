@@ -52,7 +52,7 @@ export function fillPath(ctx: GatewayContext<object>, uri: ParsedUri, params: Re
 }
 
 /** A terminal middleware that also owns connection pools. */
-export type IntegrationMiddleware = Middleware & {
+export type IntegrationMiddleware = Middleware<object> & {
   /** Closes keep-alive pools (idempotent). */
   close(): Promise<void>
 }

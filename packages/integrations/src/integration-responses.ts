@@ -1,6 +1,7 @@
 import { reject, resolveParameterSource, type GatewayContext } from '@gw/core'
 import type { IntegrationResponseDefinition, ParsedIntegration } from './options.js'
-import { compileTemplates, selectResponseTemplate, type CompiledTemplates, type TemplateEngine } from './template-engine.js'
+import { selectResponseTemplate, templateVariables } from '@gw/mapping'
+import { compileTemplates, type CompiledTemplates } from './templates.js'
 import { compileJsonPath, INVALID, parseMappingBody, readJsonPath, stringifyMapped } from './json-path.js'
 
 /** §3.3: mapped names the gateway renames to `x-amzn-Remapped-*`, all types. */
@@ -26,6 +27,8 @@ interface CompiledResponse {
 
 /** Compiled `integrationResponses` of one integration: selection and rendering (§4.8). */
 export interface IntegrationResponses {
+  /** The default response (no selectionPattern), if any (§4.8 step 3). */
+  readonly fallback: CompiledResponse | undefined
   /** The response chosen for a selection value, or `undefined` (→ 500, §4.8 step 4). */
   select(value: string): CompiledResponse | undefined
   /** Writes the method response for `selected` into ctx (§4.8 step 6). */
@@ -67,7 +70,7 @@ function compileSource(expr: string): Source {
  * `Pattern.matches`, `.` not matching newlines: §4.8 step 2) evaluated in
  * statusCode order, the default one (no pattern) last.
  */
-export function compileIntegrationResponses(def: ParsedIntegration, engine: TemplateEngine, remapHttpAws: boolean): IntegrationResponses {
+export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws: boolean, accountId: string): IntegrationResponses {
   const list: IntegrationResponseDefinition[] = []
   for (const r of Object.values(def.integrationResponses ?? {})) list.push(r)
   for (const [key, r] of Object.entries(def.responses ?? {})) list.push(r.selectionPattern === undefined && key !== 'default' ? { ...r, selectionPattern: key } : r)
@@ -81,11 +84,12 @@ export function compileIntegrationResponses(def: ParsedIntegration, engine: Temp
       const out = REMAP_ALL.has(name) || (remapHttpAws && REMAP_HTTP_AWS.has(name)) ? `x-amzn-remapped-${name}` : name
       return [[out, compileSource(source)] as const]
     }),
-    templates: compileTemplates(r.responseTemplates, engine)
+    templates: compileTemplates(r.responseTemplates)
   }))
   const patterned = compiled.filter((r) => r.pattern !== null)
   const fallback = compiled.find((r) => r.pattern === null)
   return {
+    fallback,
     select(value) {
       for (const r of patterned) if ((r.pattern as RegExp).test(value)) return r
       return fallback
@@ -107,13 +111,13 @@ export function compileIntegrationResponses(def: ParsedIntegration, engine: Temp
       }
       let status = selected.statusCode
       let body = endpoint.body
-      const template = selectResponseTemplate(selected.templates, ctx.headers.accept)
-      if (template !== undefined) {
-        const out = template.render(engine.variables(ctx, endpoint.body))
+      const choice = selectResponseTemplate(selected.templates, ctx.headers.accept)
+      if (choice.kind === 'template' && !choice.template.isEmpty) {
+        const out = choice.template.render(templateVariables(ctx, endpoint.body, { accountId }))
         body = out.output
         const o = out.overrides
-        if (o?.status !== undefined && Number.isInteger(o.status) && o.status >= 100 && o.status <= 599) status = o.status
-        if (o?.header !== undefined) for (const [k, v] of Object.entries(o.header)) headers[k.toLowerCase()] = v
+        if (o.status !== undefined) status = o.status
+        for (const k in o.headers) headers[k.toLowerCase()] = o.headers[k] as string
       }
       headers['content-type'] ??= 'application/json' // §3.3: always a Content-Type
       ctx.status = status

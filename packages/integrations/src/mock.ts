@@ -1,7 +1,8 @@
 import { reject, type Middleware } from '@gw/core'
 import type { ParsedIntegration } from './options.js'
 import { compileIntegrationResponses, noOutputMapping } from './integration-responses.js'
-import { compileTemplates, selectRequestTemplate, type TemplateEngine } from './template-engine.js'
+import { selectRequestTemplate, templateVariables } from '@gw/mapping'
+import { compileTemplates } from './templates.js'
 
 const STATUS = /"statusCode"\s*:\s*(-?\d+(?:\.\d+)?)/
 const EMPTY = Object.freeze({}) as Record<string, string>
@@ -23,19 +24,18 @@ export function mockStatus(output: string): number | undefined {
  * selection value; the endpoint body is empty; the integration response
  * template produces the client body.
  */
-export function mockIntegration(def: ParsedIntegration, engine: TemplateEngine, allowed: ReadonlySet<number> | null): Middleware {
-  const requestTemplates = compileTemplates(def.requestTemplates, engine)
-  const responses = compileIntegrationResponses(def, engine, false)
+export function mockIntegration(def: ParsedIntegration, allowed: ReadonlySet<number> | null, accountId: string): Middleware<object> {
+  const requestTemplates = compileTemplates(def.requestTemplates)
+  const responses = compileIntegrationResponses(def, false, accountId)
   const behavior = def.passthroughBehavior
-  const needsBody = requestTemplates.size > 0
   return async function mock(ctx) {
     const selected = selectRequestTemplate(requestTemplates, ctx.headers['content-type'], behavior)
-    if (selected === 'unsupported') return reject(ctx, 'UNSUPPORTED_MEDIA_TYPE')
+    if (selected.kind === 'unsupported') return reject(ctx, 'UNSUPPORTED_MEDIA_TYPE')
     let chosen
-    if (selected === 'passthrough') chosen = responses.select('')
+    if (selected.kind === 'passthrough') chosen = responses.fallback
     else {
-      const body = needsBody ? (await ctx.readBody()).toString('utf8') : ''
-      const status = mockStatus(selected.render(engine.variables(ctx, body)).output)
+      const body = ctx.source.hasBody ? (await ctx.readBody()).toString('utf8') : ''
+      const status = mockStatus(selected.template.render(templateVariables(ctx, body, { accountId })).output)
       if (status === undefined) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.5: missing / not an integer → 500
       chosen = responses.select(String(status))
     }

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import type { Logger } from '@gw/core'
 import type { LambdaResolver } from './lambda-resolver.js'
-import type { TemplateEngine } from './template-engine.js'
 
 const contentHandling = z.enum(['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'])
 
@@ -81,7 +80,6 @@ export const integrationOptionsSchema = z
       .strict()
       .optional(),
     accountId: z.string().regex(/^\d{12}$/).default('123456789012'),
-    templates: z.custom<TemplateEngine>((v) => typeof v === 'object' && v !== null && 'compile' in v, 'a TemplateEngine').optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, 'a Logger').optional(),
     methodResponses: z.array(z.string().regex(/^[1-5]\d\d$/)).optional(),
     connections: z.number().int().positive().default(128),

@@ -15,7 +15,7 @@ export interface RouteFacts {
 }
 
 /** A middleware standing in for stages + router: sets the route facts. */
-export function route(facts: RouteFacts): Middleware {
+export function route(facts: RouteFacts): Middleware<object> {
   return function fakeRoute(ctx: GatewayContext<object>, next) {
     ctx.apiId = facts.apiId ?? 'a1b2c3d4e5'
     ctx.stage = facts.stage ?? 'prod'
@@ -40,8 +40,8 @@ export async function listen(handler: (req: IncomingMessage, res: ServerResponse
 }
 
 /** Serves a gateway pipeline (route facts + integration) on a real socket. */
-export async function gateway(steps: Middleware[], flavour: 'REST' | 'HTTP' = 'REST'): Promise<string> {
-  const handler = toNodeHandler(compose(steps), { flavour })
+export async function gateway(steps: Middleware<object>[], flavour: 'REST' | 'HTTP' = 'REST'): Promise<string> {
+  const handler = toNodeHandler(compose<object>(steps), { flavour })
   return (await listen(handler)).url
 }
 

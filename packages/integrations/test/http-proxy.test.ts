@@ -165,7 +165,7 @@ describe('HTTP_PROXY (§3.4)', () => {
     const { server, url } = await listen((req, res) => {
       void (async () => {
         const { toNodeHandler, compose } = await import('@gw/core')
-        toNodeHandler(compose([route({ pathParameters: { proxy: 'x' } }), integration]))(req, res)
+        toNodeHandler(compose<object>([route({ pathParameters: { proxy: 'x' } }), integration]))(req, res)
       })()
     })
     for (let i = 0; i < 5; i++) await (await request(`${url}/prod/x`, { reset: true })).body.dump()

@@ -39,8 +39,39 @@ describe('MOCK (§3.5)', () => {
     await res.body.dump()
   })
 
-  it('refuses VTL without a template engine, at construction (GW_INTEGRATIONS_TEMPLATE)', () => {
-    expect(() => createIntegration({ type: 'MOCK', requestTemplates: { 'application/json': '#if(1){"statusCode":200}#end' } })).toThrowError(expect.objectContaining({ code: 'GW_INTEGRATIONS_TEMPLATE' }) as Error)
+  it.each([
+    ['scope=internal → 200', 'internal', 200, '{"scope":"internal","id":"c6af9ac6-7b61-11e6-9a41-93e8deadbeef"}'],
+    ['other scope → 500 response', 'public', 500, '{"message":"mock error"}']
+  ])('§3.5 VTL branch in the request template (@gw/mapping): %s', async (_n, scope, status, body) => {
+    const url = await gateway([
+      route({}),
+      createIntegration({
+        type: 'MOCK',
+        requestTemplates: { 'application/json': '#if($input.params(\'scope\') == "internal") {"statusCode": 200} #else {"statusCode": 500} #end' },
+        integrationResponses: {
+          '200': { statusCode: '200', responseTemplates: { 'application/json': '{"scope":"$input.params(\'scope\')","id":"$context.requestId"}' } },
+          '500': { statusCode: '500', selectionPattern: '5\\d{2}', responseTemplates: { 'application/json': '{"message":"mock error"}' } }
+        }
+      })
+    ])
+    const res = await request(`${url}/prod/x?scope=${scope}`, { headers: { 'x-amzn-requestid': 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef' } })
+    expect(res.statusCode).toBe(status)
+    expect(await res.body.text()).toBe(body)
+  })
+
+  it('§4.7 responseOverride.status and header from the response template', async () => {
+    const url = await gateway([
+      route({}),
+      createIntegration({
+        type: 'MOCK',
+        requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        integrationResponses: { '200': { statusCode: '200', responseTemplates: { 'application/json': '#set($context.responseOverride.status = 418)#set($context.responseOverride.header.X-Teapot = "yes"){}' } } }
+      })
+    ])
+    const res = await request(`${url}/prod/x`)
+    expect(res.statusCode).toBe(418)
+    expect(res.headers['x-teapot']).toBe('yes')
+    expect(await res.body.text()).toBe('{}')
   })
 
   it.each([
