@@ -22,7 +22,7 @@ const gcraStep = (i: string, ri: string): string => `
   if over > 1e-6 then
     local retry = 0
     if cost <= burst then retry = math.ceil(over) end
-    return {0, math.floor((capacity - tat + now) / interval + 1e-9), retry, ${i} - 1}
+    return {0, math.floor((capacity - tat + now) / interval + 1e-6), retry, ${i} - 1}
   end`
 
 /**
@@ -39,7 +39,7 @@ ${NOW}
 do
 ${gcraStep('1', '2')}
   redis.call('SET', KEYS[1], new, 'PX', math.ceil(new - now) + 1)
-  return {1, math.floor((capacity - new + now) / interval + 1e-9), 0, -1}
+  return {1, math.floor((capacity - new + now) / interval + 1e-6), 0, -1}
 end
 `)
 
@@ -56,7 +56,7 @@ local remaining = -1
 for i = 1, #KEYS do
 ${gcraStep('i', 'i * 2')}
   news[i] = new
-  local left = math.floor((capacity - new + now) / interval + 1e-9)
+  local left = math.floor((capacity - new + now) / interval + 1e-6)
   if remaining < 0 or left < remaining then remaining = left end
 end
 for i = 1, #KEYS do
