@@ -138,7 +138,7 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
   })
   for (const api of gateway.runtime.loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
   io.out(`gw listening on port ${String(gateway.port)}\n`)
-  gateway.runtime.stages.forEach((stage, index) => io.out(`  ${stage.api.name} ${stage.name}: ${gateway.urls[index] ?? ''}\n`))
+  for (const endpoint of gateway.endpoints) io.out(`  ${endpoint.api} ${endpoint.stage}: ${endpoint.url}\n`)
   await new Promise<void>((resolve) => {
     io.onSignal((signal) => {
       io.err(`gw: ${signal}: draining in-flight requests\n`)

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { exportOpenApi, formatOpenApi, importOpenApiFile } from '@gw/openapi'
-import type { GatewayRuntime, StageRuntime } from './runtime/gateway-runtime.js'
+import { exportOpenApi, formatOpenApi, importOpenApiFile, toGatewayDefinition } from '@gw/openapi'
+import { stagesInput, type GatewayApp, type ServedApi } from './runtime/gateway-app.js'
 import { GwError } from '@gw/core'
 
 /** Options of the management API. */
@@ -27,7 +27,7 @@ const MAX_BODY = 1024 * 1024
  * UpdateApiKey, CreateUsagePlanKey, FlushStageCache, CreateDeployment, GetStage, UpdateStage (incl. canary promote,
  * §6.4), GetExport (§16.3).
  */
-export function mountManagementApi(runtime: GatewayRuntime, options: ManagementApiOptions): void {
+export function mountManagementApi(runtime: GatewayApp, options: ManagementApiOptions): void {
   const prefix = options.path.replace(/\/$/, '')
   const token = Buffer.from(options.token)
   runtime.intercept = (req, res) => {
@@ -80,7 +80,7 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 const bad = (message: string): Reply => ({ status: 400, body: { message }, errorType: 'BadRequestException' })
 const notFound = (message: string): Reply => ({ status: 404, body: { message }, errorType: 'NotFoundException' })
 
-async function route(runtime: GatewayRuntime, method: string, path: string, query: URLSearchParams, body: unknown, accept: string): Promise<Reply> {
+async function route(runtime: GatewayApp, method: string, path: string, query: URLSearchParams, body: unknown, accept: string): Promise<Reply> {
   const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent)
   const [a, b, c, d, e, f, g] = parts
@@ -90,16 +90,16 @@ async function route(runtime: GatewayRuntime, method: string, path: string, quer
   if (a === 'usageplans' && b !== undefined && c === 'usage' && method === 'GET') return getUsage(runtime, b, query)
   if (a === 'usageplans' && b !== undefined && c === 'keys' && method === 'POST') return createUsagePlanKey(runtime, b, input)
   if (a === 'restapis' && b !== undefined) {
-    const api = runtime.loaded.apis.find((x) => x.name === b)
-    if (api === undefined) return notFound('Invalid API identifier specified')
-    if (c === 'deployments' && d === undefined && method === 'POST') return createDeployment(runtime, b, input)
+    const served = runtime.apis.find((x) => x.api.name === b)
+    if (served === undefined) return notFound('Invalid API identifier specified')
+    if (c === 'deployments' && d === undefined && method === 'POST') return createDeployment(served, input)
     if (c === 'stages' && d !== undefined) {
-      const stage = runtime.stages.find((s) => s.api.name === b && s.name === d)
+      const stage = served.gateway.management.getStage(d)
       if (stage === undefined) return notFound('Invalid stage identifier specified')
-      if (e === undefined && method === 'GET') return { status: 200, body: stageShape(stage) }
-      if (e === undefined && method === 'PATCH') return updateStage(runtime, stage, input)
+      if (e === undefined && method === 'GET') return { status: 200, body: stage }
+      if (e === undefined && method === 'PATCH') return updateStage(served, d, input)
       if (e === 'cache' && f === 'data' && method === 'DELETE') return { status: 202, body: {} }
-      if (e === 'exports' && f !== undefined && g === undefined && method === 'GET') return getExport(runtime, stage, f, query, accept)
+      if (e === 'exports' && f !== undefined && g === undefined && method === 'GET') return getExport(served, d, f, query, accept)
     }
   }
   return notFound(`No management operation for ${method} ${path}`)
@@ -119,17 +119,17 @@ async function registryCall(fn: () => unknown, status = 200): Promise<Reply> {
 }
 
 /** CreateApiKey (§9.1): value 20–128 characters or generated (40 alphanumerics); a duplicate value is 409. */
-function createApiKey(runtime: GatewayRuntime, input: Record<string, unknown>): Promise<Reply> {
+function createApiKey(runtime: GatewayApp, input: Record<string, unknown>): Promise<Reply> {
   return registryCall(() => runtime.state.plans.createApiKey(input as Parameters<typeof runtime.state.plans.createApiKey>[0]), 201)
 }
 
 /** GetApiKeys: values are stored hashed and shown masked (@gw/usage-plans). */
-function listApiKeys(runtime: GatewayRuntime): Promise<Reply> {
+function listApiKeys(runtime: GatewayApp): Promise<Reply> {
   return registryCall(() => ({ ...runtime.state.plans.listApiKeys(), position: null }))
 }
 
 /** UpdateApiKey: `replace /enabled`, `/name`, `/description`, `/customerId`. */
-function updateApiKey(runtime: GatewayRuntime, id: string, input: Record<string, unknown>): Promise<Reply> | Reply {
+function updateApiKey(runtime: GatewayApp, id: string, input: Record<string, unknown>): Promise<Reply> | Reply {
   const ops = Array.isArray(input.patchOperations) ? (input.patchOperations as Record<string, unknown>[]) : []
   const patch: { name?: string; description?: string; customerId?: string; enabled?: boolean } = {}
   for (const op of ops) {
@@ -145,13 +145,13 @@ function updateApiKey(runtime: GatewayRuntime, id: string, input: Record<string,
 }
 
 /** CreateUsagePlanKey (§9.1): `{keyId, keyType: "API_KEY"}` → `{id, type, value, name}`. */
-function createUsagePlanKey(runtime: GatewayRuntime, planId: string, input: Record<string, unknown>): Promise<Reply> | Reply {
+function createUsagePlanKey(runtime: GatewayApp, planId: string, input: Record<string, unknown>): Promise<Reply> | Reply {
   if (input.keyType !== undefined && input.keyType !== 'API_KEY') return bad('keyType must be API_KEY')
   return registryCall(() => runtime.state.plans.createUsagePlanKey(planId, String(input.keyId)), 201)
 }
 
 /** GetUsage (§9.3): one `[used, remaining]` pair per day per key, keyed by key id. */
-function getUsage(runtime: GatewayRuntime, planId: string, query: URLSearchParams): Promise<Reply> {
+function getUsage(runtime: GatewayApp, planId: string, query: URLSearchParams): Promise<Reply> {
   const keyId = query.get('keyId')
   const limit = query.get('limit')
   const position = query.get('position')
@@ -167,61 +167,71 @@ function getUsage(runtime: GatewayRuntime, planId: string, query: URLSearchParam
   )
 }
 
-function stageShape(stage: StageRuntime): Record<string, unknown> {
-  const out: Record<string, unknown> = { stageName: stage.name, deploymentId: stage.deploymentId, variables: stage.variables }
-  if (stage.settings.description !== undefined) out.description = stage.settings.description
-  if (stage.canary !== undefined) out.canarySettings = { ...stage.canary }
-  return out
+/** Runs a gateway management call; its GwErrors become AWS-shaped 400/404 replies. */
+function managementCall(fn: () => unknown, status = 200): Reply {
+  try {
+    return { status, body: fn() }
+  } catch (err) {
+    if (!(err instanceof GwError)) throw err
+    const code = err.status === 404 ? 404 : err.status === 409 ? 409 : 400
+    return { status: code, body: { message: err.message }, errorType: ERROR_TYPES[code] ?? 'BadRequestException' }
+  }
 }
 
 /** CreateDeployment (§6.1, §6.4): snapshots the API's OpenAPI file now; with canarySettings it becomes the canary. */
-function createDeployment(runtime: GatewayRuntime, apiName: string, input: Record<string, unknown>): Reply {
-  const api = runtime.loaded.apis.find((x) => x.name === apiName)
-  if (api === undefined) return notFound('Invalid API identifier specified')
+function createDeployment(served: ServedApi, input: Record<string, unknown>): Reply {
   const stageName = typeof input.stageName === 'string' && input.stageName !== '' ? input.stageName : undefined
-  const canary = input.canarySettings as Record<string, unknown> | undefined
+  const canary = typeof input.canarySettings === 'object' && input.canarySettings !== null ? (input.canarySettings as Record<string, unknown>) : undefined
+  const management = served.gateway.management
   if (canary !== undefined && stageName === undefined) {
     return bad('Invalid deployment content specified.Non null and non empty stageName must be provided for canary deployment. Provided value is null')
   }
-  const stage = stageName === undefined ? undefined : runtime.stages.find((s) => s.api.name === apiName && s.name === stageName)
-  if (canary !== undefined && stage === undefined) {
-    return bad(`Invalid deployment content specified.Stage ${String(stageName)} must already be created before making a canary release deployment`)
+  if (canary !== undefined && stageName !== undefined && management.getStage(stageName) === undefined) {
+    return bad(`Invalid deployment content specified.Stage ${stageName} must already be created before making a canary release deployment`)
   }
-  if (stageName !== undefined && stage === undefined) return bad(`Stage ${stageName} is not served by this gateway; declare it in gw.config.yaml`)
   let definition
   try {
-    definition = importOpenApiFile(api.file, { basePath: api.config.basePath }).definition
+    definition = importOpenApiFile(served.api.file, { basePath: served.api.config.basePath }).definition
   } catch (err) {
     return bad((err as Error).message)
   }
-  const deployment = runtime.deploy(definition, typeof input.description === 'string' ? input.description : undefined)
-  if (stage !== undefined) {
+  const reply = managementCall(() => {
+    management.putDefinition({ ...toGatewayDefinition(definition, stagesInput(definition.protocol, served.api.config)), id: served.api.name })
+    const deployInput: Parameters<typeof management.createDeployment>[0] = {}
+    if (stageName !== undefined) deployInput.stageName = stageName
+    if (typeof input.description === 'string') deployInput.description = input.description
+    if (input.variables !== undefined) deployInput.variables = stringMap(input.variables)
     if (canary !== undefined) {
-      const percent = Number(canary.percentTraffic ?? 0)
-      if (!(percent >= 0 && percent <= 100)) return bad('canarySettings.percentTraffic must be between 0.0 and 100.0')
-      stage.canary = {
-        percentTraffic: percent,
-        deploymentId: deployment.id,
+      deployInput.canarySettings = {
+        percentTraffic: Number(canary.percentTraffic ?? 0),
         stageVariableOverrides: stringMap(canary.stageVariableOverrides),
         useStageCache: canary.useStageCache === true
       }
-    } else {
-      stage.deploymentId = deployment.id
-      if (input.variables !== undefined) stage.variables = { ...stage.variables, ...stringMap(input.variables) }
     }
-  }
-  return { status: 201, body: { id: deployment.id, description: deployment.description, createdDate: deployment.createdDate } }
+    return management.createDeployment(deployInput)
+  }, 201)
+  if (reply.status === 201) served.definitions.set((reply.body as { id: string }).id, definition)
+  return reply
 }
 
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {}
-  if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) out[k] = String(v)
+  if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v)
+  }
   return out
 }
 
 /** UpdateStage (§6.4): variables, canary settings, and promotion by the two valid `copy` operations. */
-function updateStage(runtime: GatewayRuntime, stage: StageRuntime, input: Record<string, unknown>): Reply {
+function updateStage(served: ServedApi, stageName: string, input: Record<string, unknown>): Reply {
+  const management = served.gateway.management
+  const stage = management.getStage(stageName)
+  if (stage === undefined) return notFound('Invalid stage identifier specified')
   const ops = Array.isArray(input.patchOperations) ? (input.patchOperations as Record<string, unknown>[]) : []
+  let variables = { ...stage.variables }
+  let canary = stage.canarySettings === undefined ? undefined : { ...stage.canarySettings, stageVariableOverrides: { ...stage.canarySettings.stageVariableOverrides } }
+  let deploymentId: string | undefined
+  let removeCanary = false
   for (const op of ops) {
     const path = typeof op.path === 'string' ? op.path : ''
     const value = typeof op.value === 'string' || typeof op.value === 'number' || typeof op.value === 'boolean' ? String(op.value) : undefined
@@ -231,46 +241,48 @@ function updateStage(runtime: GatewayRuntime, stage: StageRuntime, input: Record
       if (!valid) {
         return bad(`Invalid copy operation with path: ${path} and from ${from}. Valid copy:path are [/deploymentId, /variables] and valid copy:from are [/canarySettings/deploymentId, /canarySettings/stageVariableOverrides]`)
       }
-      if (stage.canary === undefined) return bad('Promotion not available. Canary does not exist.')
-      if (path === '/deploymentId') stage.deploymentId = stage.canary.deploymentId
-      else stage.variables = { ...stage.variables, ...stage.canary.stageVariableOverrides }
+      if (canary === undefined) return bad('Promotion not available. Canary does not exist.')
+      // §6.4: the copy of overrides merges into variables; keys only in variables are kept.
+      if (path === '/deploymentId') deploymentId = canary.deploymentId
+      else variables = { ...variables, ...canary.stageVariableOverrides }
     } else if (op.op === 'replace' || op.op === 'add') {
       const variable = /^\/variables\/(.+)$/.exec(path)
       const override = /^\/canarySettings\/stageVariableOverrides\/(.+)$/.exec(path)
-      if (variable?.[1] !== undefined && value !== undefined) stage.variables = { ...stage.variables, [variable[1]]: value }
+      if (variable?.[1] !== undefined && value !== undefined) variables = { ...variables, [variable[1]]: value }
       else if (path === '/canarySettings/percentTraffic' && value !== undefined) {
-        const percent = Number(value)
-        if (!(percent >= 0 && percent <= 100)) return bad('percentTraffic must be between 0.0 and 100.0')
-        stage.canary ??= { percentTraffic: 0, deploymentId: stage.deploymentId, stageVariableOverrides: {}, useStageCache: false }
-        stage.canary.percentTraffic = percent
+        canary ??= { percentTraffic: 0, deploymentId: stage.deploymentId, stageVariableOverrides: {}, useStageCache: false }
+        canary.percentTraffic = Number(value)
       } else if (override?.[1] !== undefined && value !== undefined) {
-        stage.canary ??= { percentTraffic: 0, deploymentId: stage.deploymentId, stageVariableOverrides: {}, useStageCache: false }
-        stage.canary.stageVariableOverrides[override[1]] = value
-      } else if (path === '/canarySettings/useStageCache' && stage.canary !== undefined) stage.canary.useStageCache = value === 'true'
-      else if (path === '/deploymentId' && value !== undefined) {
-        if (!runtime.deployments.has(value)) return bad(`Invalid deployment identifier specified: ${value}`)
-        if (stage.canary !== undefined && stage.canary.deploymentId !== value) return bad('Stage has a canary; promote it or remove /canarySettings before re-pointing the stage')
-        stage.deploymentId = value
-      } else return bad(`Invalid patch path ${path}`)
+        canary ??= { percentTraffic: 0, deploymentId: stage.deploymentId, stageVariableOverrides: {}, useStageCache: false }
+        canary.stageVariableOverrides[override[1]] = value
+      } else if (path === '/canarySettings/useStageCache' && canary !== undefined) canary.useStageCache = value === 'true'
+      else if (path === '/deploymentId' && value !== undefined) deploymentId = value
+      else return bad(`Invalid patch path ${path}`)
     } else if (op.op === 'remove') {
       const variable = /^\/variables\/(.+)$/.exec(path)
-      if (path === '/canarySettings') stage.canary = undefined
+      if (path === '/canarySettings') removeCanary = true
       else if (variable?.[1] !== undefined) {
-        const { [variable[1]]: _removed, ...rest } = stage.variables
-        stage.variables = rest
+        const { [variable[1]]: _removed, ...rest } = variables
+        variables = rest
       } else return bad(`Invalid patch path ${path}`)
     } else return bad(`Invalid patch operation ${String(op.op)}`)
   }
-  return { status: 200, body: stageShape(stage) }
+  return managementCall(() => {
+    const update: Parameters<typeof management.updateStage>[1] = { variables }
+    if (deploymentId !== undefined) update.deploymentId = deploymentId
+    if (removeCanary) update.canarySettings = null
+    else if (canary !== undefined) update.canarySettings = canary
+    return management.updateStage(stageName, update)
+  })
 }
 
 /** GetExport (§16.3): `exports/oas30` with `Accept: application/json | application/yaml`, `extensions=apigateway|integrations`. */
-function getExport(runtime: GatewayRuntime, stage: StageRuntime, exportType: string, query: URLSearchParams, accept: string): Reply {
+function getExport(served: ServedApi, stageName: string, exportType: string, query: URLSearchParams, accept: string): Reply {
   if (exportType !== 'oas30') return bad(`Unsupported export type ${exportType}; gw exports oas30`)
-  const deployment = runtime.deployments.get(stage.deploymentId)
-  if (deployment === undefined) return notFound('Invalid deployment')
+  const deploymentId = served.gateway.management.getStage(stageName)?.deploymentId ?? ''
+  const definition = served.definitions.get(deploymentId) ?? served.api.definition
   const extensions = query.get('extensions')
-  const doc = exportOpenApi(deployment.definition, { extensions: extensions === 'apigateway' || extensions === 'integrations', serverUrl: `/${stage.name}` })
+  const doc = exportOpenApi(definition, { extensions: extensions === 'apigateway' || extensions === 'integrations', serverUrl: `/${stageName}` })
   const yaml = accept.includes('yaml')
   return { status: 200, body: formatOpenApi(doc, yaml ? 'yaml' : 'json'), contentType: yaml ? 'application/yaml' : 'application/json' }
 }

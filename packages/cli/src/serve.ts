@@ -10,7 +10,7 @@ import { gwConfigSchema, type GwConfigInput } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
 import { loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
 import { mountManagementApi } from './management-api.js'
-import { GatewayRuntime } from './runtime/gateway-runtime.js'
+import { GatewayApp } from './runtime/gateway-app.js'
 import type { LambdaHandler } from './runtime/integrations.js'
 import { UsageState } from './runtime/usage-state.js'
 
@@ -49,10 +49,12 @@ export interface ServeOptions {
 export interface GatewayServer {
   /** `http://host:port/{stage}` of every API stage served. */
   readonly urls: string[]
+  /** Every served stage with its API name and URL. */
+  readonly endpoints: { api: string; stage: string; url: string }[]
   readonly port: number
   readonly server: Server
   /** The runtime currently serving (replaced on reload). */
-  readonly runtime: GatewayRuntime
+  readonly runtime: GatewayApp
   /** Re-reads the config and OpenAPI files; state (keys, quotas, throttles) is kept. */
   reload(): Promise<void>
   /** Stops accepting, waits for in-flight requests up to `drainTimeoutMs`, flushes usage stores, closes. */
@@ -161,7 +163,10 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
 
   return {
     get urls() {
-      return runtime.prefixes().map((prefix) => `${origin}${prefix}`)
+      return runtime.stageUrls().map((u) => `${origin}${u.path}`)
+    },
+    get endpoints() {
+      return runtime.stageUrls().map((u) => ({ api: u.api, stage: u.stage, url: `${origin}${u.path}` }))
     },
     port,
     server,
@@ -173,7 +178,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   }
 }
 
-async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS.ProcessEnv, logger: Logger, generation: number): Promise<GatewayRuntime> {
+async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS.ProcessEnv, logger: Logger, generation: number): Promise<GatewayApp> {
   const lambdas = new Map<string, LambdaHandler>()
   for (const [name, ref] of Object.entries(loaded.config.lambdas)) {
     const hash = ref.lastIndexOf('#')
@@ -191,7 +196,7 @@ async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS
     lambdas.set(name, handler as LambdaHandler)
   }
   state.sync(loaded.config, env, loaded.file)
-  const runtime = new GatewayRuntime(loaded, state, lambdas, logger)
+  const runtime = new GatewayApp(loaded, state, lambdas, logger)
   const management = loaded.config.management
   if (management.enabled) {
     const token = env[management.tokenFromEnv]

@@ -1,7 +1,18 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { reject, resolveParameterSource, substituteStageVariables, type GatewayContext } from '@gw/core'
-import type { IntegrationDefinition, RouteDefinition } from '@gw/openapi'
+
+/** The fields of an integration (§16.2, as @gw/openapi or @gw/gateway carry it) these runners read. */
+export interface IntegrationDefinition {
+  readonly type: 'AWS' | 'AWS_PROXY' | 'HTTP' | 'HTTP_PROXY' | 'MOCK'
+  readonly uri?: string | undefined
+  readonly httpMethod?: string | undefined
+  readonly timeoutInMillis?: number | undefined
+  readonly requestTemplates?: Record<string, string> | undefined
+  readonly responses?:
+    | Record<string, { readonly statusCode: string; readonly responseParameters?: Record<string, string> | undefined; readonly responseTemplates?: Record<string, string> | undefined }>
+    | undefined
+}
 
 /** An in-process Lambda handler (`(event, context) => result`). */
 export type LambdaHandler = (event: unknown, context: unknown) => unknown
@@ -117,7 +128,7 @@ export function runHttp(ctx: GatewayContext<object>, integration: IntegrationDef
  * AWS_PROXY with an in-process handler (§2): builds the payload 1.0 (REST) or 2.0 (HTTP API) event, calls the
  * handler and maps its result (§2.3, §2.4). A throw or a malformed result → 502 `{"message": "Internal server error"}`.
  */
-export async function runLambda(ctx: GatewayContext<object>, route: RouteDefinition, handler: LambdaHandler, version: '1.0' | '2.0'): Promise<void> {
+export async function runLambda(ctx: GatewayContext<object>, route: { method: string; path: string }, handler: LambdaHandler, version: '1.0' | '2.0'): Promise<void> {
   const raw = await ctx.readBody()
   const isBinary = raw.length > 0 && !/^(?:text\/|application\/(?:json|xml|x-www-form-urlencoded))/.test(String(ctx.headers['content-type'] ?? 'text/plain'))
   const body = raw.length === 0 ? null : isBinary ? raw.toString('base64') : raw.toString('utf8')
@@ -160,7 +171,7 @@ export async function runLambda(ctx: GatewayContext<object>, route: RouteDefinit
         }
       : {
           version: '2.0',
-          routeKey: `${route.method === 'ANY' ? 'ANY' : route.method} ${route.path}`,
+          routeKey: route.path === '$default' ? '$default' : `${route.method} ${route.path}`,
           rawPath: ctx.rawPath,
           rawQueryString: ctx.rawQuery,
           headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),

@@ -1,0 +1,150 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { GatewayContext, nodeRequestSource, reject, runPipeline, silentLogger, writeNodeResponse, type Logger, type Middleware } from '@gw/core'
+import { createGateway, type Gateway, type SlotFactory } from '@gw/gateway'
+import { toGatewayDefinition, type ApiDefinition, type GatewayStagesInput } from '@gw/openapi'
+import type { ApiConfig } from '../config-schema.js'
+import { CliConfigInvalid } from '../errors.js'
+import { lambdaName, type LoadedApi, type LoadedConfig } from '../load-config.js'
+import { runHttp, runLambda, runMock, type LambdaHandler } from './integrations.js'
+import type { UsageState } from './usage-state.js'
+
+/** One served API: its @gw/gateway instance and where it is mounted. */
+export interface ServedApi {
+  readonly api: LoadedApi
+  readonly gateway: Gateway
+  /** `''` for a single API, `/{api}` when several are served. */
+  readonly prefix: string
+  /** The OpenAPI-level definition of each deployment id (for GetExport, §16.3). */
+  readonly definitions: Map<string, ApiDefinition>
+}
+
+/**
+ * `gw serve`'s request side: one `createGateway()` (@gw/gateway) per API, which owns stages, deployments, canary,
+ * routing, throttles and API keys (§0.1); the CLI supplies the integration slot (MOCK with `$context` /
+ * `$stageVariables` substitution, HTTP/HTTP_PROXY, in-process AWS_PROXY Lambdas) until @gw/integrations lands.
+ */
+export class GatewayApp {
+  readonly loaded: LoadedConfig
+  readonly state: UsageState
+  readonly apis: ServedApi[] = []
+  readonly logger: Logger
+  /** Extra handler tried first (the management API); returns true when it answered. */
+  intercept: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined
+
+  constructor(loaded: LoadedConfig, state: UsageState, lambdas: ReadonlyMap<string, LambdaHandler>, logger: Logger = silentLogger) {
+    this.loaded = loaded
+    this.state = state
+    this.logger = logger
+    const integration = integrationSlot(lambdas)
+    const many = loaded.apis.length > 1
+    loaded.apis.forEach((api, index) => {
+      let gateway: Gateway
+      try {
+        // The config's API name is the gateway's apiId: usage plans name API stages by it (§9.1).
+        gateway = createGateway({ ...toGatewayDefinition(api.definition, stagesInput(api.definition.protocol, api.config)), id: api.name }, {
+          usagePlans: state.plans,
+          rateLimitStore: state.rateLimits,
+          logger,
+          slots: { integration }
+        })
+      } catch (err) {
+        throw CliConfigInvalid(`${loaded.file}: apis[${String(index)}] (${api.file}): ${(err as Error).message}`, { cause: err })
+      }
+      const served: ServedApi = { api, gateway, prefix: many ? `/${api.name}` : '', definitions: new Map() }
+      for (const d of gateway.management.getDeployments()) served.definitions.set(d.id, api.definition)
+      // §6.4: a stage whose canary names its own OpenAPI file gets that file as its canary deployment.
+      for (const [stageName, canaryDefinition] of Object.entries(api.canaryDefinitions)) {
+        const canary = api.config.stages[stageName]?.canary
+        gateway.management.putDefinition({ ...toGatewayDefinition(canaryDefinition, stagesInput(api.definition.protocol, api.config)), id: api.name })
+        const deployment = gateway.management.createDeployment({
+          stageName,
+          description: `canary of ${stageName}`,
+          canarySettings: { percentTraffic: canary?.percentTraffic ?? 0, stageVariableOverrides: canary?.stageVariableOverrides ?? {}, useStageCache: canary?.useStageCache ?? false }
+        })
+        served.definitions.set(deployment.id, canaryDefinition)
+        gateway.management.putDefinition({ ...toGatewayDefinition(api.definition, stagesInput(api.definition.protocol, api.config)), id: api.name })
+      }
+      this.apis.push(served)
+    })
+  }
+
+  /** `{prefix}/{stage}` of every served stage, in config order. */
+  stageUrls(): { api: string; stage: string; path: string }[] {
+    const out: { api: string; stage: string; path: string }[] = []
+    for (const served of this.apis) {
+      for (const stage of served.gateway.management.getStages()) out.push({ api: served.api.name, stage: stage.stageName, path: `${served.prefix}/${stage.stageName}` })
+    }
+    return out
+  }
+
+  /** node:http request listener. */
+  readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (this.intercept?.(req, res) === true) return
+    const abort = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort()
+    })
+    const url = req.url ?? '/'
+    const served = this.apis.length === 1 ? this.apis[0] : this.apis.find((a) => url === a.prefix || url.startsWith(`${a.prefix}/`) || url.startsWith(`${a.prefix}?`))
+    const ctx = new GatewayContext<object>(nodeRequestSource(req, abort.signal), { flavour: served?.api.definition.protocol ?? 'REST' })
+    let pipeline: Middleware<object>
+    if (served === undefined) pipeline = notFound
+    else {
+      if (served.prefix !== '') ctx.path = ctx.rawPath.slice(served.prefix.length) || '/'
+      pipeline = served.gateway.handler
+    }
+    void runPipeline(pipeline, ctx, this.logger).then(() => writeNodeResponse(ctx, res))
+  }
+}
+
+/** §1.1: a path that names no API is an unknown resource. */
+const notFound: Middleware<object> = (ctx) => reject(ctx, 'MISSING_AUTHENTICATION_TOKEN')
+
+/** The gateway's stage settings from the config (§6.1 REST `variables`, §6.2 HTTP `stageVariables`, §6.4 canary). */
+export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig): GatewayStagesInput {
+  const out: GatewayStagesInput = {}
+  for (const [name, stage] of Object.entries(api.stages)) {
+    const settings: Record<string, unknown> = protocol === 'REST' ? { variables: stage.variables } : { stageVariables: stage.variables }
+    if (stage.description !== undefined) settings.description = stage.description
+    if (stage.throttle !== undefined) {
+      if (protocol === 'REST') settings.methodSettings = { '*/*': { throttlingRateLimit: stage.throttle.rateLimit, throttlingBurstLimit: stage.throttle.burstLimit } }
+      else settings.defaultRouteSettings = { throttlingRateLimit: stage.throttle.rateLimit, throttlingBurstLimit: stage.throttle.burstLimit }
+    }
+    // A canary with its own OpenAPI file is deployed after construction (definitions cannot name deployments).
+    if (protocol === 'REST' && stage.canary !== undefined && stage.canary.openapi === undefined) {
+      settings.canarySettings = { percentTraffic: stage.canary.percentTraffic, stageVariableOverrides: stage.canary.stageVariableOverrides ?? {}, useStageCache: stage.canary.useStageCache }
+    }
+    out[name] = settings
+  }
+  return out
+}
+
+/** The integration slot: one middleware per method, chosen at construction. */
+function integrationSlot(lambdas: ReadonlyMap<string, LambdaHandler>): SlotFactory {
+  return (input) => {
+    const integration = input.integration
+    if (integration === undefined) return (ctx) => reject(ctx, 'DEFAULT_5XX', { message: 'Internal server error' })
+    switch (integration.type) {
+      case 'MOCK':
+        return (ctx) => runMock(ctx, integration)
+      case 'HTTP':
+      case 'HTTP_PROXY':
+        return (ctx) => runHttp(ctx, integration)
+      case 'AWS_PROXY': {
+        const name = lambdaName(integration.uri ?? '') ?? ''
+        const route = { method: input.httpMethod, path: input.resourcePath }
+        const version = input.flavour === 'HTTP' && integration.payloadFormatVersion !== '1.0' ? '2.0' : '1.0'
+        const fixed = name.includes('${') ? undefined : lambdas.get(name)
+        return (ctx) => {
+          // `${stageVariables.fn}` in the function name is resolved per request (§6.3).
+          const handler = fixed ?? lambdas.get(name.replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_, v: string) => ctx.stageVariables?.[v] ?? ''))
+          if (handler === undefined) return reject(ctx, 'DEFAULT_5XX', { status: 502, message: 'Internal server error' })
+          return runLambda(ctx, route, handler, version)
+        }
+      }
+      case 'AWS':
+        // AWS service calls need AWS credentials and network: not served locally.
+        return (ctx) => reject(ctx, 'DEFAULT_5XX', { status: 502, message: 'Internal server error' })
+    }
+  }
+}
