@@ -109,7 +109,11 @@ export function createRequestValidator(options: RequestValidatorOptions): Middle
       const copy = rewriteRefs(parsed) as Record<string, unknown>
       delete copy.id
       delete copy.$id
-      ajv.addSchema(copy, `${CANONICAL}${name}`)
+      try {
+        ajv.addSchema(copy, `${CANONICAL}${name}`)
+      } catch (err) {
+        throw ModelInvalid(`model "${name}" is not a valid JSON Schema draft 4: ${(err as Error).message}`, { cause: err })
+      }
     }
     for (const [type, name] of Object.entries(opts.requestModels)) {
       if (!Object.prototype.hasOwnProperty.call(all, name)) {
