@@ -17,6 +17,7 @@ import { createRouter, routerMiddleware } from '@gw/router'
 import { createStageRegistry, createStageResolver, type Deployment, type StageDescription } from '@gw/stages'
 import { createCanary, type CanaryOptions } from '@gw/canary'
 import type { UsagePlans } from '@gw/usage-plans'
+import type { IntegrationOptions } from '@gw/integrations'
 import {
   apiDefinitionSchema,
   httpStageSchema,
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   rateLimitStore?: RateLimitStore
   /** API keys and usage plans for methods with `apiKeyRequired` (§9). @default none */
   usagePlans?: UsagePlans
+  /** Options of the default integration slot's `createIntegration()`: Lambda resolver, AWS endpoint/credentials, pools. @default {} */
+  integrations?: Omit<IntegrationOptions, 'flavour' | 'binaryMediaTypes' | 'methodResponses' | 'logger'>
   /** Where unhandled errors are logged. @default jsonLogger */
   logger?: Logger
   /** Request body limit (§15). @default 10 MB */
@@ -56,6 +59,7 @@ const optionsSchema = z
     canary: z.custom<CanaryOptions>((v) => typeof v === 'object' && v !== null).optional(),
     rateLimitStore: z.custom<RateLimitStore>((v) => typeof v === 'object' && v !== null).optional(),
     usagePlans: z.custom<UsagePlans>((v) => typeof v === 'object' && v !== null).optional(),
+    integrations: z.custom<IntegrationOptions>((v) => typeof v === 'object' && v !== null, 'createIntegration() options').optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).error === 'function').optional(),
     bodyLimit: z.number().int().positive().optional()
   })
@@ -113,7 +117,7 @@ export interface Gateway {
   /** Serves the handler on node:http. */
   listen(port?: number, host?: string): Promise<Server>
   readonly management: GatewayManagement
-  /** Closes the servers `listen()` started. */
+  /** Closes the servers `listen()` started and the integrations' connection pools. */
   close(): Promise<void>
 }
 
@@ -145,7 +149,15 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
   const flavour = working.protocol
   const apiId = working.id
   const logger = opts.logger ?? jsonLogger
-  const defaults = defaultSlots({ apiId, rateLimitStore: options.rateLimitStore, usagePlans: options.usagePlans })
+  const closables = new Set<{ close(): Promise<void> }>()
+  const defaults = defaultSlots({
+    apiId,
+    rateLimitStore: options.rateLimitStore,
+    usagePlans: options.usagePlans,
+    integrationOptions: options.integrations ?? {},
+    logger,
+    onIntegration: (c) => closables.add(c)
+  })
   const slots: Required<GatewaySlots> = { ...defaults, ...options.slots }
   const apiSlots: GatewayApiSlots = options.apiSlots ?? {}
   const stageSettings = new Map<string, StageSettings>()
@@ -366,6 +378,8 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
         )
       )
       servers.clear()
+      await Promise.all([...closables].map((c) => c.close()))
+      closables.clear()
     }
   }
 }

@@ -1,9 +1,9 @@
 import { methodThrottle, routeThrottle, throttler, type MethodSetting, type RouteSetting } from '@gw/throttler'
-import type { RateLimitStore } from '@gw/core'
+import type { Logger, RateLimitStore } from '@gw/core'
 import { apiKeys, type UsagePlans } from '@gw/usage-plans'
 import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
 import { GatewayUnsupported } from './errors.js'
-import { mockIntegration } from './mock-integration.js'
+import { createIntegration, type IntegrationOptions } from '@gw/integrations'
 import type { GatewaySlots, SlotFactory, SlotInput } from './slots.js'
 
 /** What the default slots need from `createGateway()` options. */
@@ -11,6 +11,11 @@ export interface DefaultSlotDeps {
   readonly apiId: string
   readonly rateLimitStore: RateLimitStore | undefined
   readonly usagePlans: UsagePlans | undefined
+  /** Options passed to every `createIntegration()` (Lambda resolver, AWS endpoint, pools). */
+  readonly integrationOptions: IntegrationOptions
+  readonly logger: Logger
+  /** Every integration built, so `close()` can release their connection pools. */
+  readonly onIntegration: (closable: { close(): Promise<void> }) => void
 }
 
 function where(input: SlotInput): string {
@@ -19,8 +24,9 @@ function where(input: SlotInput): string {
 
 /**
  * The slots createGateway() fills when the caller gives none: throttling from
- * @gw/throttler, API keys from @gw/usage-plans, the built-in MOCK, and
- * refusals (at construction) for features whose package is not plugged in.
+ * @gw/throttler, API keys from @gw/usage-plans, integrations from
+ * @gw/integrations, and refusals (at construction) for features whose package
+ * is not plugged in.
  */
 export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
   const throttle: SlotFactory = (input) => {
@@ -58,8 +64,15 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
   const integration: SlotFactory = (input) => {
     const def = input.integration
     if (def === undefined) throw GatewayUnsupported(`${where(input)}: No integration defined for method`)
-    if (def.type === 'MOCK') return mockIntegration(def, where(input))
-    throw GatewayUnsupported(`${where(input)}: ${def.type} integrations need options.slots.integration (@gw/integrations)`)
+    const options: IntegrationOptions = { ...deps.integrationOptions, flavour: input.flavour, logger: deps.logger }
+    if (input.api.protocol === 'REST') {
+      options.binaryMediaTypes = input.api.binaryMediaTypes
+      const statuses = Object.keys((input.method as MethodDefinition).methodResponses)
+      if (statuses.length !== 0) options.methodResponses = statuses
+    }
+    const mw = createIntegration(def, options)
+    deps.onIntegration(mw)
+    return mw
   }
   return { throttle, authorization, apiKey, validation, cache, integration }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { STAGE_VARIABLE_LIMITS, STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
+import { integrationSchema, integrationResponseSchema as integrationResponseDefinitionSchema } from '@gw/integrations'
 
 /*
  * The typed API definition createGateway() takes. Shapes and field names are
@@ -56,49 +57,15 @@ export const stageVariablesDefinitionSchema = stageVariablesSchema
 /** Validated stage variables. */
 export type StageVariablesDefinition = z.output<typeof stageVariablesSchema>
 
-/** One integration response of a non-proxy REST integration (§4.8). */
-export const integrationResponseSchema = z
-  .object({
-    statusCode: z.string().regex(/^[1-5]\d\d$/, 'a status code such as "200"'),
-    selectionPattern: z.string().optional(),
-    responseParameters: z.record(z.string(), z.string()).optional(),
-    responseTemplates: z.record(z.string(), z.string()).optional(),
-    contentHandling: z.enum(['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT']).optional()
-  })
-  .strict()
+/** One integration response of a non-proxy REST integration (§4.8): @gw/integrations' schema, one source of truth. */
+export const integrationResponseSchema = integrationResponseDefinitionSchema
 
 /**
- * `x-amazon-apigateway-integration` / the `Integration` object (§3, §16.2).
- * Validated here for shape; the integration factory validates the rest.
+ * `x-amazon-apigateway-integration` / the `Integration` object (§3, §16.2):
+ * @gw/integrations' own schema, so the definition accepts exactly what
+ * `createIntegration()` runs.
  */
-export const integrationDefinitionSchema = z
-  .object({
-    type: z.enum(['AWS', 'AWS_PROXY', 'HTTP', 'HTTP_PROXY', 'MOCK']),
-    uri: z.string().optional(),
-    httpMethod: z.string().optional(),
-    credentials: z.string().optional(),
-    requestParameters: z.record(z.string(), z.string()).optional(),
-    requestTemplates: z.record(z.string(), z.string()).optional(),
-    passthroughBehavior: z.enum(['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER']).optional(),
-    contentHandling: z.enum(['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT']).optional(),
-    timeoutInMillis: z.number().int().min(50).max(300_000).optional(),
-    cacheNamespace: z.string().optional(),
-    cacheKeyParameters: z.array(z.string()).optional(),
-    connectionType: z.enum(['INTERNET', 'VPC_LINK']).optional(),
-    connectionId: z.string().optional(),
-    tlsConfig: z.object({ insecureSkipVerification: z.boolean().optional(), serverNameToVerify: z.string().optional() }).strict().optional(),
-    /** HTTP API: `1.0` or `2.0` (§2). */
-    payloadFormatVersion: z.enum(['1.0', '2.0']).optional(),
-    integrationSubtype: z.string().optional(),
-    /** REST non-proxy: selection pattern → integration response (§4.8). */
-    responses: z.record(z.string(), integrationResponseSchema).optional(),
-    /** HTTP API response parameter mapping, status → mappings (§3.7). */
-    responseParameters: z.record(z.string(), z.record(z.string(), z.string())).optional()
-  })
-  .strict()
-  .superRefine((v, issue) => {
-    if (v.type !== 'MOCK' && (v.uri === undefined || v.uri === '')) issue.addIssue({ code: 'custom', path: ['uri'], message: `${v.type} integrations need a uri (§3)` })
-  })
+export const integrationDefinitionSchema = integrationSchema
 /** An integration as written in a definition. */
 export type IntegrationDefinitionInput = z.input<typeof integrationDefinitionSchema>
 /** A validated integration. */

@@ -46,6 +46,5 @@ export type { Gateway, GatewayOptions, GatewayManagement, GatewayStageUpdate } f
 export { SLOT_ORDER } from './slots.js'
 export type { GatewaySlots, GatewayApiSlots, SlotFactory, SlotInput } from './slots.js'
 export { decorateResponse } from './decorate.js'
-export { mockIntegration } from './mock-integration.js'
 export { GatewayUnsupported } from './errors.js'
 export type { GatewayErrorCode } from './errors.js'

@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { silentLogger, type Middleware } from '@gw/core'
 import { createGateway, type ApiDefinitionInput, type Gateway, type SlotFactory } from '@gw/gateway'
 
@@ -99,6 +101,29 @@ describe('createGateway: REST API over real HTTP (§0.1)', () => {
   })
 })
 
+describe('createGateway: default integration slot (@gw/integrations)', () => {
+  it('§6.3 HTTP_PROXY with ${stageVariables.x} in the URI reaches a real upstream; canary overrides change the target', async () => {
+    const upstream = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ upstream: req.headers['x-upstream-name'] ?? null, url: req.url }))
+    })
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r))
+    onTestFinished(() => new Promise<void>((r) => upstream.close(() => r())))
+    const port = String((upstream.address() as AddressInfo).port)
+    const { gw, url } = await start({
+      protocol: 'REST',
+      name: 'proxy',
+      stages: { prod: { variables: { host: `127.0.0.1:${port}`, base: 'stable' } } },
+      resources: { '/{proxy+}': { resourceMethods: { ANY: { requestParameters: { 'method.request.path.proxy': true }, integration: { type: 'HTTP_PROXY', httpMethod: 'ANY', uri: 'http://${stageVariables.host}/${stageVariables.base}/{proxy}', requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' } } } } } }
+    })
+    const stable = await fetch(`${url}/prod/a/b`)
+    expect(stable.status).toBe(200)
+    expect(await stable.json()).toMatchObject({ url: '/stable/a/b' })
+    gw.management.createDeployment({ stageName: 'prod', canarySettings: { percentTraffic: 100, stageVariableOverrides: { base: 'next' } } })
+    expect(await (await fetch(`${url}/prod/a/b`)).json()).toMatchObject({ url: '/next/a/b' })
+  })
+})
+
 describe('createGateway: HTTP API (§0.2)', () => {
   const httpApi: ApiDefinitionInput = {
     protocol: 'HTTP',
@@ -141,7 +166,6 @@ describe('createGateway: definition errors at construction', () => {
     ['method without integration (AWS refuses the deployment)', { ...petsApi, resources: { '/a': { resourceMethods: { GET: {} } } } }, 'GW_GATEWAY_UNSUPPORTED', /No integration defined for method/],
     ['CUSTOM authorizer without an authorization slot', { ...petsApi, authorizers: { a: { type: 'TOKEN' } }, resources: { '/a': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'a', integration: mock('{}') } } } } }, 'GW_GATEWAY_UNSUPPORTED', /authorization/],
     ['apiKeyRequired without usagePlans', { ...petsApi, resources: { '/a': { resourceMethods: { GET: { apiKeyRequired: true, integration: mock('{}') } } } } }, 'GW_GATEWAY_UNSUPPORTED', /usagePlans/],
-    ['HTTP_PROXY without an integration slot', { ...petsApi, resources: { '/a': { resourceMethods: { GET: { integration: { type: 'HTTP_PROXY', uri: 'http://x' } } } } } }, 'GW_GATEWAY_UNSUPPORTED', /integrations/],
     ['REST API without stages', { ...petsApi, stages: {} }, 'GW_GATEWAY_UNSUPPORTED', /at least one stage/]
   ] as const)('%s', (_name, def, code, message) => {
     let err: unknown
