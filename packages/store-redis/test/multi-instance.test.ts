@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Agent, request } from 'undici'
+import { Redis } from 'ioredis'
 import { compose, MemoryQuotaStore, type QuotaStore } from '@gw/core'
 import { RedisQuotaStore } from '@gw/store-redis'
 import { apiKeys, createUsagePlans } from '@gw/usage-plans'
@@ -32,6 +33,22 @@ async function load(urls: readonly string[], clients: number, perClient: number)
   return counts
 }
 
+async function scanAll(pattern: string): Promise<string[]> {
+  const client = new Redis(REDIS_URL)
+  try {
+    const found: string[] = []
+    let cursor = '0'
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+      cursor = next
+      found.push(...keys)
+    } while (cursor !== '0')
+    return found
+  } finally {
+    client.disconnect()
+  }
+}
+
 function plans(quotaStore: QuotaStore) {
   return createUsagePlans({
     quotaStore,
@@ -45,7 +62,8 @@ describe('quota exact under concurrency (§8.2)', () => {
     { name: '§8.2 memory store, one gateway', redis: false },
     { name: '§8.2 Redis store, one gateway', redis: true }
   ])('$name: 200 concurrent clients, quota 1,000 → exactly 1,000 pass over real HTTP', async ({ redis }) => {
-    const store = redis ? new RedisQuotaStore({ url: REDIS_URL, prefix: randomPrefix() }) : new MemoryQuotaStore()
+    const prefix = randomPrefix()
+    const store = redis ? new RedisQuotaStore({ url: REDIS_URL, prefix }) : new MemoryQuotaStore()
     if (store instanceof RedisQuotaStore) {
       await store.ready()
       onTestFinished(() => store.close())
@@ -56,6 +74,12 @@ describe('quota exact under concurrency (§8.2)', () => {
     expect(counts.get(200)).toBe(1000)
     expect(counts.get(429)).toBe(400)
     expect([...counts.keys()].sort()).toEqual([200, 429])
+    if (redis) {
+      // §9.1 hashed keys: Redis key names carry the key id, never the value.
+      const names = await scanAll(`${prefix}:*`)
+      expect(names.length).toBeGreaterThan(0)
+      expect(names.join('\n')).not.toContain(API_KEY)
+    }
   })
 
   it('§8.2 4 gateway processes on one Redis, quota 1,000: exactly 1,000 pass in total', async () => {
