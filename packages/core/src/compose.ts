@@ -31,6 +31,8 @@ export function compose<S extends object = Record<string, unknown>>(middleware: 
         const out = fn(ctx, () => dispatch(i + 1))
         return out instanceof Promise ? out : resolved
       } catch (err) {
+        // Rethrows what the middleware threw, unchanged (koa-compose semantics).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         return Promise.reject(err)
       }
     }

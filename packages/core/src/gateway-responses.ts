@@ -85,7 +85,7 @@ function substitute(template: string, ctx: GatewayContext<object>): string {
     const name = (b ?? d ?? '').replace(/\.$/, '')
     const value = scope === 'stageVariables' ? ctx.stageVariables?.[name] : lookupContextVariable(vars, name)
     if (value === undefined || value === null) return ''
-    return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean)
+    return typeof value === 'string' ? value : JSON.stringify(value)
   })
 }
 

@@ -52,7 +52,7 @@ export function resolveParameterSource(
   if (expr.startsWith('context.')) {
     const value = lookupContextVariable(contextVariables(ctx, options), expr.slice(8))
     if (value === undefined || value === null) return undefined
-    return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean)
+    return typeof value === 'string' ? value : JSON.stringify(value)
   }
   return undefined
 }

@@ -15,7 +15,7 @@ const plugin: FastifyPluginCallback<GwFastifyOptions> = (fastify, options, done)
   const own = Object.fromEntries(Object.entries({ flavour, bodyLimit, logger, gatewayResponses, trustProxy, fallthrough }).filter(([, v]) => v !== undefined))
   let compiled: CompiledHostAdapterOptions
   try {
-    compiled = compileHostAdapterOptions(own as HostAdapterOptions, 'gwFastify')
+    compiled = compileHostAdapterOptions(own, 'gwFastify')
   } catch (err) {
     return done(err as Error)
   }

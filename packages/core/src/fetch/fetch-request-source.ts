@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
-import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import type { ReadableStreamReadResult, ReadableStream as WebReadableStream } from 'node:stream/web'
 import { GatewayError } from '../gateway-error.js'
 import { withoutHopByHop } from '../header-hygiene.js'
 import type { RequestSource } from '../request-source.js'
@@ -82,11 +82,11 @@ export class FetchRequestSource implements RequestSource {
       body.cancel().catch(() => {})
       throw new GatewayError('REQUEST_TOO_LARGE')
     }
-    const reader = body.getReader()
+    const reader = (body as WebReadableStream<Uint8Array>).getReader()
     const chunks: Uint8Array[] = []
     let size = 0
     for (;;) {
-      let step: Awaited<ReturnType<typeof reader.read>>
+      let step: ReadableStreamReadResult<Uint8Array>
       try {
         step = await reader.read()
       } catch {

@@ -57,10 +57,15 @@ export async function startAdapter(name: AdapterName, pipeline: Middleware<objec
   } else if (name === 'koa') {
     const app = new Koa()
     app.use(koaAdapter(pipeline, { ...core, fallthrough: fallthrough ?? false }))
-    app.use((ctx) => {
-      if (ctx.path === '/host-route') ctx.body = 'from koa'
+    app.use((ctx, next) => {
+      if (ctx.path !== '/host-route') return next()
+      ctx.body = 'from koa'
+      return undefined
     })
-    server = createServer(app.callback())
+    const callback = app.callback()
+    server = createServer((req, res) => {
+      void callback(req, res)
+    })
   } else {
     const app = Fastify()
     await app.register(gwFastify, { pipeline, ...core, fallthrough: fallthrough ?? false })
