@@ -85,7 +85,7 @@ class IrBuilder {
   }
 
   private statement(ast: Ast, out: Node[]): void {
-    switch (ast.type) {
+    switch (ast.type ?? '') {
       case 'references':
         out.push({ k: 'out', e: this.ref(ast) })
         return
@@ -116,7 +116,7 @@ class IrBuilder {
   private block(items: Raw[], out: Node[]): void {
     const head = asAst(items[0])
     const rest = items.slice(1)
-    switch (head.type) {
+    switch (head.type ?? '') {
       case 'if': {
         const branches: Branch[] = []
         let cond: Expr | null = this.expr(head.condition)
@@ -163,7 +163,7 @@ class IrBuilder {
 
   expr(raw: unknown): Expr {
     const ast = asAst(raw)
-    switch (ast.type) {
+    switch (ast.type ?? '') {
       case 'references':
         return this.ref(ast)
       case 'integer':

@@ -70,7 +70,9 @@ export function javaString(value: unknown, nested = false): string {
       }
       return ''
     }
-    default:
+    case 'bigint':
+    case 'function':
+    case 'symbol':
       return ''
   }
 }

@@ -9,7 +9,7 @@ import { validationErrorString } from './validation-messages.js'
 
 // Both are CommonJS with `exports.default`; under NodeNext the default import is the module object.
 const Ajv04 = (Ajv04Module as unknown as { default: typeof Ajv04Module.default }).default
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule.default }).default
+const addFormats = addFormatsModule.default
 
 const PARAMETER_KEY = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/
 const MODEL_URL = /^https:\/\/apigateway\.amazonaws\.com\/restapis\/[^/]+\/models\/([^/#]+)(#.*)?$/

@@ -14,7 +14,7 @@ async function server(options: RequestValidatorOptions): Promise<string> {
   const ok: Middleware<object> = (ctx) => {
     ctx.json({ ok: true })
   }
-  return serve(compose([route, createRequestValidator(options), ok]))
+  return serve(compose<object>([route, createRequestValidator(options), ok]))
 }
 
 const params: RequestValidatorOptions = {
