@@ -2,6 +2,7 @@ import type { ApiFlavour } from '@gw/core'
 import { canonicalPath, templateSegments, decodeHttpPath } from './canonical-path.js'
 import { DuplicateRoute, InvalidRoute } from './errors.js'
 import { resourceIdOf } from './resource-id.js'
+import { NullObject } from './null-object.js'
 
 /** The seven methods `ANY` stands for (§1.2, §1.3). */
 export const ROUTE_METHODS = Object.freeze(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const)
@@ -112,8 +113,11 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
   const statics = new Map<string, MethodTable<T>>()
   let hasGreedy = false
   let fallback: Entry<T> | undefined
-  // Reused between calls: match() is synchronous, so one buffer is enough.
+  // Reused between calls: match() is synchronous, so one buffer (and its fill level) is enough.
   const values: string[] = []
+  let count = 0
+  // Set when the walk meets a `.` / `..` segment: the path is then canonicalized and walked again.
+  let dot = false
 
   function add(method: string, path: string, value: T): void {
     if (method !== 'ANY' && ANY_COVERS[method] !== true) throw InvalidRoute(`unsupported method "${method}": use ${ROUTE_METHODS.join(', ')} or ANY (§1.2)`)
@@ -168,15 +172,20 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
       if (pos >= end) return node.methods === null ? undefined : pick(node.methods, method)
       start = pos
     }
-    let stop = path.indexOf('/', start)
-    if (stop === -1 || stop > end) stop = end
+    // a char loop beats indexOf's builtin call on segments this short
+    let stop = start
+    while (stop < end && path.charCodeAt(stop) !== 47) stop++
+    if (path.charCodeAt(start) === 46 && (stop - start === 1 || (stop - start === 2 && path.charCodeAt(start + 1) === 46))) {
+      dot = true
+      return undefined
+    }
     const labels = node.labels
-    const count = labels.length
-    if (count !== 0) {
+    const fanOut = labels.length
+    if (fanOut !== 0) {
       let child: Node<T> | undefined
-      if (count <= SCAN_LIMIT) {
+      if (fanOut <= SCAN_LIMIT) {
         const len = stop - start
-        for (let k = 0; k < count; k++) {
+        for (let k = 0; k < fanOut; k++) {
           const label = labels[k] as string
           if (label.length === len && sameChars(path, start, label, len)) {
             child = node.children[k]
@@ -186,20 +195,20 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
       } else child = (node.statics as Record<string, Node<T>>)[path.slice(start, stop)]
       if (child !== undefined) {
         const hit = walk(child, path, stop, end, method, greedyOk)
-        if (hit !== undefined) return hit
+        if (hit !== undefined || dot) return hit
       }
     }
     if (node.param !== null && stop !== start) {
-      values.push(path.slice(start, stop))
+      values[count++] = path.slice(start, stop)
       const hit = walk(node.param, path, stop, end, method, greedyOk)
-      if (hit !== undefined) return hit
-      values.pop()
+      if (hit !== undefined || dot) return hit
+      count--
     }
     if (greedyOk && node.greedy !== null) {
       const hit = pick(node.greedy, method)
       if (hit !== undefined) {
         // REST drops the trailing slash from a greedy value (§1.2, `end` is trimmed); HTTP keeps what is there
-        values.push(path.slice(start, end))
+        values[count++] = path.slice(start, end)
         return hit
       }
     }
@@ -210,38 +219,40 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
     const names = entry.paramNames
     let params: Record<string, string> | null = null
     if (names.length !== 0) {
-      params = Object.create(null) as Record<string, string>
+      params = new NullObject()
       for (let k = 0; k < names.length; k++) params[names[k] as string] = values[k] as string
     }
     return { value: entry.value, params, resourcePath: entry.resourcePath, resourceId: entry.resourceId, routeKey: entry.routeKey }
   }
 
-  function match(method: string, path: string): RouteMatch<T> | undefined {
-    // Fast path: a full literal path. Keys are canonical, so equality means the request is too.
-    let key = http ? decodeHttpPath(path) : path
-    if (!http && key.length > 1 && key.charCodeAt(key.length - 1) === 47) key = key.slice(0, -1)
-    const direct = statics.get(key)
-    if (direct !== undefined) {
-      const hit = pick(direct, method)
-      if (hit !== undefined) return result(hit)
-    }
-    values.length = 0
-    const p = canonicalPath(path, flavour)
+  function lookup(p: string, method: string): Entry<T> | undefined {
+    count = 0
+    dot = false
+    if (p.length === 0 || p.charCodeAt(0) !== 47) p = `/${p}`
     let end = p.length
     if (!http) while (end > 1 && p.charCodeAt(end - 1) === 47) end--
     // the root path `/` is the root node itself
     const from = p.length === 1 ? 1 : 0
-    let hit: Entry<T> | undefined
-    if (http) {
-      hit = walk(root, p, from, end, method, false)
-      if (hit === undefined && hasGreedy) {
-        values.length = 0
-        hit = walk(root, p, from, end, method, true)
-      }
-      hit ??= fallback
-    } else {
+    if (!http) return walk(root, p, from, end, method, true)
+    let hit = walk(root, p, from, end, method, false)
+    if (hit === undefined && !dot && hasGreedy) {
+      count = 0
       hit = walk(root, p, from, end, method, true)
     }
+    return dot ? undefined : (hit ?? fallback)
+  }
+
+  function match(method: string, path: string): RouteMatch<T> | undefined {
+    // Fast path: a full literal path. Keys are canonical, so equality means the request is too.
+    const decoded = http ? decodeHttpPath(path) : path
+    const direct = statics.get(!http && decoded.length > 1 && decoded.charCodeAt(decoded.length - 1) === 47 ? decoded.slice(0, -1) : decoded)
+    if (direct !== undefined) {
+      const hit = pick(direct, method)
+      if (hit !== undefined) return result(hit)
+    }
+    // HTTP decodes first (§1.3); dot segments are found by the walk itself, so the common path is not scanned twice
+    let hit = lookup(decoded, method)
+    if (dot) hit = lookup(canonicalPath(path, flavour), method)
     return hit === undefined ? undefined : result(hit)
   }
 
