@@ -78,7 +78,7 @@ function isBlank(value: string | readonly string[] | undefined): boolean {
  * const validate = createRequestValidator({ validateRequestBody: true, requestModels: { 'application/json': 'Pet' },
  *   models: { Pet: { type: 'object', required: ['name'] } } })
  */
-export function createRequestValidator(options: RequestValidatorOptions): Middleware {
+export function createRequestValidator(options: RequestValidatorOptions): Middleware<object> {
   const opts = parseOptions(validatorSchema, options, 'createRequestValidator')
   const required: Required[] = []
   if (opts.validateRequestParameters) {
