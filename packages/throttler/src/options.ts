@@ -90,4 +90,5 @@ export interface ThrottlerOptions {
 /** The AWS account default (§8.1, §15): 10,000 requests per second steady, 5,000 burst. */
 export const ACCOUNT_DEFAULT_THROTTLE: Readonly<{ rateLimit: number; burstLimit: number }> = Object.freeze({ rateLimit: 10_000, burstLimit: 5_000 })
 
+/** What `key` accepts: a built-in key name or a function of the context. */
 export type ThrottleKeyOption = ThrottleKeyName | ThrottleKeyFunction

@@ -3,6 +3,22 @@ import { middlewareSchema, type ApiKeysMiddlewareOptions } from './options.js'
 import { stageKeyOf, type KeyRecord, type PlanRecord, type UsagePlans } from './usage-plans.js'
 
 const resolved: Promise<void> = Promise.resolve()
+
+/** What one key needs on one method: its plan, its buckets (most specific first) and its quota owner. */
+interface KeyRoute {
+  readonly plan: PlanRecord
+  readonly specs: readonly TokenBucketSpec[] | undefined
+  readonly owner: string
+}
+
+/** §8.1: the plan's method throttle for this key (most specific), then the plan's per-key throttle. */
+function keyRoute(plan: PlanRecord, key: KeyRecord, stageKey: string, methodKey: string): KeyRoute {
+  const specs: TokenBucketSpec[] = []
+  const limits = plan.methodThrottles.get(stageKey)?.get(methodKey)
+  if (limits !== undefined) specs.push({ key: `p:${plan.id}:${stageKey.replace('\u0000', '/')}:${methodKey}|${key.id}`, rate: limits.rateLimit, burst: limits.burstLimit })
+  if (plan.throttle !== undefined) specs.push({ key: `p:${plan.id}|${key.id}`, rate: plan.throttle.rateLimit, burst: plan.throttle.burstLimit })
+  return { plan, specs: specs.length === 0 ? undefined : specs, owner: `${plan.id}:${key.id}` }
+}
 const DAY_MS = 86_400_000
 
 /**
@@ -27,15 +43,18 @@ export function apiKeys(registry: UsagePlans, options: ApiKeysMiddlewareOptions 
   const fromAuthorizer = opts.apiKeySource === 'AUTHORIZER'
   const fixedStage = opts.apiId !== undefined && opts.stage !== undefined ? stageKeyOf(opts.apiId, opts.stage) : undefined
   const fixedMethod = opts.resourcePath !== undefined && opts.httpMethod !== undefined ? `${opts.resourcePath === '/' ? '/' : opts.resourcePath}/${opts.httpMethod.toUpperCase()}` : undefined
+  // With the api stage and method fixed (the gateway's case), a key's buckets and
+  // quota owner are built once per key and plan, not per request.
+  const memo = fixedStage !== undefined && fixedMethod !== undefined ? new WeakMap<KeyRecord, KeyRoute>() : undefined
   const rateLimits = registry.rateLimitStore
   const quotas = registry.quotaStore
 
-  const quotaStep = (ctx: GatewayContext<object>, next: Next, plan: PlanRecord, key: KeyRecord): Promise<void> => {
+  const quotaStep = (ctx: GatewayContext<object>, next: Next, plan: PlanRecord, owner: string): Promise<void> => {
     const now = registry.now()
     registry.currentWindow(plan, now)
     const window = plan.window
     const decision = quotas.consume({
-      key: `${plan.id}:${key.id}`,
+      key: owner,
       period: window.id,
       limit: registry.effectiveLimit(plan, window.id),
       day: plan.day.id,
@@ -53,12 +72,12 @@ export function apiKeys(registry: UsagePlans, options: ApiKeysMiddlewareOptions 
     return next()
   }
 
-  const afterThrottle = (ctx: GatewayContext<object>, next: Next, plan: PlanRecord, key: KeyRecord, decision: RateLimitDecision): Promise<void> => {
+  const afterThrottle = (ctx: GatewayContext<object>, next: Next, plan: PlanRecord, route: KeyRoute, decision: RateLimitDecision): Promise<void> => {
     if (!decision.allowed) {
       reject(ctx, 'THROTTLED')
       return resolved
     }
-    return quotaStep(ctx, next, plan, key)
+    return quotaStep(ctx, next, plan, route.owner)
   }
 
   return function apiKeys(ctx, next) {
@@ -73,22 +92,15 @@ export function apiKeys(registry: UsagePlans, options: ApiKeysMiddlewareOptions 
     if (plan === undefined) return reject(ctx, 'INVALID_API_KEY')
     ctx.apiKey = { id: key.id, value, usagePlanId: plan.id }
 
-    // §8.1: usage-plan method throttle (most specific), then the plan's per-key throttle.
-    const methodLimits = plan.methodThrottles.get(stageKey)
-    let specs: TokenBucketSpec[] | undefined
-    if (methodLimits !== undefined && methodLimits.size > 0) {
-      const methodKey = fixedMethod ?? `${ctx.resourcePath ?? ctx.path}/${ctx.method}`
-      const limits = methodLimits.get(methodKey)
-      if (limits !== undefined) specs = [{ key: `p:${plan.id}:${stageKey}:${methodKey}|${key.id}`, rate: limits.rateLimit, burst: limits.burstLimit }]
-    }
-    if (plan.throttle !== undefined) {
-      const spec = { key: `p:${plan.id}|${key.id}`, rate: plan.throttle.rateLimit, burst: plan.throttle.burstLimit }
-      if (specs === undefined) specs = [spec]
-      else specs.push(spec)
-    }
-    if (specs === undefined) return quotaStep(ctx, next, plan, key)
+    let route: KeyRoute | undefined
+    if (memo !== undefined) {
+      route = memo.get(key)
+      if (route?.plan !== plan) memo.set(key, (route = keyRoute(plan, key, stageKey, fixedMethod ?? '')))
+    } else route = keyRoute(plan, key, stageKey, `${ctx.resourcePath ?? ctx.path}/${ctx.method}`)
+    const specs = route.specs
+    if (specs === undefined) return quotaStep(ctx, next, plan, route.owner)
     const decision = rateLimits.takeAll(specs)
-    if (decision instanceof Promise) return decision.then((d) => afterThrottle(ctx, next, plan, key, d))
-    return afterThrottle(ctx, next, plan, key, decision)
+    if (decision instanceof Promise) return decision.then((d) => afterThrottle(ctx, next, plan, route, d))
+    return afterThrottle(ctx, next, plan, route, decision)
   }
 }

@@ -138,6 +138,20 @@ describe('usage-plan throttles (§8.1 levels 1 and 2)', () => {
   })
 })
 
+describe('api stage and method bound at construction (the gateway case)', () => {
+  it('§8.1 method throttle applies; detaching the key from its plan takes effect at once (§9.2)', async () => {
+    const { registry } = setup()
+    const mw = apiKeys(registry, { apiId: 'a1', stage: 'beta', resourcePath: '/pets', httpMethod: 'get' })
+    const id = registry.listApiKeys({ nameQuery: 'alice' }).items[0]?.id ?? ''
+    expect((await run(mw, { headers: { 'x-api-key': KEY }, stage: 'ignored' })).status).toBe(200)
+    expect((await run(mw, { headers: { 'x-api-key': KEY } })).body).toBe('{"message":"Too Many Requests"}')
+    registry.deleteUsagePlanKey('gold', id)
+    expect((await run(mw, { headers: { 'x-api-key': KEY } })).status).toBe(403)
+    const root = apiKeys(registry, { apiId: 'a1', stage: 'prod', resourcePath: '/', httpMethod: 'GET' })
+    expect((await run(root, { headers: { 'x-api-key': KEY } })).apiKey?.usagePlanId).toBe('basic')
+  })
+})
+
 describe('GetUsage and UpdateUsage (§9.3, §8.2)', () => {
   it('§9.3 values keyed by key id, one [used, remaining] per day, in date order', async () => {
     const { registry, clock } = setup()
