@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { silentLogger, type Middleware } from '@gw/core'
 import { createGateway, type ApiDefinitionInput, type Gateway, type SlotFactory } from '@gw/gateway'
+import { createUsagePlans } from '@gw/usage-plans'
 
 const gateways: Gateway[] = []
 afterEach(async () => {
@@ -98,6 +99,23 @@ describe('createGateway: REST API over real HTTP (§0.1)', () => {
     )
     expect((await fetch(`${url}/prod/x`)).status).toBe(200)
     expect(seen).toEqual(['throttle', 'authorization', 'apiKey', 'validation', 'cache', 'integration:HTTP_PROXY:TOKEN'])
+  })
+})
+
+describe('createGateway: default apiKey slot (@gw/usage-plans)', () => {
+  it.each([
+    ['§9.2 no key → 403 Forbidden', undefined, 403, '{"message":"Forbidden"}'],
+    ['§9.2 unknown key → 403 Forbidden', 'not-a-key', 403, '{"message":"Forbidden"}'],
+    ['§9.2 valid key attached to this api+stage → integration', 'VALID', 200, '[{"id":1}]']
+  ])('%s', async (_name, key, status, body) => {
+    const plans = createUsagePlans({ usagePlans: [{ id: 'basic', name: 'Basic', apiStages: [{ apiId: 'petsapi01', stage: 'prod' }] }] })
+    const { value } = plans.createApiKey({ name: 'alice', usagePlanIds: ['basic'] })
+    const def = { ...petsApi, id: 'petsapi01', resources: { '/pets': { resourceMethods: { GET: { apiKeyRequired: true, integration: mock('[{"id":1}]') } } } } } as ApiDefinitionInput
+    const { url } = await start(def, { usagePlans: plans })
+    const headers: Record<string, string> = key === undefined ? {} : { 'x-api-key': key === 'VALID' ? value : key }
+    const res = await fetch(`${url}/prod/pets`, { headers })
+    expect(res.status).toBe(status)
+    expect(await res.text()).toBe(body)
   })
 })
 
