@@ -37,7 +37,7 @@ describe('examples/quickstart (pnpm start runs server.mjs)', () => {
     for (const line of curls) {
       const { url: target, init } = curlToFetch(line)
       const res = await fetch(target, init)
-      results.push({ status: res.status, body: (await res.json()) as unknown })
+      results.push({ status: res.status, body: await res.json() })
     }
     expect(results).toEqual([
       { status: 200, body: { message: 'Hello from gw', stage: 'dev', greeting: 'hello-dev' } },

@@ -11,7 +11,7 @@ import { CliConfigInvalid } from './errors.js'
 import { loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
 import { mountManagementApi } from './management-api.js'
 import { GatewayApp } from './runtime/gateway-app.js'
-import type { LambdaHandler } from './runtime/integrations.js'
+import type { LambdaHandler } from '@gw/integrations'
 import { UsageState } from './runtime/usage-state.js'
 
 /** Quick mode: serve one OpenAPI file without a config (`gw serve --openapi api.yaml --lambda a=./a.mjs#handler`). */

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { GatewayContext, nodeRequestSource, reject, runPipeline, silentLogger, writeNodeResponse, type Logger, type Middleware } from '@gw/core'
-import { createGateway, type Gateway, type SlotFactory } from '@gw/gateway'
+import { createGateway, type Gateway } from '@gw/gateway'
+import type { LambdaHandler } from '@gw/integrations'
 import { toGatewayDefinition, type ApiDefinition, type GatewayStagesInput } from '@gw/openapi'
 import type { ApiConfig } from '../config-schema.js'
 import { CliConfigInvalid } from '../errors.js'
 import { lambdaName, type LoadedApi, type LoadedConfig } from '../load-config.js'
-import { runHttp, runLambda, runMock, type LambdaHandler } from './integrations.js'
 import type { UsageState } from './usage-state.js'
 
 /** One served API: its @gw/gateway instance and where it is mounted. */
@@ -20,8 +20,7 @@ export interface ServedApi {
 
 /**
  * `gw serve`'s request side: one `createGateway()` (@gw/gateway) per API, which owns stages, deployments, canary,
- * routing, throttles and API keys (§0.1); the CLI supplies the integration slot (MOCK with `$context` /
- * `$stageVariables` substitution, HTTP/HTTP_PROXY, in-process AWS_PROXY Lambdas) until @gw/integrations lands.
+ * routing, throttles, API keys and integrations (§0.1); the CLI supplies the in-process Lambdas of the config.
  */
 export class GatewayApp {
   readonly loaded: LoadedConfig
@@ -35,7 +34,8 @@ export class GatewayApp {
     this.loaded = loaded
     this.state = state
     this.logger = logger
-    const integration = integrationSlot(lambdas)
+    // In-process Lambdas by function name (§2): the URI's function name or ARN, after `${stageVariables.x}`.
+    const lambda = (functionName: string): LambdaHandler | undefined => lambdas.get(lambdaName(functionName) ?? functionName)
     const many = loaded.apis.length > 1
     loaded.apis.forEach((api, index) => {
       let gateway: Gateway
@@ -45,7 +45,7 @@ export class GatewayApp {
           usagePlans: state.plans,
           rateLimitStore: state.rateLimits,
           logger,
-          slots: { integration }
+          integrations: { lambda }
         })
       } catch (err) {
         throw CliConfigInvalid(`${loaded.file}: apis[${String(index)}] (${api.file}): ${(err as Error).message}`, { cause: err })
@@ -117,34 +117,4 @@ export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig): GatewayS
     out[name] = settings
   }
   return out
-}
-
-/** The integration slot: one middleware per method, chosen at construction. */
-function integrationSlot(lambdas: ReadonlyMap<string, LambdaHandler>): SlotFactory {
-  return (input) => {
-    const integration = input.integration
-    if (integration === undefined) return (ctx) => reject(ctx, 'DEFAULT_5XX', { message: 'Internal server error' })
-    switch (integration.type) {
-      case 'MOCK':
-        return (ctx) => runMock(ctx, integration)
-      case 'HTTP':
-      case 'HTTP_PROXY':
-        return (ctx) => runHttp(ctx, integration)
-      case 'AWS_PROXY': {
-        const name = lambdaName(integration.uri ?? '') ?? ''
-        const route = { method: input.httpMethod, path: input.resourcePath }
-        const version = input.flavour === 'HTTP' && integration.payloadFormatVersion !== '1.0' ? '2.0' : '1.0'
-        const fixed = name.includes('${') ? undefined : lambdas.get(name)
-        return (ctx) => {
-          // `${stageVariables.fn}` in the function name is resolved per request (§6.3).
-          const handler = fixed ?? lambdas.get(name.replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_, v: string) => ctx.stageVariables?.[v] ?? ''))
-          if (handler === undefined) return reject(ctx, 'DEFAULT_5XX', { status: 502, message: 'Internal server error' })
-          return runLambda(ctx, route, handler, version)
-        }
-      }
-      case 'AWS':
-        // AWS service calls need AWS credentials and network: not served locally.
-        return (ctx) => reject(ctx, 'DEFAULT_5XX', { status: 502, message: 'Internal server error' })
-    }
-  }
 }
