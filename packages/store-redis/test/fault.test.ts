@@ -21,6 +21,22 @@ async function statuses(url: string, agent: Agent, n: number): Promise<number[]>
   return out
 }
 
+/** An own redis-server, a RedisRateLimitStore on it in `mode`, a real HTTP gateway throttling with it, a client. */
+async function throttledGateway(mode: 'failOpen' | 'failClosed' | 'local', rateLimit: number, burstLimit: number) {
+  const redis = new RedisProcess(await freePort())
+  await redis.start()
+  onTestFinished(() => redis.kill())
+  const { logger, events } = captureLogger()
+  const store = new RedisRateLimitStore({ url: redis.url, prefix: randomPrefix(), onStoreError: mode, logger })
+  await store.ready()
+  onTestFinished(() => store.close())
+  const app = await serve(compose([throttler({ rateLimit, burstLimit, store }), ok]))
+  onTestFinished(() => app.close())
+  const agent = new Agent({ connections: 16 })
+  onTestFinished(() => agent.close())
+  return { redis, store, app, agent, events }
+}
+
 const ok5 = [200, 200, 200, 200, 200]
 const ok5then429 = [...ok5, 429, 429]
 
@@ -28,17 +44,7 @@ describe('Redis outage mid-run (kill and restart redis-server)', () => {
   it.each([{ mode: 'failOpen' as const }, { mode: 'failClosed' as const }, { mode: 'local' as const }])(
     '$mode: killed and restarted under 16 concurrent clients, every response is a 200 or the §8.3 429, then recovers',
     async ({ mode }) => {
-      const redis = new RedisProcess(await freePort())
-      await redis.start()
-      onTestFinished(() => redis.kill())
-      const { logger, events } = captureLogger()
-      const store = new RedisRateLimitStore({ url: redis.url, prefix: randomPrefix(), onStoreError: mode, logger })
-      await store.ready()
-      onTestFinished(() => store.close())
-      const app = await serve(compose([throttler({ rateLimit: 1000, burstLimit: 1000, store }), ok]))
-      onTestFinished(() => app.close())
-      const agent = new Agent({ connections: 16 })
-      onTestFinished(() => agent.close())
+      const { redis, store, app, agent, events } = await throttledGateway(mode, 1000, 1000)
       const bodies = new Map<string, number>()
       let stop = false
       const clients = Array.from({ length: 16 }, async () => {
@@ -72,17 +78,7 @@ describe('Redis outage mid-run (kill and restart redis-server)', () => {
     { name: 'failClosed rejects with 429 while Redis is down', mode: 'failClosed' as const, during: [429, 429, 429, 429, 429, 429, 429] },
     { name: 'local falls back to an in-memory bucket (burst 5) while Redis is down', mode: 'local' as const, during: ok5then429 }
   ])('$name; never crashes; Redis decides again after restart without a gateway restart', async ({ mode, during }) => {
-    const redis = new RedisProcess(await freePort())
-    await redis.start()
-    onTestFinished(() => redis.kill())
-    const { logger, events } = captureLogger()
-    const store = new RedisRateLimitStore({ url: redis.url, prefix: randomPrefix(), onStoreError: mode, logger })
-    await store.ready()
-    onTestFinished(() => store.close())
-    const app = await serve(compose([throttler({ rateLimit: 0.001, burstLimit: 5, store }), ok]))
-    onTestFinished(() => app.close())
-    const agent = new Agent()
-    onTestFinished(() => agent.close())
+    const { redis, store, app, agent, events } = await throttledGateway(mode, 0.001, 5)
 
     // 1. Redis up: the shared bucket decides (3 of 5 tokens spent).
     expect(await statuses(app.url, agent, 3)).toEqual([200, 200, 200])
