@@ -4,6 +4,9 @@ import { apiKeys, type UsagePlans } from '@gw/usage-plans'
 import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
 import { GatewayUnsupported } from './errors.js'
 import { createIntegration, type IntegrationOptions } from '@gw/integrations'
+import { jwtAuthorizer } from '@gw/authorizers'
+import type { Middleware } from '@gw/core'
+import type { AuthorizerDefinition } from './definition.js'
 import type { GatewaySlots, SlotFactory, SlotInput } from './slots.js'
 
 /** What the default slots need from `createGateway()` options. */
@@ -39,9 +42,29 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
     if (deps.rateLimitStore !== undefined) options.store = deps.rateLimitStore
     return throttler(options)
   }
+  // One JWT authorizer per authorizer definition (shared JWKS and token caches), scopes per route key.
+  const jwt = new WeakMap<AuthorizerDefinition, Middleware<object>>()
   const authorization: SlotFactory = (input) => {
     if (input.method.authorizationType === 'NONE') return null
-    throw GatewayUnsupported(`${where(input)}: authorizationType ${input.method.authorizationType} needs an authorizer: pass options.slots.authorization (@gw/authorizers)`)
+    const auth = input.authorizer
+    if (input.method.authorizationType === 'JWT' && auth?.type === 'JWT' && input.api.protocol === 'HTTP') {
+      let mw = jwt.get(auth)
+      if (mw === undefined) {
+        const routeScopes: Record<string, string[]> = {}
+        for (const [key, route] of Object.entries(input.api.routes))
+          if (route.authorizerId !== undefined && input.api.authorizers[route.authorizerId] === auth && route.authorizationScopes !== undefined) routeScopes[key] = route.authorizationScopes
+        const source = Array.isArray(auth.identitySource) ? auth.identitySource[0] : auth.identitySource
+        mw = jwtAuthorizer({
+          issuer: auth.jwtConfiguration?.issuer ?? '',
+          audience: auth.jwtConfiguration?.audience ?? [],
+          ...(source === undefined ? {} : { identitySource: source }),
+          routeScopes
+        })
+        jwt.set(auth, mw)
+      }
+      return mw
+    }
+    throw GatewayUnsupported(`${where(input)}: authorizationType ${input.method.authorizationType} needs an authorizer: pass options.slots.authorization (@gw/authorizers; JWT on HTTP APIs is built in)`)
   }
   const apiKey: SlotFactory = (input) => {
     if (input.flavour !== 'REST' || !(input.method as MethodDefinition).apiKeyRequired) return null

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { silentLogger, type Middleware } from '@gw/core'
 import { createGateway, type ApiDefinitionInput, type Gateway, type SlotFactory } from '@gw/gateway'
 import { createUsagePlans } from '@gw/usage-plans'
+import { SignJWT, exportJWK, generateKeyPair } from 'jose'
 
 const gateways: Gateway[] = []
 afterEach(async () => {
@@ -139,6 +140,40 @@ describe('createGateway: default integration slot (@gw/integrations)', () => {
     expect(await stable.json()).toMatchObject({ url: '/stable/a/b' })
     gw.management.createDeployment({ stageName: 'prod', canarySettings: { percentTraffic: 100, stageVariableOverrides: { base: 'next' } } })
     expect(await (await fetch(`${url}/prod/a/b`)).json()).toMatchObject({ url: '/next/a/b' })
+  })
+})
+
+describe('createGateway: default JWT authorization slot (@gw/authorizers, §10.7)', () => {
+  it('HTTP API JWT routes: 401 without a token, 403 without the route scope, 200 with a valid token', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256')
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }
+    const idp = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json')
+      if (req.url === '/.well-known/openid-configuration') res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }))
+      else res.end(JSON.stringify({ keys: [jwk] }))
+    })
+    await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r))
+    onTestFinished(() => new Promise<void>((r) => idp.close(() => r())))
+    const issuer = `http://127.0.0.1:${String((idp.address() as AddressInfo).port)}`
+    const token = (scope: string) => new SignJWT({ scope }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setAudience('pets-api').setIssuedAt().setExpirationTime('5m').sign(privateKey)
+    const { url } = await start(
+      {
+        protocol: 'HTTP',
+        name: 'h',
+        authorizers: { jwt: { type: 'JWT', identitySource: ['$request.header.Authorization'], jwtConfiguration: { issuer, audience: ['pets-api'] } } },
+        routes: { 'GET /pets': { authorizationType: 'JWT', authorizerId: 'jwt', authorizationScopes: ['pets:read'], integrationId: 'r' } },
+        integrations: { r: { type: 'HTTP_PROXY', uri: 'http://127.0.0.1:1' } }
+      },
+      { slots: { integration: () => (ctx) => ctx.json({ sub: ctx.authorizer === undefined ? null : 'ok' }) } }
+    )
+    const none = await fetch(`${url}/pets`)
+    expect(none.status).toBe(401)
+    expect(await none.text()).toBe('{"message":"Unauthorized"}')
+    const wrongScope = await fetch(`${url}/pets`, { headers: { authorization: `Bearer ${await token('pets:write')}` } })
+    expect(wrongScope.status).toBe(403)
+    const ok = await fetch(`${url}/pets`, { headers: { authorization: `Bearer ${await token('pets:read')}` } })
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toEqual({ sub: 'ok' })
   })
 })
 
