@@ -3,32 +3,14 @@
 // including the JSON parse of the body that $input.path('$') needs), beside
 // ref = JSON.stringify of the same order data, and velocityjs's own Compile.render of the same request template
 // over already-parsed JS objects (what the engine costs without AWS semantics).
+import { readFileSync } from 'node:fs'
 import { Compile, parse } from '../packages/mapping/node_modules/velocityjs/dist/esm/index.mjs'
 import { compileTemplate } from '../packages/mapping/dist/index.js'
 
-const REQUEST = `#set($o = $input.path('$'))
-#set($cid = "$o.customerId")
-#set($cid = $cid.replace("&","&amp;").replace("<","&lt;").replace(">","&gt;"))
-<?xml version="1.0" encoding="UTF-8"?>
-<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ord="urn:orders">
-  <soapenv:Header/>
-  <soapenv:Body>
-    <ord:PlaceOrder>
-      <ord:CustomerId>$cid</ord:CustomerId>
-      <ord:RequestId>$context.requestId</ord:RequestId>
-      <ord:Lines>
-#foreach($line in $o.lines)
-        <ord:Line sku="$line.sku" qty="$line.qty"/>
-#end
-      </ord:Lines>
-    </ord:PlaceOrder>
-  </soapenv:Body>
-</soapenv:Envelope>`
-
-const RESPONSE = `#set($xml = $input.body)
-#set($start = $xml.indexOf("<ord:OrderId>") + 13)
-#set($end = $xml.indexOf("</ord:OrderId>"))
-{"orderId": "$xml.substring($start, $end)", "requestId": "$context.requestId"}`
+// The two templates of §4.9, verbatim (the same files the golden tests render).
+const fixture = (name) => readFileSync(new URL(`../packages/mapping/test/fixtures/${name}`, import.meta.url), 'utf8')
+const REQUEST = fixture('soap-request.vtl')
+const RESPONSE = fixture('soap-response.vtl')
 
 const order = { customerId: 'C-7&<x>', lines: [{ sku: 'A1', qty: 2 }, { sku: 'B2', qty: 1 }, { sku: 'C3', qty: 5 }] }
 const orderJson = JSON.stringify(order)
