@@ -92,6 +92,15 @@ describe('IAM SigV4 authorization over real HTTP, signed by aws4 (§10.8)', () =
     expect(replay.json.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than/)
   })
 
+  it('§10.8 presigned URL with temporary credentials carries X-Amz-Security-Token in the query', async () => {
+    const { url, signed } = await setup()
+    const req = signed({ path: '/pets?X-Amz-Expires=300', signQuery: true }, TEMP)
+    expect(req.path).toContain('X-Amz-Security-Token=')
+    const res = await send(url, req)
+    expect(res.status).toBe(200)
+    expect(res.json.identity).toMatchObject({ accessKey: TEMP.accessKeyId, userArn: `arn:aws:sts::${ACCOUNT}:assumed-role/r/s` })
+  })
+
   it('§10.8 presigned URL with a changed query parameter fails', async () => {
     const { url, signed } = await setup()
     const req = signed({ path: '/pets?X-Amz-Expires=60&tag=a', signQuery: true })
