@@ -40,3 +40,16 @@ const plugin: FastifyPluginCallback<GwFastifyOptions> = (fastify, options, done)
  * await app.register(gwFastify, { pipeline: compose([router, app]), fallthrough: true })
  */
 export const gwFastify = fp(plugin, { fastify: '5.x', name: '@gw/fastify' })
+
+/**
+ * `gwFastify` with the pipeline bound: `app.register(fastifyAdapter(pipeline, options))`.
+ * @throws GwError GW_CONFIG_INVALID on bad options (at registration)
+ * @example
+ * await app.register(fastifyAdapter(throttler({ rateLimit: 100, burstLimit: 200 }), { fallthrough: true }))
+ */
+export function fastifyAdapter(pipeline: Middleware<object>, options?: HostAdapterOptions): FastifyPluginCallback {
+  const bound: FastifyPluginCallback = (fastify, _opts, done) => {
+    plugin(fastify, { ...options, pipeline }, done)
+  }
+  return fp(bound, { fastify: '5.x', name: '@gw/fastify' })
+}

@@ -1,3 +1,3 @@
 // @gw/fastify public surface.
-export { gwFastify } from './fastify-adapter.js'
+export { gwFastify, fastifyAdapter } from './fastify-adapter.js'
 export type { GwFastifyOptions } from './fastify-adapter.js'

@@ -5,7 +5,7 @@ import type { Middleware } from '../middleware.js'
 import { handlePipelineError } from '../run-pipeline.js'
 import { SETTLED } from '../settled.js'
 import { NodeRequestSource } from './node-request-source.js'
-import { writeNodeResponse } from './write-node-response.js'
+import { WIRE_HEADER_NAMES, writeNodeResponse } from './write-node-response.js'
 
 /** Options of `toNodeHandler()` (see `AdapterOptions`). */
 export type NodeHandlerOptions = AdapterOptions
@@ -17,8 +17,9 @@ const noNext = (): Promise<void> => SETTLED
 
 /**
  * Runs a pipeline for one node:http request and writes the answer, unless
- * `fallthrough` is set and the pipeline marked `ctx.noRoute` (then nothing is
- * written and `done('no-route')` lets the host continue). Shared by
+ * `fallthrough` is set and the pipeline marked `ctx.noRoute` or called the
+ * last `next()` (nobody answered): then nothing is written, the headers the
+ * pipeline set are put on `res`, and `done('no-route')` lets the host continue. Shared by
  * `toNodeHandler` and the Express, Koa and Fastify adapters. Sync pipelines
  * are answered in the same tick (no promise continuation).
  */
@@ -40,7 +41,8 @@ export function handleNodeRequest(
   }
   let out: unknown
   try {
-    out = pipeline(ctx, noNext)
+    // With fallthrough, reaching the end of the chain means nobody answered: the host's next handler gets it.
+    out = pipeline(ctx, fallthrough ? () => markNoRoute(ctx) : noNext)
   } catch (err) {
     handlePipelineError(ctx, err, compiled.logger)
     return finish(ctx, req, res, false, done)
@@ -58,6 +60,11 @@ export function handleNodeRequest(
   finish(ctx, req, res, fallthrough, done)
 }
 
+function markNoRoute(ctx: GatewayContext<object>): Promise<void> {
+  ctx.noRoute = true
+  return SETTLED
+}
+
 function finish(
   ctx: GatewayContext<object>,
   req: IncomingMessage,
@@ -66,6 +73,11 @@ function finish(
   done: ((outcome: NodeOutcome) => void) | undefined
 ): void {
   if (fallthrough && ctx.noRoute) {
+    // Headers the pipeline set on the way (CORS, RateLimit-*) travel with the request to the host.
+    if (ctx.error === undefined) {
+      const headers = ctx.responseHeaders
+      for (const name in headers) res.setHeader(WIRE_HEADER_NAMES[name] ?? name, headers[name] as string | string[])
+    }
     if (done !== undefined) done('no-route')
     return
   }

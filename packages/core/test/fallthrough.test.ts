@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { reject, silentLogger, type Middleware } from '@gw/core'
+import { startAdapter, type RunningAdapter } from './support/adapters.js'
+import { rawRequest } from './support/raw-http.js'
+
+const started: RunningAdapter[] = []
+afterEach(async () => {
+  for (const a of started.splice(0)) await a.close()
+})
+
+/** A middleware-only pipeline (like a throttler): sets a header, rejects `/blocked`, else calls next(). */
+const guard: Middleware<object> = (ctx, next) => {
+  if (ctx.rawPath === '/blocked') return reject(ctx, 'THROTTLED')
+  ctx.responseHeaders['x-gw-guard'] = 'passed'
+  return next()
+}
+
+describe.each(['express', 'koa', 'fastify'] as const)('fallthrough in %s', (host) => {
+  it('a pipeline that calls the last next() hands the request to the host, with the headers it set', async () => {
+    const adapter = await startAdapter(host, guard, { fallthrough: true, logger: silentLogger })
+    started.push(adapter)
+    const res = await rawRequest(adapter.url, ['GET /host-route HTTP/1.1', 'Host: gw.test', 'Connection: close'])
+    expect(res.status).toBe(200)
+    expect(res.body.toString()).toBe(`from ${host}`)
+    expect(res.headers['x-gw-guard']).toBe('passed')
+  })
+
+  it('§8.3 a rejection is still answered by the gateway, the host never runs', async () => {
+    const adapter = await startAdapter(host, guard, { fallthrough: true, logger: silentLogger })
+    started.push(adapter)
+    const res = await rawRequest(adapter.url, ['GET /blocked HTTP/1.1', 'Host: gw.test', 'Connection: close'])
+    expect(res.status).toBe(429)
+    expect(res.body.toString()).toBe('{"message":"Too Many Requests"}')
+    expect(res.headers['x-gw-guard']).toBeUndefined()
+  })
+})
