@@ -89,7 +89,7 @@ export function awsIntegration(
     try {
       res = await upstream.dispatcher.request({
         path: fullPath,
-        method: method as Dispatcher.HttpMethod,
+        method: method,
         headers: signed.headers as Record<string, string>,
         body: body ?? null,
         headersTimeout: timeout,

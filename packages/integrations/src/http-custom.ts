@@ -69,7 +69,7 @@ export function httpIntegration(
       res = await upstream.dispatcher.request({
         origin: uri.origin,
         path: query === '' ? path : `${path}?${query}`,
-        method: method as Dispatcher.HttpMethod,
+        method: method,
         headers,
         body: method === 'GET' || method === 'HEAD' ? null : mapped.body,
         headersTimeout: timeout,

@@ -123,7 +123,7 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
       res = await dispatcher.request({
         origin: uri.origin,
         path: query === '' ? path : `${path}?${query}`,
-        method: method as Dispatcher.HttpMethod,
+        method: method,
         headers,
         body,
         signal: abort.signal,

@@ -42,7 +42,7 @@ function runHandler(handler: LambdaHandler, event: unknown, context: LambdaConte
     const callback: LambdaCallback = (error, result) => {
       if (settled) return
       settled = true
-      if (error !== undefined && error !== null) rejectPromise(error instanceof Error ? error : new Error(String(error)))
+      if (error !== undefined && error !== null) rejectPromise(error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error)))
       else resolvePromise(result)
     }
     try {

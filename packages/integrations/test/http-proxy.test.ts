@@ -25,7 +25,7 @@ async function echoUpstream(): Promise<{ url: string; seen: Seen[] }> {
 }
 
 function proxy(def: Omit<IntegrationDefinition, 'type'>, flavour: 'REST' | 'HTTP' = 'REST') {
-  const integration = createIntegration({ type: 'HTTP_PROXY', httpMethod: 'ANY', ...def } as IntegrationDefinition, { flavour })
+  const integration = createIntegration({ type: 'HTTP_PROXY', httpMethod: 'ANY', ...def }, { flavour })
   onTestFinished(() => integration.close())
   return integration
 }

@@ -12,6 +12,6 @@ export function verifySigV4(req: IncomingMessage, body: string, service: string,
   const signed = /SignedHeaders=([^,]+)/.exec(auth)?.[1]?.split(';') ?? []
   const headers: Record<string, string> = {}
   for (const h of signed) if (h !== 'host' && h !== 'content-length') headers[h] = String(req.headers[h])
-  const again = aws4.sign({ host: req.headers.host, path: req.url, method: req.method, service, region, body, headers }, CREDS)
+  const again = aws4.sign({ host: req.headers.host ?? '', path: req.url ?? '/', method: req.method ?? 'GET', service, region, body, headers }, CREDS)
   return auth !== '' && (again.headers as Record<string, string>)['Authorization'] === auth
 }
