@@ -32,6 +32,19 @@ function scalar(v: unknown): string | null | undefined {
   return undefined
 }
 
+/** `headers` of a proxy response as lower-case name → string (null kept); `null` when malformed. */
+function singleHeaders(h: unknown): [string, string | null][] | null {
+  if (h === undefined || h === null) return []
+  if (!isObject(h)) return null
+  const out: [string, string | null][] = []
+  for (const [name, v] of Object.entries(h)) {
+    const s = scalar(v)
+    if (s === undefined) return null
+    out.push([name.toLowerCase(), s])
+  }
+  return out
+}
+
 function decode(body: string, base64: boolean): string | Buffer | null {
   if (!base64) return body
   if (!/^[A-Za-z0-9+/\-_]*={0,2}$/.test(body)) return null
@@ -71,21 +84,16 @@ export function parseProxyResponseV1(payload: string, decodeBase64: boolean): Pr
       merged.set(name.toLowerCase(), out)
     }
   }
-  const h = r['headers']
-  if (h !== undefined && h !== null) {
-    if (!isObject(h)) return null
-    for (const [name, v] of Object.entries(h)) {
-      const s = scalar(v)
-      if (s === undefined) return null
-      const key = name.toLowerCase()
-      if (s === null) {
-        if (!merged.has(key)) merged.set(key, null)
-        continue
-      }
-      const prev = merged.get(key)
-      if (prev === undefined || prev === null) merged.set(key, [s])
-      else prev.push(s)
+  const single = singleHeaders(r['headers'])
+  if (single === null) return null
+  for (const [key, s] of single) {
+    if (s === null) {
+      if (!merged.has(key)) merged.set(key, null)
+      continue
     }
+    const prev = merged.get(key)
+    if (prev === undefined || prev === null) merged.set(key, [s])
+    else prev.push(s)
   }
   const headers = Object.create(null) as Record<string, string | string[]>
   for (const [name, values] of merged) {
@@ -114,15 +122,9 @@ export function parseProxyResponseV2(payload: string): ProxyResponse | null {
   const code = status(r['statusCode'])
   if (code === null || r['statusCode'] === null) return null
   const headers = Object.create(null) as Record<string, string | string[]>
-  const h = r['headers']
-  if (h !== undefined && h !== null) {
-    if (!isObject(h)) return null
-    for (const [name, v] of Object.entries(h)) {
-      const s = scalar(v)
-      if (s === undefined) return null
-      if (s !== null) headers[name.toLowerCase()] = s
-    }
-  }
+  const single = singleHeaders(r['headers'])
+  if (single === null) return null
+  for (const [name, s] of single) if (s !== null) headers[name] = s
   const cookies = r['cookies']
   if (cookies !== undefined && cookies !== null) {
     if (!Array.isArray(cookies) || !cookies.every((c) => typeof c === 'string')) return null
