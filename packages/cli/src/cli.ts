@@ -5,7 +5,7 @@ import { exportOpenApi, formatOpenApi, importOpenApiFile, type ImportWarning } f
 import { gwConfigJsonSchema } from './config-schema.js'
 import { CliUsage } from './errors.js'
 import { loadConfig } from './load-config.js'
-import { serve } from './serve.js'
+import { checkServable, serve } from './serve.js'
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
@@ -45,7 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       case 'serve':
         return await serveCommand(rest, io)
       case 'validate':
-        return validateCommand(rest, io)
+        return await validateCommand(rest, io)
       case 'import':
         return importCommand(rest, io)
       case 'export':
@@ -153,9 +153,10 @@ function formatWarning(file: string, w: ImportWarning): string {
   return `gw: warning: ${file}${w.line === undefined ? '' : `:${String(w.line)}`}: ${w.pointer}: ${w.message}\n`
 }
 
-function validateCommand(args: string[], io: CliIo): number {
+async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} })
   const loaded = loadConfig(positionals[0] ?? 'gw.config.yaml', io.env)
+  await checkServable(loaded, io.env)
   for (const api of loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
   io.out(`${loaded.file}: valid (${String(loaded.apis.length)} API(s), ${String(loaded.apis.reduce((n, a) => n + a.definition.routes.length, 0))} route(s))\n`)
   return 0

@@ -1,7 +1,7 @@
 // @gw/cli public surface: every export named here (no `export *`).
 export { runCli } from './cli.js'
 export type { CliIo } from './cli.js'
-export { serve } from './serve.js'
+export { serve, checkServable } from './serve.js'
 export type { ServeOptions, QuickServeOptions, GatewayServer } from './serve.js'
 export { gwConfigSchema, gwConfigJsonSchema } from './config-schema.js'
 export type { GwConfig, GwConfigInput, ApiConfig, StageConfig, UsagePlanConfig, ApiKeyConfig } from './config-schema.js'

@@ -178,6 +178,16 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   }
 }
 
+/**
+ * Builds everything `serve` would (Lambda modules, usage plans, one gateway per API) without listening, so
+ * `gw validate` refuses exactly what `gw serve` would refuse.
+ * @throws GwError GW_CLI_CONFIG_INVALID and the gateway's construction errors
+ */
+export async function checkServable(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Promise<void> {
+  const app = await buildRuntime(loaded, new UsageState(), env, jsonLogger, 0)
+  await Promise.all(app.apis.map((a) => a.gateway.close()))
+}
+
 async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS.ProcessEnv, logger: Logger, generation: number): Promise<GatewayApp> {
   const lambdas = new Map<string, LambdaHandler>()
   for (const [name, ref] of Object.entries(loaded.config.lambdas)) {
