@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { reject, silentLogger, type Middleware } from '@gw/core'
 import { startAdapter, type RunningAdapter } from './support/adapters.js'
+import { echoPipeline, newProbe } from './support/echo-pipeline.js'
 import { rawRequest } from './support/raw-http.js'
 
 const started: RunningAdapter[] = []
@@ -16,6 +17,18 @@ const guard: Middleware<object> = (ctx, next) => {
 }
 
 describe.each(['express', 'koa', 'fastify'] as const)('fallthrough in %s', (host) => {
+  it.each([
+    ['fallthrough: ctx.noRoute → the host route answers', true, '/host-route', 200, `from ${host}`],
+    ['fallthrough: gateway routes are still answered by gw', true, '/unicode', 200, 'héllo wörld ✓ 日本'],
+    ['no fallthrough: ctx.noRoute → §12.1 403 Missing Authentication Token', false, '/host-route', 403, '{"message":"Missing Authentication Token"}']
+  ])('%s', async (_name, fallthrough, path, status, body) => {
+    const adapter = await startAdapter(host, echoPipeline(newProbe()), { fallthrough, logger: silentLogger })
+    started.push(adapter)
+    const res = await rawRequest(adapter.url, ['GET ' + path + ' HTTP/1.1', 'Host: gw.test', 'Connection: close'])
+    expect(res.status).toBe(status)
+    expect(res.body.toString('utf8')).toBe(body)
+  })
+
   it('a pipeline that calls the last next() hands the request to the host, with the headers it set', async () => {
     const adapter = await startAdapter(host, guard, { fallthrough: true, logger: silentLogger })
     started.push(adapter)

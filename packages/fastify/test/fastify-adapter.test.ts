@@ -11,21 +11,8 @@ afterEach(async () => {
   for (const a of started.splice(0)) await a.close()
 })
 
-const get = (path: string): string[] => [`GET ${path} HTTP/1.1`, 'Host: gw.test', 'Connection: close']
-
+// Conformance, bad input and fallthrough run in packages/core/test for all adapters.
 describe('@gw/fastify', () => {
-  it.each([
-    ['fallthrough: no route → Fastify route answers', true, '/host-route', 200, 'from fastify'],
-    ['fallthrough: gateway routes still answered by gw', true, '/unicode', 200, 'héllo wörld ✓ 日本'],
-    ['no fallthrough: no route → §12.1 403 Missing Authentication Token', false, '/host-route', 403, '{"message":"Missing Authentication Token"}']
-  ])('%s', async (_name, fallthrough, path, status, body) => {
-    const adapter = await startAdapter('fastify', echoPipeline(newProbe()), { fallthrough, logger: silentLogger })
-    started.push(adapter)
-    const res = await rawRequest(adapter.url, get(path))
-    expect(res.status).toBe(status)
-    expect(res.body.toString('utf8')).toBe(body)
-  })
-
   it('the pipeline reads the raw body: Fastify parsers never consume it (JSON and an unknown type)', async () => {
     const adapter = await startAdapter('fastify', echoPipeline(newProbe()), { logger: silentLogger })
     started.push(adapter)
