@@ -6,7 +6,7 @@ import { compileIr, parseVtl, type CompiledIr } from './ir.js'
 import { INVALID_JSON, type InputSource } from './methods.js'
 import { renderNodes, type RenderLimits, type RenderState } from './render.js'
 import { TemplateInvalid, TemplateTooLarge } from './errors.js'
-import { javaString } from './java-values.js'
+import { NullObject, javaString } from './java-values.js'
 
 /** AWS's mapping-template size limit: 300 KB (§4, §15). */
 export const MAX_TEMPLATE_BYTES = 300 * 1024
@@ -69,10 +69,13 @@ export interface MappingTemplate {
   render(vars: TemplateVariables): RenderResult
 }
 
-function stringMap(source: unknown): Record<string, string> {
-  const out = Object.create(null) as Record<string, string>
+function stringMap(source: unknown, into?: Record<string, string>): Record<string, string> {
+  const out = into ?? (new NullObject() as Record<string, string>)
   if (source === null || typeof source !== 'object') return out
-  for (const [key, value] of Object.entries(source)) {
+  const record = source as Record<string, unknown>
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue
+    const value = record[key]
     if (value === null || value === undefined) continue
     out[key] = Array.isArray(value) ? value.map((v) => javaString(v, true)).join(',') : javaString(value)
   }
@@ -145,17 +148,19 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
     source: text,
     isEmpty: text === '',
     render(vars: TemplateVariables): RenderResult {
-      const header = Object.create(null) as Record<string, unknown>
-      const querystring = Object.create(null) as Record<string, unknown>
-      const path = Object.create(null) as Record<string, unknown>
-      const responseHeader = Object.create(null) as Record<string, unknown>
-      const requestOverride = Object.create(null) as Record<string, unknown>
+      const header = new NullObject()
+      const querystring = new NullObject()
+      const path = new NullObject()
+      const responseHeader = new NullObject()
+      const requestOverride = new NullObject()
       requestOverride.header = header
       requestOverride.querystring = querystring
       requestOverride.path = path
-      const responseOverride = Object.create(null) as Record<string, unknown>
+      const responseOverride = new NullObject()
       responseOverride.header = responseHeader
-      const context = Object.assign(Object.create(null) as Record<string, unknown>, vars.context)
+      const context = new NullObject()
+      const source = vars.context
+      for (const key in source) if (Object.prototype.hasOwnProperty.call(source, key)) context[key] = source[key]
       context.requestOverride = requestOverride
       context.responseOverride = responseOverride
 
@@ -164,15 +169,14 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
       varMap.set('util', util)
       varMap.set('context', context)
       varMap.set('stageVariables', vars.stageVariables ?? undefined)
-      const overrideTargets = new Map<object, Set<string>>()
-      for (const target of [header, querystring, path, responseHeader, responseOverride, requestOverride]) overrideTargets.set(target, new Set())
 
       const st: RenderState = {
         vars: varMap,
         input: new InputState(vars),
         macros,
         limits,
-        overrideTargets,
+        overrideTargets: [header, querystring, path, responseHeader, responseOverride, requestOverride],
+        overridesSet: undefined,
         deadline: performance.now() + limits.timeoutMs,
         steps: 0,
         depth: 0,
@@ -180,7 +184,7 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
       }
       const output = renderNodes(nodes, st)
       const overrides: TemplateOverrides = {
-        headers: Object.assign(stringMap(requestOverride.header), stringMap(responseOverride.header)),
+        headers: stringMap(responseOverride.header, stringMap(requestOverride.header)),
         querystring: stringMap(requestOverride.querystring),
         path: stringMap(requestOverride.path)
       }

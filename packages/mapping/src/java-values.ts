@@ -14,11 +14,19 @@ export function javaList<T>(items: T[]): T[] {
   return items
 }
 
-/** A plain data object: JSON object or template map. Other objects are opaque to templates. */
+/**
+ * Prototype-less dictionary with a fast (non-dictionary-mode) shape:
+ * find-my-way's `null-object.js` trick. `Object.create(null)` objects start
+ * in V8's slow dictionary mode; instances of this do not.
+ */
+export const NullObject = function NullObject() {} as unknown as new () => Record<string, unknown>
+NullObject.prototype = Object.create(null) as object
+
+/** A plain data object: JSON object, template map or NullObject. Other objects are opaque to templates. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
   const proto: unknown = Object.getPrototypeOf(value)
-  return proto === null || proto === Object.prototype
+  return proto === Object.prototype || proto === NullObject.prototype || proto === null
 }
 
 /** Own, enumerable data of a plain object (never the prototype chain: `constructor`, `__proto__` are unreachable). */

@@ -1,5 +1,5 @@
 import { ForeachHost, InputHost, UtilHost } from './host-objects.js'
-import { isPlainObject, javaEquals, javaList, javaString, ownValue, setOwn } from './java-values.js'
+import { NullObject, isPlainObject, javaEquals, javaList, javaString, ownValue, setOwn } from './java-values.js'
 import { javaMatches, javaReplace, javaSplit } from './java-regex.js'
 import { base64Decode, base64Encode, escapeJavaScript, urlDecode, urlEncode } from './util-functions.js'
 import { compileJsonPath, evaluateJsonPath } from './json-path.js'
@@ -134,7 +134,7 @@ function stringMethod(s: string, name: string, args: readonly unknown[]): unknow
       const from = str(a0)
       const to = str(a1)
       if (from === null || to === null) return undefined
-      if (name === 'replace') return s.split(from).join(to)
+      if (name === 'replace') return s.replaceAll(from, () => to)
       return javaReplace(s, from, to, name === 'replaceAll') ?? undefined
     }
     default:
@@ -216,7 +216,7 @@ function inputMethod(name: string, args: readonly unknown[], input: InputSource)
     case 'params': {
       const p = input.params
       if (args.length === 0) {
-        const all = Object.create(null) as Record<string, unknown>
+        const all = new NullObject()
         all.path = p.path
         all.querystring = p.querystring
         all.header = p.header

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { GatewayError } from '@gw/core'
 import { DefineHost, ForeachHost } from './host-objects.js'
 import type { Expr, Macro, Node, Ref } from './ir.js'
-import { isPlainObject, javaEquals, javaList, javaString, setOwn, truthy } from './java-values.js'
+import { NullObject, isPlainObject, javaEquals, javaList, javaString, setOwn, truthy } from './java-values.js'
 import { callMethod, getIndex, getProperty, type InputSource } from './methods.js'
 import { OverrideTwice, RenderLimit } from './errors.js'
 
@@ -20,8 +20,10 @@ export interface RenderState {
   readonly input: InputSource
   readonly macros: ReadonlyMap<string, Macro>
   readonly limits: RenderLimits
-  /** Override maps (§4.7) → the keys already set in each. */
-  readonly overrideTargets: Map<object, Set<string>>
+  /** The override maps of §4.7 (`requestOverride`, its `header`/`querystring`/`path`, `responseOverride`, its `header`). */
+  readonly overrideTargets: readonly object[]
+  /** `target + '\u0000' + key` of each override already set; created on the first override. */
+  overridesSet: Set<string> | undefined
   readonly deadline: number
   steps: number
   depth: number
@@ -189,10 +191,12 @@ function assign(target: Ref, parent: Ref | null, last: Ref['path'][number] | nul
   }
   if (!isPlainObject(holder) || (typeof key !== 'string' && typeof key !== 'number')) return
   const name = String(key)
-  const seen = st.overrideTargets.get(holder)
-  if (seen !== undefined) {
-    if (seen.has(name)) fail(OverrideTwice(`$context override "${name}" set twice (aws-semantics §4.7)`))
-    seen.add(name)
+  const which = st.overrideTargets.indexOf(holder)
+  if (which !== -1) {
+    const id = `${which}\u0000${name}`
+    const seen = (st.overridesSet ??= new Set())
+    if (seen.has(id)) fail(OverrideTwice(`$context override "${name}" set twice (aws-semantics §4.7)`))
+    seen.add(id)
   }
   setOwn(holder, name, value)
 }
@@ -259,7 +263,7 @@ export function evalExpr(e: Expr, st: RenderState): unknown {
       return javaList(out)
     }
     case 'map': {
-      const map = Object.create(null) as Record<string, unknown>
+      const map = new NullObject()
       for (const [key, value] of e.entries) setOwn(map, key, evalExpr(value, st))
       return map
     }

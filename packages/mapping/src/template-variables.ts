@@ -1,4 +1,5 @@
 import { contextVariables, type ContextVariableOptions, type GatewayContext } from '@gw/core'
+import { NullObject } from './java-values.js'
 import type { TemplateVariables } from './compile-template.js'
 
 /**
@@ -11,15 +12,15 @@ import type { TemplateVariables } from './compile-template.js'
  * const vars = templateVariables(ctx, (await ctx.readBody()).toString('utf8'))
  */
 export function templateVariables(ctx: GatewayContext<object>, body: string, options?: ContextVariableOptions): TemplateVariables {
-  const path = Object.create(null) as Record<string, string>
+  const path = new NullObject() as Record<string, string>
   if (ctx.pathParameters) for (const [k, v] of Object.entries(ctx.pathParameters)) path[k] = v
-  const querystring = Object.create(null) as Record<string, string>
+  const querystring = new NullObject() as Record<string, string>
   const query = ctx.query
   for (const key of Object.keys(query)) {
     const values = query[key]
     if (values !== undefined && values.length > 0) querystring[key] = values[values.length - 1] as string
   }
-  const header = Object.create(null) as Record<string, string>
+  const header = new NullObject() as Record<string, string>
   const raw = ctx.source.rawHeaders
   for (let i = 0; i + 1 < raw.length; i += 2) header[raw[i] as string] = raw[i + 1] as string
   return {
