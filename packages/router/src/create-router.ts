@@ -163,56 +163,80 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
    * HTTP treats every `/` as a boundary, so `//` is an empty segment.
    */
   function walk(node: Node<T>, path: string, pos: number, end: number, method: string, greedyOk: boolean): Entry<T> | undefined {
-    let start: number
-    if (http) {
-      if (pos >= end) return node.methods === null ? undefined : pick(node.methods, method)
-      start = pos + 1
-    } else {
-      while (pos < end && path.charCodeAt(pos) === 47) pos++
-      if (pos >= end) return node.methods === null ? undefined : pick(node.methods, method)
-      start = pos
-    }
-    // a char loop beats indexOf's builtin call on segments this short
-    let stop = start
-    while (stop < end && path.charCodeAt(stop) !== 47) stop++
-    if (path.charCodeAt(start) === 46 && (stop - start === 1 || (stop - start === 2 && path.charCodeAt(start + 1) === 46))) {
-      dot = true
+    const saved = count
+    // Loops while the current node leaves no alternative to come back to; recurses only at branch points.
+    for (;;) {
+      let start: number
+      if (http) {
+        if (pos >= end) return terminal(node, method, saved)
+        start = pos + 1
+      } else {
+        while (pos < end && path.charCodeAt(pos) === 47) pos++
+        if (pos >= end) return terminal(node, method, saved)
+        start = pos
+      }
+      // a char loop beats indexOf's builtin call on segments this short
+      let stop = start
+      while (stop < end && path.charCodeAt(stop) !== 47) stop++
+      if (path.charCodeAt(start) === 46 && (stop - start === 1 || (stop - start === 2 && path.charCodeAt(start + 1) === 46))) {
+        dot = true
+        return undefined
+      }
+      const greedy = greedyOk ? node.greedy : null
+      const param = stop !== start ? node.param : null
+      const labels = node.labels
+      const fanOut = labels.length
+      if (fanOut !== 0) {
+        let child: Node<T> | undefined
+        if (fanOut <= SCAN_LIMIT) {
+          const len = stop - start
+          for (let k = 0; k < fanOut; k++) {
+            const label = labels[k] as string
+            if (label.length === len && sameChars(path, start, label, len)) {
+              child = node.children[k]
+              break
+            }
+          }
+        } else child = (node.statics as Record<string, Node<T>>)[path.slice(start, stop)]
+        if (child !== undefined) {
+          if (param === null && greedy === null) {
+            node = child
+            pos = stop
+            continue
+          }
+          const hit = walk(child, path, stop, end, method, greedyOk)
+          if (hit !== undefined || dot) return hit
+        }
+      }
+      if (param !== null) {
+        values[count++] = path.slice(start, stop)
+        if (greedy === null) {
+          node = param
+          pos = stop
+          continue
+        }
+        const hit = walk(param, path, stop, end, method, greedyOk)
+        if (hit !== undefined || dot) return hit
+        count--
+      }
+      if (greedy !== null) {
+        const hit = pick(greedy, method)
+        if (hit !== undefined) {
+          // REST drops the trailing slash from a greedy value (§1.2, `end` is trimmed); HTTP keeps what is there
+          values[count++] = path.slice(start, end)
+          return hit
+        }
+      }
+      count = saved
       return undefined
     }
-    const labels = node.labels
-    const fanOut = labels.length
-    if (fanOut !== 0) {
-      let child: Node<T> | undefined
-      if (fanOut <= SCAN_LIMIT) {
-        const len = stop - start
-        for (let k = 0; k < fanOut; k++) {
-          const label = labels[k] as string
-          if (label.length === len && sameChars(path, start, label, len)) {
-            child = node.children[k]
-            break
-          }
-        }
-      } else child = (node.statics as Record<string, Node<T>>)[path.slice(start, stop)]
-      if (child !== undefined) {
-        const hit = walk(child, path, stop, end, method, greedyOk)
-        if (hit !== undefined || dot) return hit
-      }
-    }
-    if (node.param !== null && stop !== start) {
-      values[count++] = path.slice(start, stop)
-      const hit = walk(node.param, path, stop, end, method, greedyOk)
-      if (hit !== undefined || dot) return hit
-      count--
-    }
-    if (greedyOk && node.greedy !== null) {
-      const hit = pick(node.greedy, method)
-      if (hit !== undefined) {
-        // REST drops the trailing slash from a greedy value (§1.2, `end` is trimmed); HTTP keeps what is there
-        values[count++] = path.slice(start, end)
-        return hit
-      }
-    }
-    return undefined
+  }
+
+  /** End of the path: the node's own methods, or a miss that forgets the values this walk collected. */
+  function terminal(node: Node<T>, method: string, saved: number): Entry<T> | undefined {
+    const hit = node.methods === null ? undefined : pick(node.methods, method)
+    if (hit === undefined) count = saved
+    return hit
   }
 
   function result(entry: Entry<T>): RouteMatch<T> {
