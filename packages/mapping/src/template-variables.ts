@@ -30,3 +30,15 @@ export function templateVariables(ctx: GatewayContext<object>, body: string, opt
     stageVariables: ctx.stageVariables
   }
 }
+
+/**
+ * The text a template sees as `$input.body` for a payload (§17.4): a binary
+ * payload (its Content-Type in `binaryMediaTypes`) is available to templates
+ * only as its base64 string; text is decoded as UTF-8.
+ * @example
+ * templateVariables(ctx, templateBody(await ctx.readBody(), isBinaryType(ctx.headers['content-type'])))
+ */
+export function templateBody(payload: Uint8Array, binary: boolean): string {
+  const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
+  return buf.toString(binary ? 'base64' : 'utf8')
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compose, reject, type Middleware } from '@gw/core'
-import { compileTemplate, selectRequestTemplate, templateVariables } from '@gw/mapping'
+import { compileTemplate, selectRequestTemplate, templateBody, templateVariables } from '@gw/mapping'
 import { serve } from './helpers.js'
 
 /** A non-proxy integration in miniature: select (§4.5/§4.6), render with variables from the real request, answer the output. */
@@ -64,5 +64,22 @@ describe('templateVariables(ctx) from a real request (§4.1, §4.3)', () => {
     const res = await fetch(`${url}/items/1`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
     expect(res.status).toBe(201)
     expect(await res.json()).toEqual({ created: true })
+  })
+})
+
+describe('§17.4 binary payloads reach templates as base64', () => {
+  const bytes = Buffer.from([0xff, 0x00, 0x89, 0x50])
+  it.each([
+    ['§17.4 binary payload → $input.body is its base64 string', bytes, true, '/wCJUA=='],
+    ['§17.4 text payload → UTF-8 text', Buffer.from('héllo'), false, 'héllo'],
+    ['§17.4 a Uint8Array view is read at its offset', new Uint8Array(bytes.buffer, bytes.byteOffset + 2, 2), true, 'iVA=']
+  ])('%s', (_name, payload, binary, expected) => {
+    const out = compileTemplate(String.raw`$input.body`).render({ body: templateBody(payload, binary), params: { path: {}, querystring: {}, header: {} }, context: {}, stageVariables: null })
+    expect(out.output).toBe(expected)
+  })
+
+  it('§17.4 + §4.4 a template can decode the base64 text of a binary payload', () => {
+    const t = compileTemplate(String.raw`$util.base64Decode($input.body)`)
+    expect(t.render({ body: templateBody(Buffer.from('plain'), true), params: { path: {}, querystring: {}, header: {} }, context: {}, stageVariables: null }).output).toBe('plain')
   })
 })
