@@ -66,7 +66,7 @@ export function writeNodeResponse(ctx: GatewayContext<object>, res: ServerRespon
   }
   const head = ctx.source.method === 'HEAD'
   const source = ctx.source as { overLimit?: boolean }
-  if (source.overLimit === true && req !== undefined) drainAfterResponse(req, res)
+  if (source.overLimit === true) drainAfterResponse(req ?? res.req, res)
   if (typeof body === 'string') {
     if (!hasLength) flat.push('content-length', String(Buffer.byteLength(body)))
     res.writeHead(ctx.status, flat as string[])
