@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
-import { silentLogger, type Middleware } from '@gw/core'
+import { silentLogger, toFetchHandler, type Middleware } from '@gw/core'
 import { createGateway, type ApiDefinitionInput, type Gateway, type SlotFactory } from '@gw/gateway'
 import { createUsagePlans } from '@gw/usage-plans'
 import { SignJWT, exportJWK, generateKeyPair } from 'jose'
@@ -58,6 +58,18 @@ describe('createGateway: REST API over real HTTP (§0.1)', () => {
     expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/)
     expect(res.headers.get('x-amz-apigw-id')).toBeTruthy()
     if (status === 200) expect(res.headers.get('x-mock')).toBe('yes')
+  })
+
+  it('handler is a plain middleware: the same gateway through core\'s fetch adapter', async () => {
+    const gw = createGateway(petsApi, { logger: silentLogger })
+    gateways.push(gw)
+    const fetchHandler = toFetchHandler(gw.handler)
+    const ok = await fetchHandler(new Request('http://gw.test/prod/pets'))
+    expect(ok.status).toBe(200)
+    expect(await ok.text()).toBe('[{"id":1}]')
+    const miss = await fetchHandler(new Request('http://gw.test/prod/nope'))
+    expect(miss.status).toBe(403)
+    expect(miss.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException')
   })
 
   it('§12.2 customized gateway responses of the deployment apply', async () => {
