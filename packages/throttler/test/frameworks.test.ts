@@ -37,7 +37,12 @@ const apps: { name: string; start: () => Promise<string> }[] = [
       app.use(koaAdapter(limit(), { fallthrough: true })).use((ctx) => {
         ctx.body = 'ok'
       })
-      return listen(createServer(app.callback()))
+      const handler = app.callback()
+      return listen(
+        createServer((req, res) => {
+          void handler(req, res)
+        })
+      )
     }
   },
   {
