@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import { reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { ParsedIntegration, ParsedIntegrationOptions } from './options.js'
@@ -7,6 +8,7 @@ import { appendQuery, compileRequestParameters, type RequestParameters } from '.
 import { createUpstream, type Upstream } from './dispatcher.js'
 import { upstreamFailure } from './upstream-failure.js'
 import { parseMappingBody } from './json-path.js'
+import { bodyReader, compileHttpApiParameters, type HttpApiOperation } from './http-api-parameters.js'
 
 /**
  * §3.2: client headers never forwarded (hop-by-hop and the listed ones), plus
@@ -24,11 +26,35 @@ const DROP_RESPONSE = new Set(['transfer-encoding', 'content-encoding', 'via', '
 /** §3.3: response headers renamed `x-amzn-Remapped-*` for every type. */
 const REMAP_RESPONSE = new Set(['connection', 'content-length', 'date', 'server'])
 
+const noBody = (): unknown => undefined
+
+/** Applies one HTTP API querystring operation to a raw query string (§3.7). */
+function editQuery(query: string, op: HttpApiOperation, value: string | undefined): string {
+  let q = query
+  if (op.action !== 'append') {
+    q = q
+      .split('&')
+      .filter((pair) => pair !== '' && decodeURIComponent((pair.split('=')[0] ?? '').replace(/\+/g, ' ')) !== op.name)
+      .join('&')
+  }
+  if (op.action === 'remove' || value === undefined) return q
+  return appendQuery(q, op.name, value)
+}
+
 /** Stands for an integration timeout in `upstreamFailure`. */
 export const TIMED_OUT = Object.freeze({ code: 'UND_ERR_HEADERS_TIMEOUT' })
 
-function onTimeout(abort: AbortController): void {
-  abort.abort()
+/**
+ * The abort handle undici accepts (an EventEmitter with `aborted`): much
+ * cheaper per request than AbortController + AbortSignal (an EventTarget).
+ */
+class TimeoutSignal extends EventEmitter {
+  aborted = false
+}
+
+function onTimeout(signal: TimeoutSignal): void {
+  signal.aborted = true
+  signal.emit('abort')
 }
 
 /** `X-Amzn-Trace-Id` (§3.2: always added): `Root=1-{epoch hex}-{24 hex}`. */
@@ -69,7 +95,13 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
   const dynamic = (def.uri as string).includes('${stageVariables.')
   const upstream: Upstream = createUpstream(def, options, dynamic ? undefined : staticUri?.origin)
   const dispatcher: Dispatcher = upstream.dispatcher
-  const params = compileRequestParameters(def.requestParameters, false)
+  const httpApi = options.flavour === 'HTTP'
+  // HTTP APIs use `append|overwrite|remove:` keys (§3.7); REST uses `integration.request.*` targets.
+  const params = compileRequestParameters(httpApi ? undefined : def.requestParameters, false)
+  const apiRequest = httpApi ? compileHttpApiParameters(def.requestParameters) : { ops: [], needsBody: false }
+  const apiResponse = new Map<number, HttpApiOperation[]>()
+  if (httpApi) for (const [status, map] of Object.entries(def.responseParameters ?? {})) apiResponse.set(Number(status), compileHttpApiParameters(map).ops)
+  const apiOps = apiRequest.ops.length > 0
   const hasMappings = params.headers.length > 0 || params.query.length > 0
   const fixedMethod = def.httpMethod === undefined || def.httpMethod.toUpperCase() === 'ANY' ? null : def.httpMethod.toUpperCase()
   const timeout = def.timeoutInMillis ?? (options.flavour === 'HTTP' ? 30_000 : 29_000)
@@ -81,7 +113,7 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     if (uri === undefined || params.forbidden) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.4 invalid URI, §3.2 forbidden mapping → 500
     let bodyText = ''
     let parsed: unknown
-    if (params.needsBody) {
+    if (params.needsBody || apiRequest.needsBody) {
       bodyText = (await ctx.readBody()).toString('utf8')
       parsed = parseMappingBody(bodyText)
     }
@@ -112,12 +144,24 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
         if (v !== undefined) query = appendQuery(query, name, v)
       }
     }
-    const path = fillPath(ctx, uri, params, bodyText, parsed)
+    let path = fillPath(ctx, uri, params, bodyText, parsed)
+    if (apiOps) {
+      const read = bodyReader(bodyText)
+      for (const op of apiRequest.ops) {
+        const v = op.value(ctx, undefined, read)
+        if (op.target === 'path') {
+          if (v !== undefined) path = v.startsWith('/') ? v : `/${v}`
+        } else if (op.target === 'header') {
+          if (op.action !== 'append') for (let i = headers.length - 2; i >= 0; i -= 2) if (headers[i] === op.name) headers.splice(i, 2)
+          if (op.action !== 'remove' && v !== undefined) headers.push(op.name, v)
+        } else if (op.target === 'querystring') query = editQuery(query, op, v)
+      }
+    }
     const method = fixedMethod ?? ctx.method
     const body = ctx.source.hasBody && method !== 'GET' && method !== 'HEAD' ? ctx.bodyStream() : null
     // A native timer (undici's own timers are coarse, ±0.5 s): §3.1 wants the 504 at timeoutInMillis.
-    const abort = new AbortController()
-    const timer = setTimeout(onTimeout, timeout, abort)
+    const signal = new TimeoutSignal()
+    const timer = setTimeout(onTimeout, timeout, signal)
     let res: Dispatcher.ResponseData
     try {
       res = await dispatcher.request({
@@ -126,11 +170,11 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
         method: method,
         headers,
         body,
-        signal: abort.signal,
+        signal,
         bodyTimeout: timeout
       })
     } catch (err) {
-      return upstreamFailure(ctx, abort.signal.aborted ? TIMED_OUT : err, logger, uriText)
+      return upstreamFailure(ctx, signal.aborted ? TIMED_OUT : err, logger, uriText)
     } finally {
       clearTimeout(timer)
     }
@@ -145,7 +189,25 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
       } else out[name] = v
     }
     out['content-type'] ??= 'application/json' // §3.3
-    ctx.status = res.statusCode
+    let status = res.statusCode
+    const responseOps = httpApi ? apiResponse.get(status) : undefined
+    if (responseOps !== undefined) {
+      const view = { status, headers: rh }
+      for (const op of responseOps) {
+        const v = op.value(ctx, view, noBody)
+        if (op.target === 'statuscode') {
+          const n = Number(v)
+          if (Number.isInteger(n) && n >= 100 && n <= 599) status = n
+        } else if (op.target === 'header') {
+          if (op.action === 'remove') delete out[op.name] // a prototype-less dictionary, not a shaped object
+          else if (v !== undefined) {
+            const prev = out[op.name]
+            out[op.name] = op.action === 'append' && prev !== undefined ? `${String(prev)},${v}` : v
+          }
+        }
+      }
+    }
+    ctx.status = status
     ctx.responseHeaders = out
     ctx.body = res.body
   }
