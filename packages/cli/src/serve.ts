@@ -118,9 +118,12 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     const next = load()
     generation++
     const nextRuntime = await buildRuntime(next, state, env, logger, generation)
+    const previous = runtime
     loaded = next
     runtime = nextRuntime
     rewatch()
+    // Release the replaced gateways' upstream pools (undici closes them after their in-flight requests).
+    void Promise.allSettled(previous.apis.map((a) => a.gateway.close()))
   }
 
   let watched: string[] = []
@@ -157,6 +160,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
       }
       server.closeAllConnections()
       await stopped
+      await Promise.allSettled(runtime.apis.map((a) => a.gateway.close()))
       await state.quotas.close?.()
       await state.rateLimits.close?.()
     })())
