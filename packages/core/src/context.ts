@@ -6,6 +6,7 @@ import { parseQuery, type QueryParameters } from './query.js'
 import type { RequestSource } from './request-source.js'
 import { restRequestId, shortRequestId } from './request-id.js'
 import { BodyConsumed } from './errors.js'
+import { NullProto } from './null-proto.js'
 
 /** Default payload limit of REST and HTTP APIs: 10 MB (aws-semantics §15). */
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
@@ -153,10 +154,10 @@ export class GatewayContext<S extends object = Record<string, unknown>> {
     this.gatewayResponses = undefined
 
     this.status = 200
-    this.responseHeaders = Object.create(null) as ResponseHeaders
+    this.responseHeaders = new NullProto()
     this.body = null
     this.error = undefined
-    this.state = Object.create(null) as S
+    this.state = new NullProto() as unknown as S
 
     this.#requestId = undefined
     this.#extendedRequestId = undefined
