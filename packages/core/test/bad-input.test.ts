@@ -85,6 +85,21 @@ describe.each(ADAPTERS)('bad input over real sockets: %s', (name) => {
     await until(() => process.getActiveResourcesInfo().length <= handlesBefore, 'handles to return to the baseline')
   })
 
+  it('client abort mid-response destroys the streamed body', async () => {
+    const probe = newProbe()
+    const adapter = await start(name, probe)
+    const { port } = new URL(adapter.url)
+    const socket = connect(Number(port), '127.0.0.1')
+    socket.on('error', () => {})
+    let received = ''
+    socket.on('data', (c: Buffer) => (received += c.toString()))
+    socket.write('GET /endless HTTP/1.1\r\nHost: gw.test\r\n\r\n')
+    await until(() => received.includes('tick 2'), 'some ticks')
+    socket.destroy()
+    await until(() => probe.endless[0]?.destroyed === true, 'the response stream to be destroyed')
+    await until(async () => (await connections(adapter)) === 0, 'the server connection to close')
+  })
+
   it('a handler that throws → 500 {"message":"Internal server error"}, no stack, one log line', async () => {
     const logger = capture()
     const adapter = await start(name, newProbe(), logger)

@@ -8,10 +8,12 @@ export interface EchoProbe {
   bodySettled: number
   bodyErrors: string[]
   aborted: number
+  /** Endless response streams handed out by `/endless`. */
+  endless: Readable[]
 }
 
 export function newProbe(): EchoProbe {
-  return { bodyReads: 0, bodySettled: 0, bodyErrors: [], aborted: 0 }
+  return { bodyReads: 0, bodySettled: 0, bodyErrors: [], aborted: 0, endless: [] }
 }
 
 const ECHOED = ['x-test', 'x-unicode', 'x-list', 'connection', 'keep-alive', 'te', 'upgrade', 'x-drop', 'x-keep', 'content-type', 'transfer-encoding']
@@ -62,6 +64,18 @@ export function echoPipeline(probe: EchoProbe): Middleware<object> {
     if (path === '/stream') {
       ctx.responseHeaders['content-type'] = 'text/plain'
       ctx.body = Readable.from(['chunk-1;', 'chunk-2;', 'chunk-3'])
+      return
+    }
+    if (path === '/endless') {
+      let n = 0
+      const stream = new Readable({
+        read() {
+          setTimeout(() => this.push(`tick ${n++}\n`), 5)
+        }
+      })
+      probe.endless.push(stream)
+      ctx.responseHeaders['content-type'] = 'text/plain'
+      ctx.body = stream
       return
     }
     if (path === '/webstream') {
