@@ -28,6 +28,9 @@ const REMAP_RESPONSE = new Set(['connection', 'content-length', 'date', 'server'
 
 const noBody = (): unknown => undefined
 
+/** Responses up to this many bytes (declared Content-Length) are sent in one write. */
+const SMALL_BODY = 16_384
+
 /** Applies one HTTP API querystring operation to a raw query string (§3.7). */
 function editQuery(query: string, op: HttpApiOperation, value: string | undefined): string {
   let q = query
@@ -209,7 +212,15 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     }
     ctx.status = status
     ctx.responseHeaders = out
-    ctx.body = res.body
+    const length = rh['content-length']
+    // Small bodies of known length are collected and sent in one write (no stream pipe); the rest streams.
+    if (typeof length === 'string' && length.length <= 5 && Number(length) <= SMALL_BODY) {
+      try {
+        ctx.body = Buffer.from(await res.body.arrayBuffer())
+      } catch (err) {
+        return upstreamFailure(ctx, err, logger, uriText)
+      }
+    } else ctx.body = res.body
   }
   return Object.assign(httpProxy, { close: () => upstream.close() })
 }

@@ -131,12 +131,15 @@ describe('HTTP_PROXY (§3.4)', () => {
     }
   })
 
-  it('fault: upstream resets mid-body → client connection aborted, gateway keeps serving', async () => {
+  it.each([
+    ['small declared body (collected) → 504 INTEGRATION_FAILURE, like AWS which buffers', 100, 504],
+    ['large body (streamed) → headers already sent: client connection aborted', 100_000, 200]
+  ])('fault: upstream resets mid-body, %s; gateway keeps serving', async (_n, length, status) => {
     const sockets = new Set<Socket>()
     const raw = createNetServer((s) => {
       sockets.add(s)
       s.once('data', () => {
-        s.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\ncontent-type: text/plain\r\n\r\npartial')
+        s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${String(length)}\r\ncontent-type: text/plain\r\n\r\npartial`)
         setTimeout(() => { s.resetAndDestroy() }, 20)
       })
     })
@@ -144,15 +147,16 @@ describe('HTTP_PROXY (§3.4)', () => {
     onTestFinished(() => new Promise<void>((r) => { for (const s of sockets) s.destroy(); raw.close(() => { r() }) }))
     const port = (raw.address() as AddressInfo).port
     const up = await echoUpstream()
+    const broken = proxy({ uri: `http://127.0.0.1:${String(port)}/{proxy}` })
+    const okProxy = proxy({ uri: `${up.url}/{proxy}` })
     const url = await gateway([
       route({ pathParameters: { proxy: 'x' } }),
       (ctx, next) => (ctx.headers['x-target'] === 'ok' ? okProxy(ctx, next) : broken(ctx, next))
     ])
-    const broken = proxy({ uri: `http://127.0.0.1:${String(port)}/{proxy}` })
-    const okProxy = proxy({ uri: `${up.url}/{proxy}` })
     const res = await request(`${url}/prod/x`)
-    expect(res.statusCode).toBe(200)
-    await expect(res.body.text()).rejects.toThrow()
+    expect(res.statusCode).toBe(status)
+    if (status === 200) await expect(res.body.text()).rejects.toThrow()
+    else expect(await res.body.text()).toBe('{"message":"Internal server error"}')
     const again = await request(`${url}/prod/x`, { headers: { 'x-target': 'ok' } })
     expect(again.statusCode).toBe(200)
     expect(await again.body.text()).toBe('echo GET /x ')
