@@ -17,7 +17,7 @@ async function upstream(): Promise<{ url: string; seen: Seen[] }> {
 }
 
 function proxy(def: Omit<IntegrationDefinition, 'type'>) {
-  const i = createIntegration({ type: 'HTTP_PROXY', httpMethod: 'ANY', payloadFormatVersion: '1.0', ...def } as IntegrationDefinition, { flavour: 'HTTP' })
+  const i = createIntegration({ type: 'HTTP_PROXY', httpMethod: 'ANY', payloadFormatVersion: '1.0', ...def }, { flavour: 'HTTP' })
   onTestFinished(() => i.close())
   return i
 }
