@@ -44,6 +44,8 @@ export type {
 export { createGateway } from './create-gateway.js'
 export type { Gateway, GatewayOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
 export { SLOT_ORDER } from './slots.js'
+export { defaultSlots } from './default-slots.js'
+export type { DefaultSlotDeps } from './default-slots.js'
 export type { GatewaySlots, GatewayApiSlots, SlotFactory, SlotInput } from './slots.js'
 export { decorateResponse } from './decorate.js'
 export { GatewayUnsupported } from './errors.js'

@@ -82,7 +82,8 @@ export function apiKeys(registry: UsagePlans, options: ApiKeysMiddlewareOptions 
 
   return function apiKeys(ctx, next) {
     let value: unknown
-    if (fromAuthorizer) value = ctx.authorizer?.['usageIdentifierKey']
+    // @gw/authorizers leaves it in ctx.state (USAGE_IDENTIFIER_KEY), not in the $context.authorizer map (§10.4).
+    if (fromAuthorizer) value = (ctx.state as Record<string, unknown>)['usageIdentifierKey']
     else value = ctx.headers['x-api-key']
     if (typeof value !== 'string' || value === '') return reject(ctx, 'INVALID_API_KEY')
     const key = registry.findKey(value)

@@ -24,12 +24,13 @@ function setup(overrides: Partial<UsagePlansOptions> = {}, clock = { t: T0 }) {
   return { registry, clock }
 }
 
-async function run(mw: Middleware<object>, init: { headers?: Record<string, string>; stage?: string; apiId?: string; resourcePath?: string; method?: string; authorizer?: Record<string, unknown> } = {}): Promise<GatewayContext<object>> {
+async function run(mw: Middleware<object>, init: { headers?: Record<string, string>; stage?: string; apiId?: string; resourcePath?: string; method?: string; authorizer?: Record<string, unknown>; state?: Record<string, unknown> } = {}): Promise<GatewayContext<object>> {
   const ctx = makeContext({ headers: init.headers ?? {}, method: init.method ?? 'GET', url: init.resourcePath ?? '/pets' })
   ctx.apiId = init.apiId ?? 'a1'
   ctx.stage = init.stage ?? 'prod'
   ctx.resourcePath = init.resourcePath ?? '/pets'
   if (init.authorizer !== undefined) ctx.authorizer = init.authorizer
+  if (init.state !== undefined) Object.assign(ctx.state, init.state)
   await compose([mw, ok])(ctx, () => Promise.resolve())
   return ctx
 }
@@ -60,7 +61,9 @@ describe('API key checks (§9.2): 403 INVALID_API_KEY', () => {
   it('§9.2 apiKeySource AUTHORIZER reads usageIdentifierKey, ignores x-api-key', async () => {
     const { registry } = setup()
     const mw = apiKeys(registry, { apiKeySource: 'AUTHORIZER' })
-    expect((await run(mw, { authorizer: { usageIdentifierKey: KEY } })).status).toBe(200)
+    expect((await run(mw, { state: { usageIdentifierKey: KEY } })).status).toBe(200)
+    // The authorizer's context map is not where the Lambda authorizer leaves it (ctx.state.usageIdentifierKey).
+    expect((await run(mw, { authorizer: { usageIdentifierKey: KEY } })).status).toBe(403)
     expect((await run(mw, { headers: { 'x-api-key': KEY } })).status).toBe(403)
   })
 
