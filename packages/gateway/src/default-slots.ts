@@ -3,8 +3,8 @@ import type { Logger, RateLimitStore } from '@gw/core'
 import { apiKeys, type UsagePlans } from '@gw/usage-plans'
 import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
 import { GatewayUnsupported } from './errors.js'
-import { createIntegration, type IntegrationOptions } from '@gw/integrations'
-import { jwtAuthorizer } from '@gw/authorizers'
+import { createIntegration, inProcessInvoker, type IntegrationOptions } from '@gw/integrations'
+import { cognitoAuthorizer, jwtAuthorizer, lambdaAuthorizer, type AuthorizerInvoke } from '@gw/authorizers'
 import type { Middleware } from '@gw/core'
 import type { AuthorizerDefinition } from './definition.js'
 import type { GatewaySlots, SlotFactory, SlotInput } from './slots.js'
@@ -17,8 +17,34 @@ export interface DefaultSlotDeps {
   /** Options passed to every `createIntegration()` (Lambda resolver, AWS endpoint, pools). */
   readonly integrationOptions: IntegrationOptions
   readonly logger: Logger
+  /** Extra `cognitoAuthorizer()` options for every Cognito authorizer (e.g. `issuerBaseUrl` for a local JWKS). */
+  readonly cognito?: { readonly issuerBaseUrl?: string }
   /** Every integration built, so `close()` can release their connection pools. */
   readonly onIntegration: (closable: { close(): Promise<void> }) => void
+}
+
+/** `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{fn}/invocations` → `{fn}`; anything else is taken as a name or ARN. */
+const INVOCATION_URI = /^arn:aws[\w-]*:apigateway:[\w-]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/
+
+/**
+ * `invoke(event)` for a Lambda authorizer: the function named by
+ * `authorizerUri`, found through the integrations' Lambda resolver (in-process
+ * handlers). A timeout or failed invocation rejects (→ 500, §10.2).
+ */
+function authorizerInvoke(where: string, auth: AuthorizerDefinition, options: IntegrationOptions): AuthorizerInvoke {
+  const uri = auth.authorizerUri
+  if (uri === undefined) throw GatewayUnsupported(`${where}: a ${auth.type} authorizer needs authorizerUri`)
+  const fn = INVOCATION_URI.exec(uri)?.[1] ?? uri
+  if (options.lambda === undefined) throw GatewayUnsupported(`${where}: authorizer function ${fn} needs options.integrations.lambda (a LambdaResolver)`)
+  const invoker = inProcessInvoker(options.lambda, options.aws?.region ?? 'us-east-1')(fn)
+  if (invoker === undefined) throw GatewayUnsupported(`${where}: authorizer function ${fn} is not in options.integrations.lambda`)
+  return async (event, { signal }) => {
+    signal.throwIfAborted()
+    const out = await invoker(fn, event, 10_000)
+    if (out.kind !== 'ok') throw new Error(`authorizer ${fn}: ${out.kind}`)
+    // A function error arrives as its `{ errorMessage }` payload: `Unauthorized` → 401, others → 500 (§10.4).
+    return JSON.parse(out.payload) as unknown
+  }
 }
 
 function where(input: SlotInput): string {
@@ -44,6 +70,8 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
   }
   // One JWT authorizer per authorizer definition (shared JWKS and token caches), scopes per route key.
   const jwt = new WeakMap<AuthorizerDefinition, Middleware<object>>()
+  // One Lambda / Cognito authorizer per definition (shared result and JWKS caches).
+  const built = new WeakMap<AuthorizerDefinition, Middleware<object>>()
   const authorization: SlotFactory = (input) => {
     if (input.method.authorizationType === 'NONE') return null
     const auth = input.authorizer
@@ -61,6 +89,33 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
           routeScopes
         })
         jwt.set(auth, mw)
+      }
+      return mw
+    }
+    if (auth !== undefined && (auth.type === 'TOKEN' || auth.type === 'REQUEST' || auth.type === 'COGNITO_USER_POOLS')) {
+      let mw = built.get(auth)
+      if (mw === undefined) {
+        const id = Object.entries(input.api.authorizers).find(([, a]) => a === auth)?.[0] ?? 'default'
+        if (auth.type === 'COGNITO_USER_POOLS') {
+          mw = cognitoAuthorizer({
+            providerARNs: auth.providerARNs ?? [],
+            ...(typeof auth.identitySource === 'string' ? { identitySource: auth.identitySource } : {}),
+            ...(auth.identityValidationExpression === undefined ? {} : { identityValidationExpression: auth.identityValidationExpression }),
+            ...deps.cognito
+          })
+        } else {
+          mw = lambdaAuthorizer({
+            type: auth.type,
+            invoke: authorizerInvoke(where(input), auth, deps.integrationOptions),
+            authorizerId: id,
+            ...(auth.identitySource === undefined ? {} : { identitySource: auth.identitySource }),
+            ...(auth.identityValidationExpression === undefined ? {} : { identityValidationExpression: auth.identityValidationExpression }),
+            ...(auth.authorizerResultTtlInSeconds === undefined ? {} : { authorizerResultTtlInSeconds: auth.authorizerResultTtlInSeconds }),
+            ...(auth.authorizerPayloadFormatVersion === undefined || input.api.protocol !== 'HTTP' ? {} : { authorizerPayloadFormatVersion: auth.authorizerPayloadFormatVersion }),
+            ...(auth.enableSimpleResponses === undefined ? {} : { enableSimpleResponses: auth.enableSimpleResponses })
+          })
+        }
+        built.set(auth, mw)
       }
       return mw
     }

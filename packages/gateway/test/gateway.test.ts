@@ -229,7 +229,8 @@ describe('createGateway: definition errors at construction', () => {
     ['§1.3 route key with trailing slash', { protocol: 'HTTP', name: 'h', routes: { 'GET /a/': {} } }, 'GW_CONFIG_INVALID', /routes\.GET \/a\/.*route key/s],
     ['protocol missing', { name: 'x' }, 'GW_CONFIG_INVALID', /protocol/],
     ['method without integration (AWS refuses the deployment)', { ...petsApi, resources: { '/a': { resourceMethods: { GET: {} } } } }, 'GW_GATEWAY_UNSUPPORTED', /No integration defined for method/],
-    ['CUSTOM authorizer without an authorization slot', { ...petsApi, authorizers: { a: { type: 'TOKEN' } }, resources: { '/a': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'a', integration: mock('{}') } } } } }, 'GW_GATEWAY_UNSUPPORTED', /authorization/],
+    ['§10.2 TOKEN authorizer without authorizerUri', { ...petsApi, authorizers: { a: { type: 'TOKEN' } }, resources: { '/a': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'a', integration: mock('{}') } } } } }, 'GW_GATEWAY_UNSUPPORTED', /authorizerUri/],
+    ['§10.2 TOKEN authorizer without a Lambda resolver', { ...petsApi, authorizers: { a: { type: 'TOKEN', authorizerUri: 'fn' } }, resources: { '/a': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'a', integration: mock('{}') } } } } }, 'GW_GATEWAY_UNSUPPORTED', /integrations\.lambda/],
     ['apiKeyRequired without usagePlans', { ...petsApi, resources: { '/a': { resourceMethods: { GET: { apiKeyRequired: true, integration: mock('{}') } } } } }, 'GW_GATEWAY_UNSUPPORTED', /usagePlans/],
     ['REST API without stages', { ...petsApi, stages: {} }, 'GW_GATEWAY_UNSUPPORTED', /at least one stage/]
   ] as const)('%s', (_name, def, code, message) => {
