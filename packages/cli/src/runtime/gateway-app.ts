@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { GatewayContext, nodeRequestSource, reject, runPipeline, silentLogger, writeNodeResponse, type Logger, type Middleware } from '@gw/core'
+import { reject, silentLogger, toNodeHandler, type Logger, type Middleware } from '@gw/core'
 import { createGateway, type Gateway } from '@gw/gateway'
 import type { LambdaHandler } from '@gw/integrations'
 import { toGatewayDefinition, type ApiDefinition, type GatewayStagesInput } from '@gw/openapi'
@@ -29,11 +29,13 @@ export class GatewayApp {
   readonly logger: Logger
   /** Extra handler tried first (the management API); returns true when it answered. */
   intercept: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined
+  private readonly nodeHandler: (req: IncomingMessage, res: ServerResponse) => void
 
   constructor(loaded: LoadedConfig, state: UsageState, lambdas: ReadonlyMap<string, LambdaHandler>, logger: Logger = silentLogger) {
     this.loaded = loaded
     this.state = state
     this.logger = logger
+    this.nodeHandler = toNodeHandler(this.dispatch, { logger, trustProxy: loaded.config.server.trustProxy })
     // In-process Lambdas by function name (§2): the URI's function name or ARN, after `${stageVariables.x}`.
     const lambda = (functionName: string): LambdaHandler | undefined => lambdas.get(lambdaName(functionName) ?? functionName)
     const many = loaded.apis.length > 1
@@ -77,23 +79,23 @@ export class GatewayApp {
     return out
   }
 
-  /** node:http request listener. */
+  /**
+   * node:http request listener: the management API first, then core's node
+   * path (body limit, header hygiene, `server.trustProxy`) around `dispatch`.
+   */
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
     if (this.intercept?.(req, res) === true) return
-    const abort = new AbortController()
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort()
-    })
-    const url = req.url ?? '/'
-    const served = this.apis.length === 1 ? this.apis[0] : this.apis.find((a) => url === a.prefix || url.startsWith(`${a.prefix}/`) || url.startsWith(`${a.prefix}?`))
-    const ctx = new GatewayContext<object>(nodeRequestSource(req, abort.signal), { flavour: served?.api.definition.protocol ?? 'REST' })
-    let pipeline: Middleware<object>
-    if (served === undefined) pipeline = notFound
-    else {
-      if (served.prefix !== '') ctx.path = ctx.rawPath.slice(served.prefix.length) || '/'
-      pipeline = served.gateway.handler
-    }
-    void runPipeline(pipeline, ctx, this.logger).then(() => writeNodeResponse(ctx, res))
+    this.nodeHandler(req, res)
+  }
+
+  /** Picks the served API by path prefix and hands the request to its gateway. */
+  private readonly dispatch: Middleware<object> = (ctx, next) => {
+    const path = ctx.rawPath
+    const served = this.apis.length === 1 ? this.apis[0] : this.apis.find((a) => path === a.prefix || path.startsWith(`${a.prefix}/`))
+    if (served === undefined) return notFound(ctx, next)
+    ctx.flavour = served.api.definition.protocol
+    if (served.prefix !== '') ctx.path = path.slice(served.prefix.length) || '/'
+    return served.gateway.handler(ctx, next)
   }
 }
 
