@@ -9,7 +9,7 @@ type Build = (pipeline: Middleware<object>, options: Record<string, unknown>) =>
 
 const ADAPTERS: readonly [name: string, build: Build, arity: number][] = [
   ['toNodeHandler', (p, o) => toNodeHandler(p, o), 2],
-  ['toFetchHandler', (p, o) => toFetchHandler(p, o), 2] // (request, env): Hono and workers pass env,
+  ['toFetchHandler', (p, o) => toFetchHandler(p, o), 2], // (request, env): Hono and workers pass env
   ['expressAdapter', (p, o) => expressAdapter(p, o), 3],
   ['koaAdapter', (p, o) => koaAdapter(p, o), 2]
 ]
