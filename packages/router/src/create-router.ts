@@ -62,6 +62,8 @@ interface Node<T> {
   statics: Record<string, Node<T>> | null
   /** Literal children as parallel arrays, for the in-place scan. */
   labels: string[]
+  /** First char code of each label: most candidates are ruled out by one integer compare. */
+  firsts: number[]
   children: Node<T>[]
   param: Node<T> | null
   greedy: MethodTable<T> | null
@@ -69,12 +71,26 @@ interface Node<T> {
 }
 
 function newNode<T>(): Node<T> {
-  return { statics: null, labels: [], children: [], param: null, greedy: null, methods: null }
+  return { statics: null, labels: [], firsts: [], children: [], param: null, greedy: null, methods: null }
 }
 
-/** `path.startsWith(label, start)` for short labels, without the builtin call (hot loop of the literal scan). */
+/** Index of the `/` that ends the segment starting at `start`, or `end`. */
+function segmentEnd(path: string, start: number, end: number): number {
+  let stop = start
+  while (stop < end && path.charCodeAt(stop) !== 47) stop++
+  return stop
+}
+
+/** The segment at `start` (its first char already known to be `.`) is `.` or `..` (§1.1 dot segments). */
+function isDotSegment(path: string, start: number, end: number): boolean {
+  const next = start + 1 < end ? path.charCodeAt(start + 1) : 47
+  if (next === 47) return true
+  return next === 46 && (start + 2 >= end || path.charCodeAt(start + 2) === 47)
+}
+
+/** `path.startsWith(label, start)` from the label's second char (the first is compared by the caller), without the builtin call. */
 function sameChars(path: string, start: number, label: string, len: number): boolean {
-  for (let i = 0; i < len; i++) if (path.charCodeAt(start + i) !== label.charCodeAt(i)) return false
+  for (let i = 1; i < len; i++) if (path.charCodeAt(start + i) !== label.charCodeAt(i)) return false
   return true
 }
 
@@ -139,6 +155,7 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
         if (child === undefined) {
           child = statics[seg.value] = newNode()
           node.labels.push(seg.value)
+          node.firsts.push(seg.value.charCodeAt(0))
           node.children.push(child)
         }
         node = child
@@ -175,29 +192,37 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
         if (pos >= end) return terminal(node, method, saved)
         start = pos
       }
-      // a char loop beats indexOf's builtin call on segments this short
-      let stop = start
-      while (stop < end && path.charCodeAt(stop) !== 47) stop++
-      if (path.charCodeAt(start) === 46 && (stop - start === 1 || (stop - start === 2 && path.charCodeAt(start + 1) === 46))) {
+      // The segment's end is only searched for when a parameter or a large fan-out needs it: literal labels are
+      // compared in place and must end at a `/` or at `end` (char loops beat builtin calls on segments this short).
+      const first = start < end ? path.charCodeAt(start) : 47
+      if (first === 46 && isDotSegment(path, start, end)) {
         dot = true
         return undefined
       }
+      let stop = -1
       const greedy = greedyOk ? node.greedy : null
-      const param = stop !== start ? node.param : null
+      const param = first !== 47 ? node.param : null
       const labels = node.labels
       const fanOut = labels.length
       if (fanOut !== 0) {
         let child: Node<T> | undefined
         if (fanOut <= SCAN_LIMIT) {
-          const len = stop - start
+          const firsts = node.firsts
           for (let k = 0; k < fanOut; k++) {
+            if (firsts[k] !== first) continue
             const label = labels[k] as string
-            if (label.length === len && sameChars(path, start, label, len)) {
+            const len = label.length
+            const after = start + len
+            if (after <= end && (after === end || path.charCodeAt(after) === 47) && sameChars(path, start, label, len)) {
               child = node.children[k]
+              stop = after
               break
             }
           }
-        } else child = (node.statics as Record<string, Node<T>>)[path.slice(start, stop)]
+        } else {
+          stop = segmentEnd(path, start, end)
+          child = (node.statics as Record<string, Node<T>>)[path.slice(start, stop)]
+        }
         if (child !== undefined) {
           if (param === null && greedy === null) {
             node = child
@@ -209,6 +234,7 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
         }
       }
       if (param !== null) {
+        if (stop === -1) stop = segmentEnd(path, start, end)
         values[count++] = path.slice(start, stop)
         if (greedy === null) {
           node = param
