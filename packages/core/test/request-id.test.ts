@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { GatewayContext } from '@gw/core'
+import { Readable } from 'node:stream'
+
+const source = () => ({ method: 'GET', url: '/', headers: {}, rawHeaders: [], remoteAddress: '127.0.0.1', protocol: 'http' as const, readBody: async () => Buffer.alloc(0), stream: () => Readable.from([]), hasBody: false, signal: new AbortController().signal })
+
+// §12.5: HTTP API request ids (`apigw-requestid`) and `x-amz-apigw-id` are 16 characters ending in `=`.
+describe('short request ids (§12.5)', () => {
+  it('are 15 base64 characters plus "=", all distinct across several refills of the random pool', () => {
+    const seen = new Set<string>()
+    for (let i = 0; i < 5_000; i++) {
+      const id = new GatewayContext(source(), { flavour: 'HTTP' }).requestId
+      expect(id).toMatch(/^[A-Za-z0-9+/]{15}=$/)
+      seen.add(id)
+    }
+    expect(seen.size).toBe(5_000)
+  })
+
+  it('REST contexts keep UUID request ids and use the short form for extendedRequestId', () => {
+    const ctx = new GatewayContext(source())
+    expect(ctx.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(ctx.extendedRequestId).toMatch(/^[A-Za-z0-9+/]{15}=$/)
+  })
+})
