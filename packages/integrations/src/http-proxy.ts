@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import { reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { ParsedIntegration, ParsedIntegrationOptions } from './options.js'
@@ -7,6 +6,7 @@ import { compileUri, type ParsedUri } from './uri.js'
 import { appendQuery, compileRequestParameters, type RequestParameters } from './request-parameters.js'
 import { createUpstream, type Upstream } from './dispatcher.js'
 import { upstreamFailure } from './upstream-failure.js'
+import { callUpstream, type UpstreamResponse } from './upstream-call.js'
 import { parseMappingBody } from './json-path.js'
 import { bodyReader, compileHttpApiParameters, type HttpApiOperation } from './http-api-parameters.js'
 
@@ -28,9 +28,6 @@ const REMAP_RESPONSE = new Set(['connection', 'content-length', 'date', 'server'
 
 const noBody = (): unknown => undefined
 
-/** Responses up to this many bytes (declared Content-Length) are sent in one write. */
-const SMALL_BODY = 16_384
-
 /** Applies one HTTP API querystring operation to a raw query string (§3.7). */
 function editQuery(query: string, op: HttpApiOperation, value: string | undefined): string {
   let q = query
@@ -47,17 +44,13 @@ function editQuery(query: string, op: HttpApiOperation, value: string | undefine
 /** Stands for an integration timeout in `upstreamFailure`. */
 export const TIMED_OUT = Object.freeze({ code: 'UND_ERR_HEADERS_TIMEOUT' })
 
-/**
- * The abort handle undici accepts (an EventEmitter with `aborted`): much
- * cheaper per request than AbortController + AbortSignal (an EventTarget).
- */
-class TimeoutSignal extends EventEmitter {
-  aborted = false
+/** What a timed-out call is aborted with: `upstreamFailure` maps its code to INTEGRATION_TIMEOUT (§3.1). */
+function timeoutError(): Error {
+  return Object.assign(new Error('integration timeout'), TIMED_OUT)
 }
 
-function onTimeout(signal: TimeoutSignal): void {
-  signal.aborted = true
-  signal.emit('abort')
+function onTimeout(call: { abort(err: Error): void }): void {
+  call.abort(timeoutError())
 }
 
 /** `X-Amzn-Trace-Id` (§3.2: always added): `Root=1-{epoch hex}-{24 hex}`. */
@@ -162,22 +155,22 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     }
     const method = fixedMethod ?? ctx.method
     const body = ctx.source.hasBody && method !== 'GET' && method !== 'HEAD' ? ctx.bodyStream() : null
-    // A native timer (undici's own timers are coarse, ±0.5 s): §3.1 wants the 504 at timeoutInMillis.
-    const signal = new TimeoutSignal()
-    const timer = setTimeout(onTimeout, timeout, signal)
-    let res: Dispatcher.ResponseData
+    const call = callUpstream(dispatcher, {
+      origin: uri.origin,
+      path: query === '' ? path : `${path}?${query}`,
+      method,
+      headers,
+      body,
+      bodyTimeout: timeout
+    })
+    // A native timer (undici's own timers are coarse, ±0.5 s): §3.1 wants the 504 at timeoutInMillis. It runs until
+    // the answer is complete, so a small body that stalls after its headers still times out.
+    const timer = setTimeout(onTimeout, timeout, call)
+    let res: UpstreamResponse
     try {
-      res = await dispatcher.request({
-        origin: uri.origin,
-        path: query === '' ? path : `${path}?${query}`,
-        method: method,
-        headers,
-        body,
-        signal,
-        bodyTimeout: timeout
-      })
+      res = await call.response
     } catch (err) {
-      return upstreamFailure(ctx, signal.aborted ? TIMED_OUT : err, logger, uriText)
+      return upstreamFailure(ctx, err, logger, uriText)
     } finally {
       clearTimeout(timer)
     }
@@ -212,15 +205,8 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     }
     ctx.status = status
     ctx.responseHeaders = out
-    const length = rh['content-length']
-    // Small bodies of known length are collected and sent in one write (no stream pipe); the rest streams.
-    if (typeof length === 'string' && length.length <= 5 && Number(length) <= SMALL_BODY) {
-      try {
-        ctx.body = Buffer.from(await res.body.arrayBuffer())
-      } catch (err) {
-        return upstreamFailure(ctx, err, logger, uriText)
-      }
-    } else ctx.body = res.body
+    // Small bodies of known length arrive collected (one write, no stream pipe); the rest streams.
+    ctx.body = res.body
   }
   return Object.assign(httpProxy, { close: () => upstream.close() })
 }

@@ -162,6 +162,56 @@ describe('HTTP_PROXY (§3.4)', () => {
     expect(await again.body.text()).toBe('echo GET /x ')
   })
 
+  it('§3.4 a large body of unknown length streams through intact, with back-pressure', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x')
+    const { url: upUrl } = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }) // chunked: no declared length
+      let sent = 0
+      const pump = (): void => {
+        while (sent < 64) {
+          sent++
+          if (!res.write(chunk)) {
+            res.once('drain', pump)
+            return
+          }
+        }
+        res.end()
+      }
+      pump()
+    })
+    const url = await gateway([route({ pathParameters: { proxy: 'big' } }), proxy({ uri: `${upUrl}/{proxy}` })])
+    const res = await request(`${url}/prod/big`)
+    expect(res.statusCode).toBe(200)
+    let total = 0
+    // a slow reader: the gateway must not buffer the 4 MB meanwhile (it pauses the endpoint instead)
+    for await (const part of res.body) {
+      total += (part as Buffer).length
+      if (total % (1024 * 1024) < 65_536) await new Promise((r) => setTimeout(r, 5))
+    }
+    expect(total).toBe(64 * chunk.length)
+  })
+
+  it('§3.4 a client that goes away mid-stream aborts the endpoint call', async () => {
+    let upstreamClosedEarly: (value: boolean) => void = () => {}
+    const closed = new Promise<boolean>((r) => { upstreamClosedEarly = r })
+    const { url: upUrl } = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      const timer = setInterval(() => res.write('tick\n'), 5)
+      res.on('close', () => {
+        clearInterval(timer)
+        upstreamClosedEarly(!res.writableFinished)
+      })
+    })
+    const url = await gateway([route({ pathParameters: { proxy: 'live' } }), proxy({ uri: `${upUrl}/{proxy}` })])
+    const res = await request(`${url}/prod/live`)
+    expect(res.statusCode).toBe(200)
+    for await (const part of res.body) {
+      expect(String(part)).toContain('tick')
+      break // leaves the loop: undici destroys the body and the connection
+    }
+    expect(await closed).toBe(true)
+  })
+
   it('§7 no sockets or handles left open after close()', async () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPServerWrap' || r === 'Timeout').length
     const up = await echoUpstream()
