@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
-import { reject, type GatewayContext, type Middleware } from '@gw/core'
+import { NullProto, reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { ParsedIntegration, ParsedIntegrationOptions } from './options.js'
 import { compileUri, type ParsedUri } from './uri.js'
 import { appendQuery, compileRequestParameters, type RequestParameters } from './request-parameters.js'
@@ -174,7 +174,7 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     } finally {
       clearTimeout(timer)
     }
-    const out = Object.create(null) as Record<string, string | string[]>
+    const out = new NullProto() as Record<string, string | string[]>
     const rh = res.headers
     for (const name in rh) {
       const v = rh[name]
@@ -195,7 +195,7 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
           const n = Number(v)
           if (Number.isInteger(n) && n >= 100 && n <= 599) status = n
         } else if (op.target === 'header') {
-          if (op.action === 'remove') delete out[op.name] // a prototype-less dictionary, not a shaped object
+          if (op.action === 'remove') delete out[op.name] // rare path: delete makes this object a dictionary
           else if (v !== undefined) {
             const prev = out[op.name]
             out[op.name] = op.action === 'append' && prev !== undefined ? `${String(prev)},${v}` : v

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
+import { NullProto } from '@gw/core'
 
 /** Responses up to this many bytes (declared `Content-Length`) are collected into one Buffer and sent in one write. */
 export const SMALL_BODY = 16_384
@@ -42,7 +43,7 @@ export function callUpstream(dispatcher: Dispatcher, options: Dispatcher.Dispatc
 
 /** Lower-case header names, repeated names as arrays (what `Dispatcher.request()` gives). */
 function parseHeaders(raw: Buffer[]): Record<string, string | string[]> {
-  const out = Object.create(null) as Record<string, string | string[]>
+  const out = new NullProto() as Record<string, string | string[]>
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = (raw[i] as Buffer).toString('latin1').toLowerCase()
     const value = (raw[i + 1] as Buffer).toString('latin1')

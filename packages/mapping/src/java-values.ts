@@ -4,6 +4,7 @@
  * JSON data (strings, numbers, booleans, null, arrays, plain objects),
  * template-made lists and maps, and the host objects of host-objects.ts.
  */
+import { NullProto } from '@gw/core'
 
 /** Lists made by the template (`[$a, $b]`, `split`, `keySet`) print as Java `ArrayList`: `[a, b]`. */
 const javaLists = new WeakSet<unknown[]>()
@@ -15,12 +16,10 @@ export function javaList<T>(items: T[]): T[] {
 }
 
 /**
- * Prototype-less dictionary with a fast (non-dictionary-mode) shape:
- * find-my-way's `null-object.js` trick. `Object.create(null)` objects start
- * in V8's slow dictionary mode; instances of this do not.
+ * Prototype-less dictionary with a fast (non-dictionary-mode) shape: @gw/core's
+ * `NullProto`, typed for template values.
  */
-export const NullObject = function NullObject() {} as unknown as new () => Record<string, unknown>
-NullObject.prototype = Object.create(null) as object
+export const NullObject = NullProto as unknown as new () => Record<string, unknown>
 
 /** A plain data object: JSON object, template map or NullObject. Other objects are opaque to templates. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

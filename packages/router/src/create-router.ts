@@ -1,8 +1,7 @@
-import type { ApiFlavour } from '@gw/core'
+import { NullProto, type ApiFlavour } from '@gw/core'
 import { canonicalPath, templateSegments, decodeHttpPath } from './canonical-path.js'
 import { DuplicateRoute, InvalidRoute } from './errors.js'
 import { resourceIdOf } from './resource-id.js'
-import { NullObject } from './null-object.js'
 
 /** The seven methods `ANY` stands for (§1.2, §1.3). */
 export const ROUTE_METHODS = Object.freeze(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const)
@@ -269,7 +268,7 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
     const names = entry.paramNames
     let params: Record<string, string> | null = null
     if (names.length !== 0) {
-      params = new NullObject()
+      params = new NullProto()
       for (let k = 0; k < names.length; k++) params[names[k] as string] = values[k] as string
     }
     return { value: entry.value, params, resourcePath: entry.resourcePath, resourceId: entry.resourceId, routeKey: entry.routeKey }
