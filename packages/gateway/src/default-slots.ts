@@ -6,6 +6,7 @@ import { GatewayUnsupported } from './errors.js'
 import { createIntegration, inProcessInvoker, type IntegrationOptions } from '@gw/integrations'
 import { cognitoAuthorizer, jwtAuthorizer, lambdaAuthorizer, type AuthorizerInvoke } from '@gw/authorizers'
 import type { Middleware } from '@gw/core'
+import { createRequestValidator } from '@gw/mapping'
 import type { AuthorizerDefinition } from './definition.js'
 import type { GatewaySlots, SlotFactory, SlotInput } from './slots.js'
 
@@ -53,7 +54,8 @@ function where(input: SlotInput): string {
 
 /**
  * The slots createGateway() fills when the caller gives none: throttling from
- * @gw/throttler, API keys from @gw/usage-plans, integrations from
+ * @gw/throttler, API keys from @gw/usage-plans, request validation from
+ * @gw/mapping, authorizers from @gw/authorizers, integrations from
  * @gw/integrations, and refusals (at construction) for features whose package
  * is not plugged in.
  */
@@ -131,12 +133,30 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
       httpMethod: input.httpMethod
     })
   }
+  // One compiled validator per method definition: models compile once, not once per stage.
+  const validators = new WeakMap<MethodDefinition, Middleware<object>>()
   const validation: SlotFactory = (input) => {
     if (input.api.protocol !== 'REST') return null
     const id = (input.method as MethodDefinition).requestValidatorId
     const validator = id === undefined ? undefined : input.api.requestValidators[id]
     if (validator === undefined || (!validator.validateRequestBody && !validator.validateRequestParameters)) return null
-    throw GatewayUnsupported(`${where(input)}: request validator "${String(id)}" needs options.slots.validation (@gw/mapping)`)
+    const method = input.method as MethodDefinition
+    // Only required parameters and declared body models are checked (§5.1/§5.2); a validator with nothing to check costs nothing.
+    const hasRequired = validator.validateRequestParameters && Object.values(method.requestParameters).some((r) => r)
+    const hasModels = validator.validateRequestBody && Object.keys(method.requestModels).length !== 0
+    if (!hasRequired && !hasModels) return null
+    let mw = validators.get(method)
+    if (mw === undefined) {
+      mw = createRequestValidator({
+        validateRequestParameters: validator.validateRequestParameters,
+        validateRequestBody: validator.validateRequestBody,
+        requestParameters: method.requestParameters,
+        requestModels: method.requestModels,
+        models: input.api.models as Record<string, string | Record<string, unknown>>
+      })
+      validators.set(method, mw)
+    }
+    return mw
   }
   const cache: SlotFactory = () => null
   const integration: SlotFactory = (input) => {

@@ -41,11 +41,11 @@ export type SlotFactory = (input: SlotInput) => Middleware<object> | null
 export interface GatewaySlots {
   /** §0.1 step 5 / §0.2 step 4. @default @gw/throttler from methodSettings / routeSettings */
   throttle?: SlotFactory
-  /** §0.1 step 6 / §0.2 step 5 (authorizationType other than NONE). @default none: such methods are refused at construction */
+  /** §0.1 step 6 / §0.2 step 5 (authorizationType other than NONE). @default @gw/authorizers for HTTP JWT, Lambda TOKEN/REQUEST and Cognito; AWS_IAM is refused at construction */
   authorization?: SlotFactory
   /** §0.1 step 7 (apiKeyRequired). @default @gw/usage-plans `apiKeys()` when `options.usagePlans` is given */
   apiKey?: SlotFactory
-  /** §0.1 step 8 (requestValidatorId). @default none: validated methods are refused at construction */
+  /** §0.1 step 8 (requestValidatorId, §5). @default @gw/mapping `createRequestValidator()` from `api.requestValidators`, `api.models` and the method's `requestParameters` / `requestModels` */
   validation?: SlotFactory
   /** §0.1 step 9. @default none (no caching) */
   cache?: SlotFactory

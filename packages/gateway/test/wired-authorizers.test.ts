@@ -1,27 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { silentLogger } from '@gw/core'
-import { createGateway, type ApiDefinitionInput, type Gateway } from '@gw/gateway'
+import { createGateway, type ApiDefinitionInput } from '@gw/gateway'
 import { createUsagePlans } from '@gw/usage-plans'
-
-const gateways: Gateway[] = []
-afterEach(async () => {
-  await Promise.all(gateways.splice(0).map((g) => g.close()))
-})
-
-async function start(def: ApiDefinitionInput, options: Parameters<typeof createGateway>[1] = {}): Promise<string> {
-  const gw = createGateway(def, { logger: silentLogger, ...options })
-  gateways.push(gw)
-  const server = await gw.listen(0, '127.0.0.1')
-  const address = server.address()
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return `http://127.0.0.1:${String(address.port)}`
-}
-
-const mock = {
-  type: 'MOCK' as const,
-  requestTemplates: { 'application/json': '{"statusCode": 200}' },
-  responses: { default: { statusCode: '200', responseTemplates: { 'application/json': '{"ok":true}' } } }
-}
+import { mock, start } from './serve.js'
 
 /** An in-process TOKEN authorizer: "allow" → Allow, "deny" → Deny, "boom" → throws, anything else → Unauthorized. */
 const tokenFn = (event: unknown): Promise<unknown> => {
