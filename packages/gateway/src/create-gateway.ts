@@ -28,7 +28,7 @@ import {
   type RestStageDefinition
 } from './definition.js'
 import { decorateResponse } from './decorate.js'
-import { defaultSlots } from './default-slots.js'
+import { defaultResourcePolicy, defaultSlots } from './default-slots.js'
 import { GatewayUnsupported } from './errors.js'
 import { SLOT_ORDER, type GatewayApiSlots, type GatewaySlots, type SlotInput } from './slots.js'
 
@@ -159,7 +159,7 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
     onIntegration: (c) => closables.add(c)
   })
   const slots: Required<GatewaySlots> = { ...defaults, ...options.slots }
-  const apiSlots: GatewayApiSlots = options.apiSlots ?? {}
+  const apiSlots: GatewayApiSlots = { resourcePolicy: defaultResourcePolicy(apiId), ...options.apiSlots }
   const stageSettings = new Map<string, StageSettings>()
 
   function checkApiSlots(api: ApiDefinition): Middleware<object>[] {

@@ -4,7 +4,9 @@ import { apiKeys, type UsagePlans } from '@gw/usage-plans'
 import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
 import { GatewayUnsupported } from './errors.js'
 import { createIntegration, inProcessInvoker, type IntegrationOptions } from '@gw/integrations'
-import { cognitoAuthorizer, jwtAuthorizer, lambdaAuthorizer, type AuthorizerInvoke } from '@gw/authorizers'
+import { accessDeniedMessage, arnOptionsSchema, cognitoAuthorizer, methodArnBuilder, compileResourcePolicy, jwtAuthorizer, lambdaAuthorizer, resourcePolicy, type AuthorizerInvoke, type ResourcePolicy } from '@gw/authorizers'
+import { reject } from '@gw/core'
+import type { ApiDefinition } from './definition.js'
 import type { Middleware } from '@gw/core'
 import { createRequestValidator } from '@gw/mapping'
 import type { AuthorizerDefinition } from './definition.js'
@@ -52,6 +54,25 @@ function where(input: SlotInput): string {
   return `${input.stageName} ${input.routeKey}`
 }
 
+// One compiled resource policy per deployment's definition (§10.9), shared by the pre-routing check and the authorizers.
+const policies = new WeakMap<ApiDefinition, ResourcePolicy>()
+function compiledPolicy(api: ApiDefinition, apiId: string): ResourcePolicy | undefined {
+  if (api.protocol !== 'REST' || api.policy === undefined) return undefined
+  let p = policies.get(api)
+  if (p === undefined) policies.set(api, (p = compileResourcePolicy(api.policy as Parameters<typeof compileResourcePolicy>[0], { apiId })))
+  return p
+}
+
+/**
+ * Default API-level resource-policy step (§0.1 step 3): an explicit Deny
+ * ends the request with 403 ACCESS_DENIED before routing; the rest of §10.9
+ * (NONE needs an explicit Allow, Lambda authorizer combination) runs in the
+ * method's authorization slot with the same compiled policy.
+ */
+export function defaultResourcePolicy(apiId: string): (api: ApiDefinition) => Middleware<object> | null {
+  return (api) => (api.protocol === 'REST' && api.policy !== undefined ? resourcePolicy({ policy: api.policy as Parameters<typeof compileResourcePolicy>[0], arn: { apiId }, authorizationType: 'CUSTOM' }) : null)
+}
+
 /**
  * The slots createGateway() fills when the caller gives none: throttling from
  * @gw/throttler, API keys from @gw/usage-plans, request validation from
@@ -75,7 +96,18 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
   // One Lambda / Cognito authorizer per definition (shared result and JWKS caches).
   const built = new WeakMap<AuthorizerDefinition, Middleware<object>>()
   const authorization: SlotFactory = (input) => {
-    if (input.method.authorizationType === 'NONE') return null
+    const policy = input.api.protocol === 'REST' ? compiledPolicy(input.api, deps.apiId) : undefined
+    if (input.method.authorizationType === 'NONE') {
+      if (policy === undefined) return null
+      // The same ARN defaults as compileResourcePolicy() used to expand `execute-api:/…`.
+      const policyArn = methodArnBuilder(arnOptionsSchema.parse({ apiId: deps.apiId }))
+      // §10.9: with NONE auth only an explicit Allow of the resource policy admits the call (explicit Deny was already refused before routing).
+      return function requireAllow(ctx, next) {
+        const arn = policyArn(ctx)
+        if (policy.evaluate(ctx, arn, null) !== 'Allow') return reject(ctx, 'ACCESS_DENIED', { message: accessDeniedMessage('anonymous', arn, false) })
+        return next()
+      }
+    }
     const auth = input.authorizer
     if (input.method.authorizationType === 'JWT' && auth?.type === 'JWT' && input.api.protocol === 'HTTP') {
       let mw = jwt.get(auth)
@@ -103,12 +135,14 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
             providerARNs: auth.providerARNs ?? [],
             ...(typeof auth.identitySource === 'string' ? { identitySource: auth.identitySource } : {}),
             ...(auth.identityValidationExpression === undefined ? {} : { identityValidationExpression: auth.identityValidationExpression }),
-            ...deps.cognito
+            ...deps.cognito,
+            ...(policy === undefined ? {} : { resourcePolicy: policy })
           })
         } else {
           mw = lambdaAuthorizer({
             type: auth.type,
             invoke: authorizerInvoke(where(input), auth, deps.integrationOptions),
+            ...(policy === undefined ? {} : { resourcePolicy: policy }),
             authorizerId: id,
             ...(auth.identitySource === undefined ? {} : { identitySource: auth.identitySource }),
             ...(auth.identityValidationExpression === undefined ? {} : { identityValidationExpression: auth.identityValidationExpression }),

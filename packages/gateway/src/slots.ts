@@ -55,7 +55,7 @@ export interface GatewaySlots {
 
 /** API-level steps that run before route matching. */
 export interface GatewayApiSlots {
-  /** §0.1 step 3: resource policy, phase 1 (REST, when `policy` is set). @default none: a policy is refused at construction */
+  /** §0.1 step 3: resource policy, phase 1 (REST, when `policy` is set). @default @gw/authorizers `resourcePolicy()` (explicit Deny → 403 ACCESS_DENIED; phase 2 runs in the authorization slot) */
   resourcePolicy?: (api: ApiDefinition) => Middleware<object> | null
   /** §0.2 step 2: CORS preflight (HTTP, when `corsConfiguration` is set). @default none: CORS is refused at construction */
   cors?: (api: ApiDefinition) => Middleware<object> | null

@@ -17,7 +17,7 @@ const tokenFn = (event: unknown): Promise<unknown> => {
   })
 }
 
-const api = (extra: Record<string, unknown> = {}): ApiDefinitionInput =>
+const api = (extra: Record<string, unknown> = {}, top: Record<string, unknown> = {}): ApiDefinitionInput =>
   ({
     protocol: 'REST',
     id: 'authapi01',
@@ -31,7 +31,8 @@ const api = (extra: Record<string, unknown> = {}): ApiDefinitionInput =>
         authorizerResultTtlInSeconds: 0
       }
     },
-    resources: { '/pets': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'tok', integration: mock, ...extra } } } }
+    resources: { '/pets': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'tok', integration: mock, ...extra } } } },
+    ...top
   })
 
 describe('createGateway: default Lambda TOKEN authorizer (§10.2) through options.integrations.lambda', () => {
@@ -62,5 +63,47 @@ describe('createGateway: default Lambda TOKEN authorizer (§10.2) through option
     plans.createApiKey({ name: 'bob', value: 'bob-key-0123456789abcdefgh', usagePlanIds: ['basic'] })
     const ignored = await fetch(`${url}/prod/pets`, { headers: { authorization: 'deny', 'x-api-key': 'bob-key-0123456789abcdefgh' } })
     expect(ignored.status).toBe(403)
+  })
+})
+
+const denyLocal = { Effect: 'Deny', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*', Condition: { IpAddress: { 'aws:SourceIp': ['127.0.0.0/8'] } } }
+const allowPets = { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*/GET/pets' }
+const arn = (path: string): string => `arn:aws:execute-api:us-east-1:123456789012:authapi01/prod/GET/${path}`
+
+describe('createGateway: default resource policy (§0.1 step 3, §10.9)', () => {
+  it('§10.9 explicit Deny by aws:SourceIp → 403 ACCESS_DENIED before routing, with AWS Message', async () => {
+    const url = await start(api({}, { policy: { Version: '2012-10-17', Statement: [denyLocal] } }), { integrations: { lambda: { tokenFn } } })
+    for (const path of ['pets', 'nowhere']) {
+      const res = await fetch(`${url}/prod/${path}`, { headers: { authorization: 'allow' } })
+      expect(res.status).toBe(403)
+      expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException')
+      expect(await res.json()).toEqual({ Message: `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${arn(path)} with an explicit deny` })
+    }
+  })
+
+  it('§10.9 NONE authorization needs an explicit Allow', async () => {
+    const def = {
+      ...api(),
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [allowPets] }),
+      resources: { '/pets': { resourceMethods: { GET: { integration: mock } } }, '/cats': { resourceMethods: { GET: { integration: mock } } } }
+    } as ApiDefinitionInput
+    const url = await start(def)
+    const pets = await fetch(`${url}/prod/pets`)
+    expect([pets.status, await pets.text()]).toEqual([200, '{"ok":true}'])
+    const cats = await fetch(`${url}/prod/cats`)
+    expect(cats.status).toBe(403)
+    expect(await cats.json()).toEqual({ Message: `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${arn('cats')}` })
+  })
+
+  it.each([
+    { name: 'Lambda Allow, policy silent → 200', statements: [], token: 'allow', status: 200 },
+    { name: 'Lambda Allow, policy Allow → 200', statements: [allowPets], token: 'allow', status: 200 },
+    { name: 'Lambda Deny, policy Allow → 403 (explicit Deny wins)', statements: [allowPets], token: 'deny', status: 403 },
+    { name: 'Lambda Allow, policy explicit Deny → 403', statements: [denyLocal], token: 'allow', status: 403 }
+  ])('§10.9 Lambda authorizer + resource policy: $name', async ({ statements, token, status }) => {
+    const url = await start(api({}, { policy: { Version: '2012-10-17', Statement: statements } }), { integrations: { lambda: { tokenFn } } })
+    const res = await fetch(`${url}/prod/pets`, { headers: { authorization: token } })
+    expect(res.status).toBe(status)
+    if (status === 200) expect(await res.text()).toBe('{"ok":true}')
   })
 })
