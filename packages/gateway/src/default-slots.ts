@@ -4,12 +4,10 @@ import { apiKeys, type UsagePlans } from '@gw/usage-plans'
 import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
 import { GatewayUnsupported } from './errors.js'
 import { createIntegration, inProcessInvoker, type IntegrationOptions } from '@gw/integrations'
-import { accessDeniedMessage, arnOptionsSchema, cognitoAuthorizer, methodArnBuilder, compileResourcePolicy, jwtAuthorizer, lambdaAuthorizer, resourcePolicy, type AuthorizerInvoke, type ResourcePolicy } from '@gw/authorizers'
-import { reject } from '@gw/core'
-import type { ApiDefinition } from './definition.js'
+import { cognitoAuthorizer, compileResourcePolicy, jwtAuthorizer, lambdaAuthorizer, resourcePolicy, type AuthorizerInvoke, type ResourcePolicy } from '@gw/authorizers'
 import type { Middleware } from '@gw/core'
 import { createRequestValidator } from '@gw/mapping'
-import type { AuthorizerDefinition } from './definition.js'
+import type { ApiDefinition, AuthorizerDefinition } from './definition.js'
 import type { GatewaySlots, SlotFactory, SlotInput } from './slots.js'
 
 /** What the default slots need from `createGateway()` options. */
@@ -73,6 +71,19 @@ export function defaultResourcePolicy(apiId: string): (api: ApiDefinition) => Mi
   return (api) => (api.protocol === 'REST' && api.policy !== undefined ? resourcePolicy({ policy: api.policy as Parameters<typeof compileResourcePolicy>[0], arn: { apiId }, authorizationType: 'CUSTOM' }) : null)
 }
 
+// One NONE-auth policy check per deployment's definition, shared by its methods.
+const noneGuards = new WeakMap<ApiDefinition, Middleware<object>>()
+/**
+ * §10.9 phase 2 for `authorizationType: NONE` (REST with a `policy`): only an explicit Allow of the resource policy
+ * admits the call; `null` (no step) without a policy.
+ */
+function requireExplicitAllow(api: ApiDefinition, apiId: string): Middleware<object> | null {
+  if (api.protocol !== 'REST' || api.policy === undefined) return null
+  let mw = noneGuards.get(api)
+  if (mw === undefined) noneGuards.set(api, (mw = resourcePolicy({ policy: api.policy as Parameters<typeof compileResourcePolicy>[0], arn: { apiId }, authorizationType: 'NONE' })))
+  return mw
+}
+
 /**
  * The slots createGateway() fills when the caller gives none: throttling from
  * @gw/throttler, API keys from @gw/usage-plans, request validation from
@@ -96,18 +107,8 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
   // One Lambda / Cognito authorizer per definition (shared result and JWKS caches).
   const built = new WeakMap<AuthorizerDefinition, Middleware<object>>()
   const authorization: SlotFactory = (input) => {
+    if (input.method.authorizationType === 'NONE') return requireExplicitAllow(input.api, deps.apiId)
     const policy = input.api.protocol === 'REST' ? compiledPolicy(input.api, deps.apiId) : undefined
-    if (input.method.authorizationType === 'NONE') {
-      if (policy === undefined) return null
-      // The same ARN defaults as compileResourcePolicy() used to expand `execute-api:/…`.
-      const policyArn = methodArnBuilder(arnOptionsSchema.parse({ apiId: deps.apiId }))
-      // §10.9: with NONE auth only an explicit Allow of the resource policy admits the call (explicit Deny was already refused before routing).
-      return function requireAllow(ctx, next) {
-        const arn = policyArn(ctx)
-        if (policy.evaluate(ctx, arn, null) !== 'Allow') return reject(ctx, 'ACCESS_DENIED', { message: accessDeniedMessage('anonymous', arn, false) })
-        return next()
-      }
-    }
     const auth = input.authorizer
     if (input.method.authorizationType === 'JWT' && auth?.type === 'JWT' && input.api.protocol === 'HTTP') {
       let mw = jwt.get(auth)
