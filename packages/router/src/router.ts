@@ -68,6 +68,8 @@ export function router(routes: Readonly<Record<string, RouteHandlers>>, options:
 export function routerMiddleware(table: Router<Composed>, methodOverride = true): Middleware<object> {
   const flavour = table.flavour
   const http = flavour === 'HTTP'
+  // at construction, so the first request does not pay for it
+  table.compile()
   const override = !http && methodOverride
   return function router(ctx, next) {
     ctx.flavour = flavour
