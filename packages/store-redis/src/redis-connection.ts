@@ -4,7 +4,7 @@ import type { ParsedRedisStoreOptions, RedisClient, StoreErrorMode } from './opt
 
 /** Outage counters of one store (visible in metrics and tests). */
 export interface StoreErrorStats {
-  /** Commands that failed or were skipped because Redis was not ready. */
+  /** Commands (for rate limits: decisions) that failed or were skipped because Redis was not ready. */
   readonly errors: number
   /** Whether the store is currently deciding with its `onStoreError` fallback. */
   readonly degraded: boolean

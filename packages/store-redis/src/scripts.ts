@@ -4,65 +4,102 @@ import { LuaScript } from './lua-script.js'
 const EPOCH = 1_704_067_200
 
 const NOW = `local t = redis.call('TIME')
-local now = (t[1] - ${EPOCH}) * 1000 + t[2] / 1000
-local cost = tonumber(ARGV[1])`
+local now = (t[1] - ${EPOCH}) * 1000 + t[2] / 1000`
 
 /**
- * One GCRA step for bucket i (KEYS[i], rate ARGV[ri], burst ARGV[ri + 1]):
- * sets `new` (the bucket's next TAT) or returns the refusal.
+ * The GCRA step of one bucket (`key`, `interval` ms per token, `burst`):
+ * sets `capacity`, `tat` (the bucket's state now), `new` (its state after
+ * taking `cost`) and `over` (> 0: not enough tokens, by that many ms).
  */
-const gcraStep = (i: string, ri: string): string => `
-  local interval = 1000 / tonumber(ARGV[${ri}])
-  local burst = tonumber(ARGV[${ri} + 1])
-  local capacity = burst * interval
-  local tat = tonumber(redis.call('GET', KEYS[${i}]) or 0)
-  if tat < now then tat = now end
-  local new = tat + cost * interval
-  local over = new - now - capacity
-  if over > 1e-6 then
-    local retry = 0
-    if cost <= burst then retry = math.ceil(over) end
-    return {0, math.floor((capacity - tat + now) / interval + 1e-6), retry, ${i} - 1}
-  end`
+const gcra = (key: string, interval: string, burst: string): string => `local capacity = ${burst} * ${interval}
+local tat = tonumber(redis.call('GET', ${key}) or 0)
+if tat < now then tat = now end
+local new = tat + cost * ${interval}
+local over = new - now - capacity`
 
-/**
- * One token bucket (aws-semantics §8.1) as GCRA, on Redis time (`TIME`), so
- * gateway clocks do not matter. The stored value is the bucket's
- * "theoretical arrival time" in ms: a bucket with capacity `burst` refilled at
- * `rate`/s is empty when TAT - now = burst/rate s, full when TAT <= now
- * (exactly a token bucket, with one number of state). A missing key is a full
- * bucket; the key expires when the bucket would be full again.
- * KEYS[1] bucket; ARGV cost, rate, burst. Returns {allowed, remaining, retryAfterMs, blockedIndex}.
+/*
+ * Token buckets (aws-semantics §8.1) as GCRA, on Redis time (`TIME`), so
+ * gateway clocks do not matter. A bucket's one number of state is its
+ * "theoretical arrival time" (TAT) in ms: a bucket with capacity `burst`
+ * refilled every `interval` ms is empty when TAT - now = burst * interval and
+ * full when TAT <= now, exactly a token bucket. A missing key is a full
+ * bucket; the key expires when the bucket would be full again. Rates travel
+ * as `interval` = 1000 / rate, computed once by the client.
  */
-export const TOKEN_BUCKET_ONE = new LuaScript(`
-${NOW}
-do
-${gcraStep('1', '2')}
-  redis.call('SET', KEYS[1], new, 'PX', math.ceil(new - now) + 1)
-  return {1, math.floor((capacity - new + now) / interval + 1e-6), 0, -1}
-end
-`)
 
 /**
- * Several token buckets (GCRA as above), all-or-none over KEYS: tokens are
- * taken from every bucket only when every bucket has them (§8.1).
- * ARGV[1] = cost, then rate and burst per key. Returns
- * {allowed, remaining (most restrictive), retryAfterMs, blockedIndex}.
+ * One decision on one bucket, the common case, kept lean.
+ * KEYS[1] bucket; ARGV cost, interval, burst. Returns the tokens left (an
+ * integer) when allowed, `{remaining, retryAfterMs, 0}` when refused.
  */
 export const TOKEN_BUCKET = new LuaScript(`
 ${NOW}
-local news = {}
-local remaining = -1
-for i = 1, #KEYS do
-${gcraStep('i', 'i * 2')}
-  news[i] = new
-  local left = math.floor((capacity - new + now) / interval + 1e-6)
-  if remaining < 0 or left < remaining then remaining = left end
+local cost = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+${gcra('KEYS[1]', 'interval', 'burst')}
+if over > 1e-6 then
+  local retry = 0
+  if cost <= burst then retry = math.ceil(over) end
+  return {math.floor((capacity - tat + now) / interval + 1e-6), retry, 0}
 end
-for i = 1, #KEYS do
-  redis.call('SET', KEYS[i], news[i], 'PX', math.ceil(news[i] - now) + 1)
+redis.call('SET', KEYS[1], new, 'PX', math.ceil(new - now) + 1)
+return math.floor((capacity - new + now) / interval + 1e-6)
+`)
+
+/**
+ * A batch of decisions, run in order (decisions made in the same tick share
+ * one round trip; each still sees the state the previous one left). Each
+ * decision takes `cost` tokens from every one of its `m` buckets or from none
+ * (§8.1 all-or-none across levels).
+ * KEYS: the buckets of every decision, in order.
+ * ARGV: per decision `cost, m`, then `interval, burst` per bucket.
+ * Returns per decision `remaining` (most restrictive bucket), `retryAfterMs`,
+ * `blocked` (index of the refusing bucket, -1 when allowed).
+ */
+export const TOKEN_BUCKETS = new LuaScript(`
+${NOW}
+local out = {}
+local n = 0
+local k = 0
+local a = 1
+while a <= #ARGV do
+  local cost = tonumber(ARGV[a])
+  local m = tonumber(ARGV[a + 1])
+  a = a + 2
+  local remaining = -1
+  local retry = 0
+  local blocked = -1
+  local news = {}
+  for i = 1, m do
+    if blocked < 0 then
+      local interval = tonumber(ARGV[a])
+      local burst = tonumber(ARGV[a + 1])
+      ${gcra('KEYS[k + i]', 'interval', 'burst')}
+      if over > 1e-6 then
+        blocked = i - 1
+        if cost <= burst then retry = math.ceil(over) end
+        remaining = math.floor((capacity - tat + now) / interval + 1e-6)
+      else
+        news[i] = new
+        local left = math.floor((capacity - new + now) / interval + 1e-6)
+        if remaining < 0 or left < remaining then remaining = left end
+      end
+    end
+    a = a + 2
+  end
+  if blocked < 0 then
+    for i = 1, m do
+      redis.call('SET', KEYS[k + i], news[i], 'PX', math.ceil(news[i] - now) + 1)
+    end
+  end
+  k = k + m
+  out[n + 1] = remaining
+  out[n + 2] = retry
+  out[n + 3] = blocked
+  n = n + 3
 end
-return {1, remaining, 0, -1}
+return out
 `)
 
 /**

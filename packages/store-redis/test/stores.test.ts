@@ -61,6 +61,45 @@ describe('RedisRateLimitStore (§8.1 on Redis time)', () => {
     const decisions = await Promise.all(Array.from({ length: 200 }, async () => store.take('hot', 0.001, 100)))
     expect(decisions.filter((d) => d.allowed)).toHaveLength(100)
   })
+
+  it('§8.1 same-tick decisions share one EVALSHA and stay exact: mixed take/takeAll on shared buckets, in order', async () => {
+    // an own redis-server, so INFO commandstats counts only this store's calls
+    const redis = new RedisProcess(await freePort())
+    await redis.start()
+    onTestFinished(() => redis.kill())
+    const store = await closing(new RedisRateLimitStore({ url: redis.url, prefix: randomPrefix() }))
+    const stats = new Redis(redis.url)
+    onTestFinished(async () => {
+      await stats.quit()
+    })
+    // load both scripts first (a fresh server answers NOSCRIPT once per script)
+    await store.take('warm', 1, 1)
+    await store.takeAll([
+      { key: 'warm-a', rate: 1, burst: 1 },
+      { key: 'warm-b', rate: 1, burst: 1 }
+    ])
+    await stats.config('RESETSTAT')
+    const account = { key: 'account', rate: 0.001, burst: 150 }
+    const method = { key: 'method', rate: 0.001, burst: 60 }
+    // 300 decisions in one tick: even ones take from both buckets (all-or-none), odd ones from the account alone
+    const decisions = await Promise.all(
+      Array.from({ length: 300 }, async (_, i) => (i % 2 === 0 ? store.takeAll([method, account]) : store.take(account.key, account.rate, account.burst)))
+    )
+    const both = decisions.filter((_, i) => i % 2 === 0)
+    const accountOnly = decisions.filter((_, i) => i % 2 === 1)
+    // in order: pairs (both, account) spend 2 account tokens while the method bucket lasts (60 pairs = 120), then
+    // the 30 account tokens left go one per decision of either kind (method still has none after 60)
+    expect(both.filter((d) => d.allowed)).toHaveLength(60)
+    expect(accountOnly.filter((d) => d.allowed)).toHaveLength(90)
+    expect(both[60]).toMatchObject({ allowed: false, blocked: 0 })
+    expect(accountOnly.at(-1)).toMatchObject({ allowed: false, blocked: 0, remaining: 0 })
+    expect(accountOnly.at(-1)?.retryAfterMs).toBeGreaterThan(0)
+    expect((await store.take(account.key, account.rate, account.burst, 0)).remaining).toBe(0)
+    // one round trip per decision at most: the 300 went in batches of at most 128 (3 calls), then the last take alone
+    const info = await stats.info('commandstats')
+    expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1])).toBe(4)
+    expect(info).not.toContain('cmdstat_eval:')
+  })
 })
 
 describe('RedisQuotaStore (§8.2, §9.3)', () => {
