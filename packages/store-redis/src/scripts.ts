@@ -12,8 +12,8 @@ local now = (t[1] - ${EPOCH}) * 1000 + t[2] / 1000`
  * taking `cost`) and `over` (> 0: not enough tokens, by that many ms).
  */
 const gcra = (key: string, interval: string, burst: string): string => `local capacity = ${burst} * ${interval}
-local tat = tonumber(redis.call('GET', ${key}) or 0)
-if tat < now then tat = now end
+local tat = redis.call('GET', ${key})
+if not tat then tat = now else tat = tat + 0 if tat < now then tat = now end end
 local new = tat + cost * ${interval}
 local over = new - now - capacity`
 
@@ -34,9 +34,10 @@ local over = new - now - capacity`
  */
 export const TOKEN_BUCKET = new LuaScript(`
 ${NOW}
-local cost = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local burst = tonumber(ARGV[3])
+-- \`+ 0\` converts like tonumber() without a global function call (this script's cost is what a decision waits for)
+local cost = ARGV[1] + 0
+local interval = ARGV[2] + 0
+local burst = ARGV[3] + 0
 ${gcra('KEYS[1]', 'interval', 'burst')}
 if over > 1e-6 then
   local retry = 0
