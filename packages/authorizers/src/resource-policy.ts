@@ -65,10 +65,19 @@ function expandShorthand(text: string, arn: ResolvedArnOptions): unknown {
  */
 export type ResourcePolicyAuthType = 'NONE' | 'AWS_IAM' | 'CUSTOM' | 'COGNITO_USER_POOLS' | 'JWT'
 
+/** A `ResourcePolicy` from `compileResourcePolicy()` (a parsed JSON document never carries an `evaluate` function). */
+function isCompiled(v: unknown): v is ResourcePolicy {
+  return typeof v === 'object' && v !== null && typeof (v as ResourcePolicy).evaluate === 'function'
+}
+
 const schema = z
   .object({
-    /** The policy document (object or JSON text, ≤ 8192 characters). */
-    policy: z.union([z.string().min(1), z.custom<PolicyDocument>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a policy document object')]),
+    /** The policy document (object or JSON text, ≤ 8192 characters), or one already compiled by `compileResourcePolicy()`. */
+    policy: z.union([
+      z.string().min(1),
+      z.custom<ResourcePolicy>(isCompiled),
+      z.custom<PolicyDocument>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a policy document object')
+    ]),
     arn: arnOptionsSchema,
     authorizationType: z.enum(['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS', 'JWT']).default('NONE')
   })
@@ -88,14 +97,20 @@ export function accessDeniedMessage(user: string, arn: string, explicit: boolean
  * `{"Message":"User: anonymous is not authorized … with an explicit deny"}`;
  * with `authorizationType: 'NONE'` anything but an explicit Allow → 403.
  * The source IP is `ctx.sourceIp` (socket address unless the adapter's
- * `trustProxy` admits `X-Forwarded-For`).
+ * `trustProxy` admits `X-Forwarded-For`). `policy` may also be a
+ * `ResourcePolicy` from `compileResourcePolicy()`, so the middleware and the
+ * authorizers' `resourcePolicy` option share one compilation; `arn` then only
+ * builds the method ARN (compile with the same `arn`).
  * @throws GwError GW_CONFIG_INVALID on a malformed policy or options
  * @example
  * const rp = resourcePolicy({ policy: { Statement: [{ Effect: 'Deny', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*', Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] } } }] } })
+ * const shared = compileResourcePolicy(document, { apiId: 'a1b2c3' })
+ * const phase1 = resourcePolicy({ policy: shared, arn: { apiId: 'a1b2c3' }, authorizationType: 'AWS_IAM' })
  */
 export function resourcePolicy(options: ResourcePolicyOptions): Middleware<object> {
   const opts = parseOptions(schema, options, 'resourcePolicy')
-  const compiled = compileResourcePolicy(opts.policy, opts.arn)
+  // A compiled policy is shared as is: a gateway compiles each definition's policy once for this step and its authorizers.
+  const compiled = isCompiled(opts.policy) ? opts.policy : compileResourcePolicy(opts.policy, opts.arn)
   const arnOf = methodArnBuilder(opts.arn)
   const requireAllow = opts.authorizationType === 'NONE'
   return function resourcePolicyMiddleware(ctx, next) {

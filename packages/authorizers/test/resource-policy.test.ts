@@ -99,6 +99,18 @@ describe('resource policies over real HTTP (§10.9)', () => {
     expect((await call(`${url}/pets`, { method: 'DELETE' })).status).toBe(403)
   })
 
+  it('§10.9 an already compiled ResourcePolicy is accepted and used as is (one compilation shared by several steps)', async () => {
+    const compiled = compileResourcePolicy({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*/GET/pets' }] }, { apiId: 'a1b2c3d4e5' })
+    const url = await serve([
+      resourcePolicy({ policy: compiled, arn: { apiId: 'a1b2c3d4e5' }, authorizationType: 'CUSTOM' }),
+      resourcePolicy({ policy: compiled, arn: { apiId: 'a1b2c3d4e5' }, authorizationType: 'NONE' })
+    ])
+    expect((await call(`${url}/pets`)).status).toBe(200)
+    const cats = await call(`${url}/cats`)
+    expect(cats.status).toBe(403)
+    expect(cats.body).toBe(JSON.stringify({ Message: `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${ARN}/GET/cats` }))
+  })
+
   it('§10.9 the policy string may be JSON text; execute-api:/ shorthand expands to the API ARN', () => {
     const rp = compileResourcePolicy(JSON.stringify(allowAll), { apiId: 'xyz', region: 'eu-west-1', accountId: '111122223333' })
     const fakeCtx = { sourceIp: '1.2.3.4', headers: {}, identity: undefined, source: { protocol: 'http' }, requestTimeEpoch: 0 } as never
