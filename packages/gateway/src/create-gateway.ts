@@ -18,6 +18,7 @@ import { createStageRegistry, createStageResolver, type Deployment, type StageDe
 import { createCanary, type CanaryOptions } from '@gw/canary'
 import type { UsagePlans } from '@gw/usage-plans'
 import type { IntegrationOptions } from '@gw/integrations'
+import { arnOptionsSchema, type CredentialsProvider } from '@gw/authorizers'
 import {
   apiDefinitionSchema,
   httpStageSchema,
@@ -28,9 +29,29 @@ import {
   type RestStageDefinition
 } from './definition.js'
 import { decorateResponse } from './decorate.js'
-import { defaultResourcePolicy, defaultSlots } from './default-slots.js'
+import { apiArn, defaultResourcePolicy, defaultSlots, type DefaultSlotDeps } from './default-slots.js'
 import { GatewayUnsupported } from './errors.js'
 import { SLOT_ORDER, type GatewayApiSlots, type GatewaySlots, type SlotInput } from './slots.js'
+
+/** `options.iam` of `createGateway()`: what `AWS_IAM` methods and routes need (§10.8). */
+export interface GatewayIamOptions {
+  /**
+   * Maps an access key id (and the session token sent) to `{ secretAccessKey, sessionToken?, expiration?,
+   * principal: { arn, accountId, userId? }, policy? }`, or `undefined` for an unknown key (→ 403
+   * UnrecognizedClientException). Sync or async; a throw answers 500.
+   */
+  credentials: CredentialsProvider
+  /** The API's region: SigV4 credential scope and every method ARN (§10.1). @default 'us-east-1' */
+  region?: string
+  /** The API's account (12 digits): method ARNs, and same-account vs cross-account for the resource policy (§10.9). @default '123456789012' */
+  accountId?: string
+}
+
+/** `options.cognito` of `createGateway()`: settings for every `COGNITO_USER_POOLS` authorizer (§10.6). */
+export interface GatewayCognitoOptions {
+  /** Replaces `https://cognito-idp.{region}.amazonaws.com`: issuers become `{issuerBaseUrl}/{poolId}`, keys `{issuer}/.well-known/jwks.json` (local JWKS, private endpoints). @default AWS's issuers */
+  issuerBaseUrl?: string
+}
 
 /** Options of `createGateway()`. */
 export interface GatewayOptions {
@@ -50,6 +71,10 @@ export interface GatewayOptions {
   logger?: Logger
   /** Request body limit (§15). @default 10 MB */
   bodyLimit?: number
+  /** `AWS_IAM` authorization (§10.8) with the API's resource policy (§10.9). @default none: `AWS_IAM` methods are refused at construction */
+  iam?: GatewayIamOptions
+  /** Cognito user pool authorizers (§10.6). @default AWS's issuers */
+  cognito?: GatewayCognitoOptions
 }
 
 const optionsSchema = z
@@ -61,7 +86,15 @@ const optionsSchema = z
     usagePlans: z.custom<UsagePlans>((v) => typeof v === 'object' && v !== null).optional(),
     integrations: z.custom<IntegrationOptions>((v) => typeof v === 'object' && v !== null, 'createIntegration() options').optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).error === 'function').optional(),
-    bodyLimit: z.number().int().positive().optional()
+    bodyLimit: z.number().int().positive().optional(),
+    iam: arnOptionsSchema
+      .unwrap()
+      .pick({ region: true, accountId: true })
+      .partial()
+      .extend({ credentials: z.custom<CredentialsProvider>((v) => typeof v === 'function', 'a function (accessKeyId, { sessionToken }) => IamCredentials | undefined') })
+      .strict()
+      .optional(),
+    cognito: z.object({ issuerBaseUrl: z.url('a URL such as http://127.0.0.1:9999') }).partial().strict().optional()
   })
   .strict()
 
@@ -135,7 +168,7 @@ function describeDeployment(d: Deployment<ApiDefinition, Compiled>): { id: strin
  * The definition is validated once; each deployment is a frozen snapshot and
  * its chains are composed once per stage settings.
  * @throws GwError GW_CONFIG_INVALID naming the path and reason of a bad definition or option
- * @throws GwError GW_GATEWAY_UNSUPPORTED when a method needs a slot that is not configured
+ * @throws GwError GW_GATEWAY_UNSUPPORTED when a method needs a slot that is not configured (e.g. `AWS_IAM` without `options.iam`)
  * @example
  * const gw = createGateway({
  *   protocol: 'REST', name: 'pets', stages: { prod: {} },
@@ -150,16 +183,19 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
   const apiId = working.id
   const logger = opts.logger ?? jsonLogger
   const closables = new Set<{ close(): Promise<void> }>()
-  const defaults = defaultSlots({
+  const deps: DefaultSlotDeps = {
     apiId,
     rateLimitStore: options.rateLimitStore,
     usagePlans: options.usagePlans,
     integrationOptions: options.integrations ?? {},
     logger,
+    ...(opts.iam === undefined ? {} : { iam: opts.iam }),
+    ...(opts.cognito === undefined ? {} : { cognito: opts.cognito }),
     onIntegration: (c) => closables.add(c)
-  })
+  }
+  const defaults = defaultSlots(deps)
   const slots: Required<GatewaySlots> = { ...defaults, ...options.slots }
-  const apiSlots: GatewayApiSlots = { resourcePolicy: defaultResourcePolicy(apiId), ...options.apiSlots }
+  const apiSlots: GatewayApiSlots = { resourcePolicy: defaultResourcePolicy(apiArn(deps)), ...options.apiSlots }
   const stageSettings = new Map<string, StageSettings>()
 
   function checkApiSlots(api: ApiDefinition): Middleware<object>[] {

@@ -4,7 +4,18 @@ import { apiKeys, type UsagePlans } from '@gw/usage-plans'
 import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
 import { GatewayUnsupported } from './errors.js'
 import { createIntegration, inProcessInvoker, type IntegrationOptions } from '@gw/integrations'
-import { cognitoAuthorizer, compileResourcePolicy, jwtAuthorizer, lambdaAuthorizer, resourcePolicy, type AuthorizerInvoke, type ResourcePolicy } from '@gw/authorizers'
+import {
+  cognitoAuthorizer,
+  compileResourcePolicy,
+  iamAuthorizer,
+  jwtAuthorizer,
+  lambdaAuthorizer,
+  resourcePolicy,
+  type ArnOptions,
+  type AuthorizerInvoke,
+  type CredentialsProvider,
+  type ResourcePolicy
+} from '@gw/authorizers'
 import type { Middleware } from '@gw/core'
 import { createRequestValidator } from '@gw/mapping'
 import type { ApiDefinition, AuthorizerDefinition } from './definition.js'
@@ -19,7 +30,13 @@ export interface DefaultSlotDeps {
   readonly integrationOptions: IntegrationOptions
   readonly logger: Logger
   /** Extra `cognitoAuthorizer()` options for every Cognito authorizer (e.g. `issuerBaseUrl` for a local JWKS). */
-  readonly cognito?: { readonly issuerBaseUrl?: string }
+  readonly cognito?: { readonly issuerBaseUrl?: string | undefined }
+  /**
+   * `AWS_IAM` methods and routes (§10.8): access key → secret, principal and identity policy. `region` and
+   * `accountId` are the API's: SigV4 credential scope and every method ARN (§10.1), resource policy included.
+   * Without it an `AWS_IAM` method is refused at construction.
+   */
+  readonly iam?: { readonly credentials: CredentialsProvider; readonly region?: string | undefined; readonly accountId?: string | undefined }
   /** Every integration built, so `close()` can release their connection pools. */
   readonly onIntegration: (closable: { close(): Promise<void> }) => void
 }
@@ -52,23 +69,35 @@ function where(input: SlotInput): string {
   return `${input.stageName} ${input.routeKey}`
 }
 
-// One compiled resource policy per deployment's definition (§10.9), shared by the pre-routing check and the authorizers.
+/** The API's method-ARN parts (§10.1): its id, and the region / account of `deps.iam` (defaults otherwise). */
+export function apiArn(deps: Pick<DefaultSlotDeps, 'apiId' | 'iam'>): ArnOptions {
+  const arn: ArnOptions = { apiId: deps.apiId }
+  if (deps.iam?.region !== undefined) arn.region = deps.iam.region
+  if (deps.iam?.accountId !== undefined) arn.accountId = deps.iam.accountId
+  return arn
+}
+
+// One compiled resource policy per deployment's definition (§10.9), shared by the pre-routing check, the NONE
+// guard and the authorizers: the document is compiled once.
 const policies = new WeakMap<ApiDefinition, ResourcePolicy>()
-function compiledPolicy(api: ApiDefinition, apiId: string): ResourcePolicy | undefined {
+function compiledPolicy(api: ApiDefinition, arn: ArnOptions): ResourcePolicy | undefined {
   if (api.protocol !== 'REST' || api.policy === undefined) return undefined
   let p = policies.get(api)
-  if (p === undefined) policies.set(api, (p = compileResourcePolicy(api.policy as Parameters<typeof compileResourcePolicy>[0], { apiId })))
+  if (p === undefined) policies.set(api, (p = compileResourcePolicy(api.policy as Parameters<typeof compileResourcePolicy>[0], arn)))
   return p
 }
 
 /**
  * Default API-level resource-policy step (§0.1 step 3): an explicit Deny
  * ends the request with 403 ACCESS_DENIED before routing; the rest of §10.9
- * (NONE needs an explicit Allow, Lambda authorizer combination) runs in the
+ * (NONE needs an explicit Allow, authorizer combination) runs in the
  * method's authorization slot with the same compiled policy.
  */
-export function defaultResourcePolicy(apiId: string): (api: ApiDefinition) => Middleware<object> | null {
-  return (api) => (api.protocol === 'REST' && api.policy !== undefined ? resourcePolicy({ policy: api.policy as Parameters<typeof compileResourcePolicy>[0], arn: { apiId }, authorizationType: 'CUSTOM' }) : null)
+export function defaultResourcePolicy(arn: ArnOptions): (api: ApiDefinition) => Middleware<object> | null {
+  return (api) => {
+    const policy = compiledPolicy(api, arn)
+    return policy === undefined ? null : resourcePolicy({ policy, arn, authorizationType: 'CUSTOM' })
+  }
 }
 
 // One NONE-auth policy check per deployment's definition, shared by its methods.
@@ -77,10 +106,11 @@ const noneGuards = new WeakMap<ApiDefinition, Middleware<object>>()
  * §10.9 phase 2 for `authorizationType: NONE` (REST with a `policy`): only an explicit Allow of the resource policy
  * admits the call; `null` (no step) without a policy.
  */
-function requireExplicitAllow(api: ApiDefinition, apiId: string): Middleware<object> | null {
-  if (api.protocol !== 'REST' || api.policy === undefined) return null
+function requireExplicitAllow(api: ApiDefinition, arn: ArnOptions): Middleware<object> | null {
+  const policy = compiledPolicy(api, arn)
+  if (policy === undefined) return null
   let mw = noneGuards.get(api)
-  if (mw === undefined) noneGuards.set(api, (mw = resourcePolicy({ policy: api.policy as Parameters<typeof compileResourcePolicy>[0], arn: { apiId }, authorizationType: 'NONE' })))
+  if (mw === undefined) noneGuards.set(api, (mw = resourcePolicy({ policy, arn, authorizationType: 'NONE' })))
   return mw
 }
 
@@ -92,6 +122,7 @@ function requireExplicitAllow(api: ApiDefinition, apiId: string): Middleware<obj
  * is not plugged in.
  */
 export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
+  const arn = apiArn(deps)
   const throttle: SlotFactory = (input) => {
     const limits =
       input.flavour === 'REST'
@@ -106,9 +137,17 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
   const jwt = new WeakMap<AuthorizerDefinition, Middleware<object>>()
   // One Lambda / Cognito authorizer per definition (shared result and JWKS caches).
   const built = new WeakMap<AuthorizerDefinition, Middleware<object>>()
+  // One IAM authorizer per deployment's definition (its resource policy; shared identity-policy cache).
+  const iam = new WeakMap<ApiDefinition, Middleware<object>>()
   const authorization: SlotFactory = (input) => {
-    if (input.method.authorizationType === 'NONE') return requireExplicitAllow(input.api, deps.apiId)
-    const policy = input.api.protocol === 'REST' ? compiledPolicy(input.api, deps.apiId) : undefined
+    if (input.method.authorizationType === 'NONE') return requireExplicitAllow(input.api, arn)
+    const policy = compiledPolicy(input.api, arn)
+    if (input.method.authorizationType === 'AWS_IAM') {
+      if (deps.iam === undefined) throw GatewayUnsupported(`${where(input)}: authorizationType AWS_IAM needs options.iam ({ credentials: (accessKeyId) => ({ secretAccessKey, principal }) }, §10.8) or options.slots.authorization`)
+      let mw = iam.get(input.api)
+      if (mw === undefined) iam.set(input.api, (mw = iamAuthorizer({ credentials: deps.iam.credentials, arn, ...(policy === undefined ? {} : { resourcePolicy: policy }) })))
+      return mw
+    }
     const auth = input.authorizer
     if (input.method.authorizationType === 'JWT' && auth?.type === 'JWT' && input.api.protocol === 'HTTP') {
       let mw = jwt.get(auth)
@@ -137,6 +176,7 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
             ...(typeof auth.identitySource === 'string' ? { identitySource: auth.identitySource } : {}),
             ...(auth.identityValidationExpression === undefined ? {} : { identityValidationExpression: auth.identityValidationExpression }),
             ...deps.cognito,
+            arn,
             ...(policy === undefined ? {} : { resourcePolicy: policy })
           })
         } else {
@@ -144,6 +184,7 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
             type: auth.type,
             invoke: authorizerInvoke(where(input), auth, deps.integrationOptions),
             ...(policy === undefined ? {} : { resourcePolicy: policy }),
+            arn,
             authorizerId: id,
             ...(auth.identitySource === undefined ? {} : { identitySource: auth.identitySource }),
             ...(auth.identityValidationExpression === undefined ? {} : { identityValidationExpression: auth.identityValidationExpression }),

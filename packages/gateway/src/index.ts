@@ -42,7 +42,9 @@ export type {
   HttpMethod
 } from './definition.js'
 export { createGateway } from './create-gateway.js'
-export type { Gateway, GatewayOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
+export type { Gateway, GatewayOptions, GatewayIamOptions, GatewayCognitoOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
+// What `options.iam.credentials` returns (from @gw/authorizers), so callers need not depend on it.
+export type { IamCredentials, CredentialsProvider } from '@gw/authorizers'
 export { SLOT_ORDER } from './slots.js'
 export { defaultSlots } from './default-slots.js'
 export type { DefaultSlotDeps } from './default-slots.js'

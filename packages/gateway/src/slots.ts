@@ -41,7 +41,7 @@ export type SlotFactory = (input: SlotInput) => Middleware<object> | null
 export interface GatewaySlots {
   /** §0.1 step 5 / §0.2 step 4. @default @gw/throttler from methodSettings / routeSettings */
   throttle?: SlotFactory
-  /** §0.1 step 6 / §0.2 step 5 (authorizationType other than NONE). @default @gw/authorizers for HTTP JWT, Lambda TOKEN/REQUEST and Cognito; AWS_IAM is refused at construction */
+  /** §0.1 step 6 / §0.2 step 5 (authorizationType other than NONE). @default @gw/authorizers for HTTP JWT, Lambda TOKEN/REQUEST, Cognito, and AWS_IAM when `options.iam` is given (refused at construction without it) */
   authorization?: SlotFactory
   /** §0.1 step 7 (apiKeyRequired). @default @gw/usage-plans `apiKeys()` when `options.usagePlans` is given */
   apiKey?: SlotFactory
