@@ -18,7 +18,8 @@ import { createStageRegistry, createStageResolver, type Deployment, type StageDe
 import { createCanary, type CanaryOptions } from '@gw/canary'
 import type { UsagePlans } from '@gw/usage-plans'
 import type { IntegrationOptions } from '@gw/integrations'
-import { arnOptionsSchema, type CredentialsProvider } from '@gw/authorizers'
+import type { CredentialsProvider } from '@gw/authorizers'
+import { credentialsProvider, iamOptionsSchema, type IamCredentialsTable } from './iam-credentials.js'
 import {
   apiDefinitionSchema,
   httpStageSchema,
@@ -37,10 +38,11 @@ import { SLOT_ORDER, type GatewayApiSlots, type GatewaySlots, type SlotInput } f
 export interface GatewayIamOptions {
   /**
    * Maps an access key id (and the session token sent) to `{ secretAccessKey, sessionToken?, expiration?,
-   * principal: { arn, accountId, userId? }, policy? }`, or `undefined` for an unknown key (→ 403
-   * UnrecognizedClientException). Sync or async; a throw answers 500.
+   * principal: { arn, accountId, userId?, orgId?, tags? }, policy? }`, or `undefined` for an unknown key (→ 403
+   * UnrecognizedClientException). Sync or async; a throw answers 500. Or a static table `{ [accessKeyId]:
+   * IamCredentials }`, validated at construction (identity policies compiled: a bad one is GW_CONFIG_INVALID).
    */
-  credentials: CredentialsProvider
+  credentials: CredentialsProvider | IamCredentialsTable
   /** The API's region: SigV4 credential scope and every method ARN (§10.1). @default 'us-east-1' */
   region?: string
   /** The API's account (12 digits): method ARNs, and same-account vs cross-account for the resource policy (§10.9). @default '123456789012' */
@@ -87,13 +89,7 @@ const optionsSchema = z
     integrations: z.custom<IntegrationOptions>((v) => typeof v === 'object' && v !== null, 'createIntegration() options').optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).error === 'function').optional(),
     bodyLimit: z.number().int().positive().optional(),
-    iam: arnOptionsSchema
-      .unwrap()
-      .pick({ region: true, accountId: true })
-      .partial()
-      .extend({ credentials: z.custom<CredentialsProvider>((v) => typeof v === 'function', 'a function (accessKeyId, { sessionToken }) => IamCredentials | undefined') })
-      .strict()
-      .optional(),
+    iam: iamOptionsSchema.optional(),
     cognito: z.object({ issuerBaseUrl: z.url('a URL such as http://127.0.0.1:9999') }).partial().strict().optional()
   })
   .strict()
@@ -189,7 +185,7 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
     usagePlans: options.usagePlans,
     integrationOptions: options.integrations ?? {},
     logger,
-    ...(opts.iam === undefined ? {} : { iam: opts.iam }),
+    ...(opts.iam === undefined || options.iam === undefined ? {} : { iam: { region: opts.iam.region, accountId: opts.iam.accountId, credentials: credentialsProvider(options.iam.credentials) } }),
     ...(opts.cognito === undefined ? {} : { cognito: opts.cognito }),
     onIntegration: (c) => closables.add(c)
   }

@@ -43,6 +43,7 @@ export type {
 } from './definition.js'
 export { createGateway } from './create-gateway.js'
 export type { Gateway, GatewayOptions, GatewayIamOptions, GatewayCognitoOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
+export type { IamCredentialsTable } from './iam-credentials.js'
 // What `options.iam.credentials` returns (from @gw/authorizers), so callers need not depend on it.
 export type { IamCredentials, CredentialsProvider } from '@gw/authorizers'
 export { SLOT_ORDER } from './slots.js'

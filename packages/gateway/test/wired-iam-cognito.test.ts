@@ -174,8 +174,20 @@ describe('createGateway({ iam }): AWS_IAM methods through @gw/authorizers iamAut
     expect(build).toThrow(/prod GET \/pets: authorizationType AWS_IAM needs options\.iam/)
   })
 
-  it('options.iam is validated once: credentials must be a function, accountId 12 digits', () => {
-    const bad = { credentials: keys, accountId: '42' } as unknown as typeof iam
+  it('§10.8 options.iam.credentials as a static table { accessKeyId: credentials } → signed GET 200, unknown key 403', async () => {
+    const url = await start(restApi(), { iam: { credentials: Object.fromEntries(keys) }, integrations: { lambda: { echo } } })
+    expect((await send(url, '/prod/pets', signed(url, '/prod/pets', ALICE).headers)).status).toBe(200)
+    const unknown = await send(url, '/prod/pets', signed(url, '/prod/pets', { accessKeyId: 'AKIANOBODY0000000001', secretAccessKey: 'x' }).headers)
+    expect([unknown.status, unknown.headers['x-amzn-errortype']]).toEqual([403, 'UnrecognizedClientException'])
+  })
+
+  it('a static table is validated at construction: a bad identity policy is GW_CONFIG_INVALID naming its path', () => {
+    const credentials = { [ALICE.accessKeyId]: { secretAccessKey: 's', principal: { arn: ALICE_ARN, accountId: ACCOUNT }, policy: JSON.stringify({ Statement: [{ Effect: 'Maybe', Action: '*', Resource: '*' }] }) } }
+    expect(() => createGateway(restApi(), { logger: silentLogger, iam: { credentials } })).toThrow(new RegExp(`iam\\.credentials\\.${ALICE.accessKeyId}\\.policy: `))
+  })
+
+  it('options.iam is validated once: credentials must be a function or a table, accountId 12 digits', () => {
+    const bad = { credentials: 'keys', accountId: '42' } as unknown as typeof iam
     expect(() => createGateway(restApi(), { logger: silentLogger, iam: bad })).toThrow(/iam\.credentials[\s\S]*iam\.accountId|iam\.accountId[\s\S]*iam\.credentials/)
   })
 })
