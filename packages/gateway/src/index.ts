@@ -44,8 +44,10 @@ export type {
 export { createGateway } from './create-gateway.js'
 export type { Gateway, GatewayOptions, GatewayIamOptions, GatewayCognitoOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
 export type { IamCredentialsTable } from './iam-credentials.js'
-// What `options.iam.credentials` returns (from @gw/authorizers), so callers need not depend on it.
+// What `options.iam.credentials` returns, and the identity-policy check a table entry gets (from @gw/authorizers),
+// so callers such as @gw/cli can validate credentials where they read them without depending on it.
 export type { IamCredentials, CredentialsProvider } from '@gw/authorizers'
+export { compilePolicy } from '@gw/authorizers'
 export { SLOT_ORDER } from './slots.js'
 export { defaultSlots } from './default-slots.js'
 export type { DefaultSlotDeps } from './default-slots.js'
