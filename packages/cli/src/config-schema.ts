@@ -72,18 +72,43 @@ const usagePlanSchema = z
   })
   .strict()
 
+/** The name of an environment variable (secrets are read from the environment, never from the config). */
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+
 const apiKeySchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_-]+$/).optional().describe('Stable id (defaults to the name).'),
     name: z.string().min(1).max(1024),
     description: z.string().optional(),
     customerId: z.string().optional(),
-    valueFromEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
-      .describe('Environment variable holding the key value (20–128 characters, §9.1). Values never live in the config.'),
+    valueFromEnv: envName.describe('Environment variable holding the key value (20–128 characters, §9.1). Values never live in the config.'),
     enabled: z.boolean().default(true),
     usagePlans: z.array(z.string()).default([])
+  })
+  .strict()
+
+const iamCredentialSchema = z
+  .object({
+    accessKeyIdFromEnv: envName.describe('Environment variable holding the access key id (16–128 letters and digits).'),
+    secretAccessKeyFromEnv: envName.describe('Environment variable holding the secret access key.'),
+    sessionTokenFromEnv: envName.optional().describe('Temporary credentials: environment variable holding the session token requests must carry (X-Amz-Security-Token, §10.8).'),
+    principalArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'an IAM principal ARN such as arn:aws:iam::123456789012:user/alice')
+      .describe('The caller: $context.identity.userArn; its account decides same- or cross-account with the resource policy (§10.9).'),
+    userId: z.string().min(1).optional().describe('$context.identity.caller / user. Default: the access key id.'),
+    policy: z
+      .union([z.string().min(1), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe('Identity policy (IAM JSON, object or text) on execute-api ARNs. Absent: only a same-account resource policy can allow (§10.9).')
+  })
+  .strict()
+
+const iamSchema = z
+  .object({
+    region: z.string().regex(/^[a-z0-9-]+$/, 'a region such as eu-west-1').default('us-east-1').describe("The APIs' region: SigV4 credential scope and method ARNs (§10.1, §10.8)."),
+    accountId: z.string().regex(/^\d{12}$/, '12 digits').default('123456789012').describe("The APIs' account: method ARNs, same- vs cross-account callers (§10.9)."),
+    credentials: z.array(iamCredentialSchema).min(1, 'at least one credential').describe('Access keys that may call AWS_IAM routes; values come only from environment variables.')
   })
   .strict()
 
@@ -105,6 +130,7 @@ export const gwConfigSchema = z
     usagePlans: z.array(usagePlanSchema).default([]),
     apiKeys: z.array(apiKeySchema).default([]),
     lambdas: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'Lambda names are letters, digits, _ and -'), lambdaRef).default({}),
+    iam: iamSchema.optional().describe('AWS_IAM (SigV4) routes (§10.8): the accepted access keys, read from environment variables.'),
     store: z
       .union([z.literal('memory'), z.string().regex(/^rediss?:\/\//, "store is 'memory' or a redis:// URL")])
       .default('memory')
@@ -160,6 +186,8 @@ export type StageConfig = ApiConfig['stages'][string]
 export type UsagePlanConfig = GwConfig['usagePlans'][number]
 /** One API key. */
 export type ApiKeyConfig = GwConfig['apiKeys'][number]
+/** The `iam` section (AWS_IAM routes, §10.8). */
+export type IamConfig = NonNullable<GwConfig['iam']>
 
 /**
  * The JSON Schema (draft 2020-12) of `gw.config.yaml`, generated from {@link gwConfigSchema}.

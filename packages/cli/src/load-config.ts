@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { importOpenApiFile, parseSourceText, type ApiDefinition, type ImportWarning } from '@gw/openapi'
+import { compilePolicy, type GatewayIamOptions, type IamCredentials } from '@gw/gateway'
 import { gwConfigSchema, type ApiConfig, type GwConfig } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
 
@@ -27,6 +28,8 @@ export interface LoadedConfig {
   apis: LoadedApi[]
   /** Every file the config depends on (for `--watch`). */
   files: string[]
+  /** `createGateway()` options for AWS_IAM routes (§10.8): the `iam` section with its keys read from the environment. */
+  iam: GatewayIamOptions | undefined
 }
 
 /**
@@ -110,13 +113,18 @@ export function resolveConfig(
       if (api.config.stages[apiStage.stage] === undefined) fail(['usagePlans', index, 'apiStages', s, 'stage'], `API '${api.name}' has no stage '${apiStage.stage}' (§9.2)`)
     })
   })
+  /** The value of the environment variable named at `path` of the config; a missing or empty one is refused. */
+  const fromEnv = (path: (string | number)[], name: string): string => {
+    const value = env[name]
+    if (value === undefined || value === '') fail(path, `environment variable ${name} is not set`)
+    return value
+  }
   const keyIds = new Set<string>()
   config.apiKeys.forEach((key, index) => {
     const id = key.id ?? key.name
     if (keyIds.has(id)) fail(['apiKeys', index, 'name'], `duplicate API key '${id}'`)
     keyIds.add(id)
-    const value = env[key.valueFromEnv]
-    if (value === undefined || value === '') fail(['apiKeys', index, 'valueFromEnv'], `environment variable ${key.valueFromEnv} is not set`)
+    const value = fromEnv(['apiKeys', index, 'valueFromEnv'], key.valueFromEnv)
     if (value.length < 20 || value.length > 128) fail(['apiKeys', index, 'valueFromEnv'], `the value of ${key.valueFromEnv} must be 20–128 characters (§9.1)`)
     key.usagePlans.forEach((plan, p) => {
       if (!planIds.has(plan)) fail(['apiKeys', index, 'usagePlans', p], `unknown usage plan '${plan}'`)
@@ -132,12 +140,40 @@ export function resolveConfig(
       if (!existsSync(resolve(dir, config.server.tls[part]))) fail(['server', 'tls', part], `file not found: ${resolve(dir, config.server.tls[part])}`)
     }
   }
-  // Every AWS_PROXY integration must name a Lambda of the `lambdas` map (§2): caught here, not on the first request.
+  let iam: GatewayIamOptions | undefined
+  if (config.iam !== undefined) {
+    // Keys are read from the environment only (secrets stay out of configs that get committed), like apiKeys.
+    const credentials: Record<string, IamCredentials> = {}
+    config.iam.credentials.forEach((c, index) => {
+      const at = ['iam', 'credentials', index]
+      const accessKeyId = fromEnv([...at, 'accessKeyIdFromEnv'], c.accessKeyIdFromEnv)
+      if (!/^\w{16,128}$/.test(accessKeyId)) fail([...at, 'accessKeyIdFromEnv'], `the value of ${c.accessKeyIdFromEnv} is not an access key id (16–128 letters and digits)`)
+      if (Object.hasOwn(credentials, accessKeyId)) fail([...at, 'accessKeyIdFromEnv'], `the value of ${c.accessKeyIdFromEnv} is an access key id already listed`)
+      if (c.policy !== undefined) {
+        // Checked here so the message names the config line; a bad identity policy would otherwise deny silently.
+        const compiled = compilePolicy(c.policy)
+        if (!compiled.ok) fail([...at, 'policy'], compiled.reason)
+      }
+      credentials[accessKeyId] = {
+        secretAccessKey: fromEnv([...at, 'secretAccessKeyFromEnv'], c.secretAccessKeyFromEnv),
+        ...(c.sessionTokenFromEnv === undefined ? {} : { sessionToken: fromEnv([...at, 'sessionTokenFromEnv'], c.sessionTokenFromEnv) }),
+        // arn:aws:iam::{account}:user/alice: the fifth field is the principal's account (§10.9 same vs cross account).
+        principal: { arn: c.principalArn, accountId: c.principalArn.split(':')[4] ?? '', ...(c.userId === undefined ? {} : { userId: c.userId }) },
+        ...(c.policy === undefined ? {} : { policy: c.policy as IamCredentials['policy'] })
+      }
+    })
+    iam = { region: config.iam.region, accountId: config.iam.accountId, credentials }
+  }
+  // Every AWS_PROXY integration must name a Lambda of the `lambdas` map (§2), and AWS_IAM routes need the `iam`
+  // section (§10.8): caught here, not on the first request.
   config.apis.forEach((_api, index) => {
     const loaded = apis[index]
     if (loaded === undefined) return
     for (const definition of [loaded.definition, ...Object.values(loaded.canaryDefinitions)]) {
       for (const route of definition.routes) {
+        if (route.authorizationType === 'AWS_IAM' && iam === undefined) {
+          fail(['apis', index, 'openapi'], `${loaded.file}: route '${route.method} ${route.path}' uses AWS_IAM (§10.8), which needs an iam section (iam.credentials[]: { accessKeyIdFromEnv, secretAccessKeyFromEnv, principalArn, policy? })`)
+        }
         const uri = route.integration?.type === 'AWS_PROXY' ? route.integration.uri : undefined
         if (uri === undefined) continue
         const fn = lambdaName(uri)
@@ -147,7 +183,7 @@ export function resolveConfig(
       }
     }
   })
-  return { file, dir, config, apis, files }
+  return { file, dir, config, apis, files, iam }
 }
 
 /** The function name of a Lambda integration URI (`...:function:orders/invocations` → `orders`), or the bare name. */

@@ -31,6 +31,8 @@ interface Row {
   expect: RegExp
   /** Also check `gw serve` (validate builds everything serve builds; a few rows prove serve says the same). */
   serve?: boolean
+  /** Environment of the spawned `gw`. */
+  env?: NodeJS.ProcessEnv
 }
 
 // Each row is one broken config or OpenAPI file (§16.1 restrictions, §16.2 extension fields, §6.3, §9.1, config schema).
@@ -51,6 +53,11 @@ const rows: Row[] = [
   { name: 'openapi: §12.1 unknown gateway response type', config: config(''), openapi: openapiWith("  /a:\n    get:\n      x-amazon-apigateway-integration: { type: mock }\n", 'x-amazon-apigateway-gateway-responses:\n  NOT_A_TYPE: { statusCode: 400 }\n'), expect: /openapi\.yaml:4: #\/x-amazon-apigateway-gateway-responses\/NOT_A_TYPE: unknown gateway response type/ },
   { name: 'openapi: §5 undeclared request validator', config: config(''), openapi: openapiWith("  /a:\n    get:\n      x-amazon-apigateway-request-validator: strict\n      x-amazon-apigateway-integration: { type: mock }\n"), expect: /openapi\.yaml:6: #\/paths\/~1a\/get\/x-amazon-apigateway-request-validator: validator 'strict' is not declared/ },
   { name: 'openapi: §2 Lambda not in the lambdas map', config: config(''), openapi: openapiWith("  /a:\n    post:\n      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:orders/invocations' }\n"), expect: /gw\.config\.yaml:2: apis\[0\]\.openapi: .*invokes Lambda 'orders' which is not in lambdas/ },
+  { name: 'openapi: §10.8 AWS_IAM route without an iam section', serve: true, config: config(''), openapi: openapiWith("  /a:\n    get:\n      x-amazon-apigateway-auth: { type: AWS_IAM }\n      x-amazon-apigateway-integration: { type: mock }\n"), expect: /gw\.config\.yaml:2: apis\[0\]\.openapi: .*route 'GET \/a' uses AWS_IAM \(§10\.8\), which needs an iam section/ },
+  { name: 'config: §10.8 iam access key env variable unset', serve: true, config: config('iam:\n  credentials:\n    - accessKeyIdFromEnv: GW_TEST_UNSET_AKID\n      secretAccessKeyFromEnv: GW_TEST_UNSET_SECRET\n      principalArn: arn:aws:iam::123456789012:user/alice\n'), expect: /gw\.config\.yaml:7: iam\.credentials\[0\]\.accessKeyIdFromEnv: environment variable GW_TEST_UNSET_AKID is not set/ },
+  { name: 'config: §10.8 iam access key env variable holds no access key id', config: config('iam:\n  credentials:\n    - accessKeyIdFromEnv: PATH\n      secretAccessKeyFromEnv: GW_TEST_UNSET_SECRET\n      principalArn: arn:aws:iam::123456789012:user/alice\n'), expect: /gw\.config\.yaml:7: iam\.credentials\[0\]\.accessKeyIdFromEnv: the value of PATH is not an access key id/ },
+  { name: 'config: §10.8 iam identity policy malformed (refused at load, not a silent deny)', serve: true, config: config("iam:\n  credentials:\n    - accessKeyIdFromEnv: GW_TEST_IAM_AKID\n      secretAccessKeyFromEnv: GW_TEST_IAM_SECRET\n      principalArn: arn:aws:iam::123456789012:user/alice\n      policy: { Statement: [{ Effect: Maybe, Action: '*', Resource: '*' }] }\n"), env: { GW_TEST_IAM_AKID: 'AKIAALICE00000000001', GW_TEST_IAM_SECRET: 'secret' }, expect: /gw\.config\.yaml:10: iam\.credentials\[0\]\.policy: Statement\[0\]: Effect must be "Allow" or "Deny"/ },
+  { name: 'config: §10.8 iam principalArn is not an IAM ARN', config: config('iam:\n  credentials:\n    - accessKeyIdFromEnv: A\n      secretAccessKeyFromEnv: B\n      principalArn: alice\n'), expect: /gw\.config\.yaml:9: iam\.credentials\[0\]\.principalArn: an IAM principal ARN/ },
   { name: 'openapi: §3.1 timeoutInMillis below 50', config: config(''), openapi: openapiWith("  /a:\n    get:\n      x-amazon-apigateway-integration: { type: http_proxy, uri: 'http://x', timeoutInMillis: 10 }\n"), expect: /openapi\.yaml:6: #\/paths\/~1a\/get\/x-amazon-apigateway-integration\/timeoutInMillis: must be an integer of at least 50/ },
   { name: 'openapi: §10 Lambda authorizer function not in lambdas (refused, not ignored)', serve: true, config: config(''), openapi: openapiWith("  /a:\n    get:\n      security: [{ auth: [] }]\n      x-amazon-apigateway-integration: { type: mock, requestTemplates: { application/json: '{\"statusCode\": 200}' } }\n", '') + "components:\n  securitySchemes:\n    auth:\n      type: apiKey\n      name: Authorization\n      in: header\n      x-amazon-apigateway-authorizer: { type: token, authorizerUri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:auth/invocations' }\n", expect: /gw\.config\.yaml: apis\[0\] \(.*openapi\.yaml\): dev GET \/a: authorizer function arn:aws:lambda:us-east-1:1:function:auth is not in/ }
 ]
@@ -67,7 +74,7 @@ describe('broken config and OpenAPI files: exit 2 and a message naming file, fie
     writeFileSync(join(dir, 'gw.config.yaml'), row.config)
     writeFileSync(join(dir, 'openapi.yaml'), row.openapi ?? GOOD_OPENAPI)
     for (const command of row.serve === true ? ['validate', 'serve'] : ['validate']) {
-      const gw = spawnGw([command, join(dir, 'gw.config.yaml')])
+      const gw = spawnGw([command, join(dir, 'gw.config.yaml')], row.env)
       expect(await gw.exited).toBe(2)
       expect(gw.stderr()).toMatch(row.expect)
       expect(gw.stderr()).not.toMatch(/\n\s+at /) // no stack trace

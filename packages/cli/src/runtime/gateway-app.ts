@@ -47,7 +47,8 @@ export class GatewayApp {
           usagePlans: state.plans,
           rateLimitStore: state.rateLimits,
           logger,
-          integrations: { lambda }
+          integrations: { lambda },
+          ...(loaded.iam === undefined ? {} : { iam: loaded.iam })
         })
       } catch (err) {
         throw CliConfigInvalid(`${loaded.file}: apis[${String(index)}] (${api.file}): ${(err as Error).message}`, { cause: err })
