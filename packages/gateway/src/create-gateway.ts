@@ -171,6 +171,8 @@ function describeDeployment(d: Deployment<ApiDefinition, Compiled>): { id: strin
  *   resources: { '/pets': { resourceMethods: { GET: { integration: { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' }, responses: { default: { statusCode: '200', responseTemplates: { 'application/json': '[]' } } } } } } } }
  * })
  * await gw.listen(3000) // GET /prod/pets → 200 []
+ * // AWS_IAM methods (§10.8): SigV4 keys from a provider function or a static table
+ * createGateway(definition, { iam: { credentials: { AKIAEXAMPLE000000001: { secretAccessKey, principal: { arn: 'arn:aws:iam::123456789012:user/alice', accountId: '123456789012' } } } } })
  */
 export function createGateway(definition: ApiDefinitionInput, options: GatewayOptions = {}): Gateway {
   let working: ApiDefinition = parseOptions(apiDefinitionSchema, definition, 'createGateway')
