@@ -68,6 +68,9 @@ export interface GatewayServer {
  * const gw = await serve({ config: 'gw.config.yaml', port: 0 })
  * console.log(gw.urls)
  */
+/** How long `serve()` waits for a configured Redis before it starts answering anyway. */
+const REDIS_START_WAIT_MS = 5000
+
 export async function serve(options: ServeOptions): Promise<GatewayServer> {
   const env = options.env ?? process.env
   const logger = options.logger ?? jsonLogger
@@ -80,13 +83,21 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   }
   let loaded = load()
   const { config } = loaded
-  const state =
-    config.store === 'memory'
-      ? new UsageState()
-      : new UsageState(
-          new RedisQuotaStore({ url: config.store, prefix: config.storePrefix, logger }),
-          new RedisRateLimitStore({ url: config.store, prefix: config.storePrefix, logger })
-        )
+  let state: UsageState
+  if (config.store === 'memory') state = new UsageState()
+  else {
+    const quotas = new RedisQuotaStore({ url: config.store, prefix: config.storePrefix, logger })
+    const rates = new RedisRateLimitStore({ url: config.store, prefix: config.storePrefix, logger })
+    state = new UsageState(quotas, rates)
+    // Serve only once Redis answers: a request decided before the connection is up would follow onStoreError
+    // (in-memory by default), and two instances would then count a shared quota apart. A Redis that is down at
+    // start is an outage like any other: after the wait, onStoreError decides and the store reconnects by itself.
+    try {
+      await Promise.all([quotas.ready(REDIS_START_WAIT_MS), rates.ready(REDIS_START_WAIT_MS)])
+    } catch (err) {
+      logger.warn({ event: 'gw.store_not_ready', store: 'redis', waitedMs: REDIS_START_WAIT_MS, error: err instanceof Error ? err.message : String(err) })
+    }
+  }
   let generation = 0
   let runtime = await buildRuntime(loaded, state, env, logger, generation)
 
