@@ -1,4 +1,4 @@
-import { readFileSync, unwatchFile, watchFile } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -68,6 +68,20 @@ export interface GatewayServer {
  * const gw = await serve({ config: 'gw.config.yaml', port: 0 })
  * console.log(gw.urls)
  */
+/** A file's modification time, size and inode (a rename-replace changes the inode), or `missing`. */
+function stampOf(file: string): string {
+  try {
+    const s = statSync(file)
+    return `${String(s.mtimeMs)}:${String(s.size)}:${String(s.ino)}`
+  } catch {
+    return 'missing'
+  }
+}
+
+function stampsOf(files: readonly string[]): Map<string, string> {
+  return new Map(files.map((f) => [f, stampOf(f)]))
+}
+
 /** How long `serve()` waits for a configured Redis before it starts answering anyway. */
 const REDIS_START_WAIT_MS = 5000
 
@@ -82,6 +96,8 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     return loaded
   }
   let loaded = load()
+  // What each loaded file looked like right after it was read (the --watch poller compares with these).
+  let stamps = stampsOf(loaded.files)
   const { config } = loaded
   let state: UsageState
   if (config.store === 'memory') state = new UsageState()
@@ -127,17 +143,17 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
 
   const reload = async (): Promise<void> => {
     const next = load()
+    const nextStamps = stampsOf(next.files)
     generation++
     const nextRuntime = await buildRuntime(next, state, env, logger, generation)
     const previous = runtime
     loaded = next
+    stamps = nextStamps
     runtime = nextRuntime
-    rewatch()
     // Release the replaced gateways' upstream pools (undici closes them after their in-flight requests).
     void Promise.allSettled(previous.apis.map((a) => a.gateway.close()))
   }
 
-  let watched: string[] = []
   let pending: NodeJS.Timeout | undefined
   const onChange = (): void => {
     clearTimeout(pending)
@@ -151,19 +167,26 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
       )
     }, 50)
   }
-  const rewatch = (): void => {
-    if (options.watch !== true) return
-    for (const file of watched) unwatchFile(file, onChange)
-    watched = [...loaded.files]
-    // Polling survives editors that replace files by rename (fs.watch loses those).
-    for (const file of watched) watchFile(file, { interval: 150 }, onChange)
-  }
-  rewatch()
+  // Polls the loaded files against their stamps every 150 ms. Polling survives editors that replace files by rename
+  // (fs.watch loses those), and comparing with stamps taken when the files were read (not with fs.watchFile's own
+  // first stat, taken later and asynchronously) cannot miss an edit made right after serve() returned.
+  const watcher =
+    options.watch === true
+      ? setInterval(() => {
+          for (const [file, stamp] of stamps) {
+            if (stampOf(file) === stamp) continue
+            // each edit triggers one reload: a refused one is not retried until the files change again
+            stamps = stampsOf([...stamps.keys()])
+            onChange()
+            return
+          }
+        }, 150).unref()
+      : undefined
 
   let closing: Promise<void> | undefined
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      for (const file of watched) unwatchFile(file, onChange)
+      clearInterval(watcher)
       clearTimeout(pending)
       const stopped = new Promise<void>((ok) => server.close(() => ok()))
       if (inFlight > 0) {
