@@ -17,6 +17,7 @@
  * share one generated function (10,000 `/r{n}/{id}` routes compile one body).
  */
 import { NullProto } from '@gw/core'
+import { ANY_COVERS } from './methods.js'
 
 /** One route of the table: what `match()` reports. */
 export interface Entry<T> {
@@ -76,11 +77,6 @@ const DICTIONARY_FAN_OUT = 64
  * poorly: 150 ms to compile one 48-node body), with no loss on large tables.
  */
 const FUNCTION_NODES = 6
-
-/** The methods `ANY` stands for (§1.2, §1.3). */
-export const ANY_COVERS: Readonly<Record<string, true>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, true>, { GET: true, POST: true, PUT: true, PATCH: true, DELETE: true, HEAD: true, OPTIONS: true })
-)
 
 /** Index of the `/` that ends the segment starting at `start`, or `end`. */
 function segmentEnd(path: string, start: number, end: number): number {

@@ -1,13 +1,12 @@
 import { type ApiFlavour } from '@gw/core'
 import { canonicalPath, templateSegments, decodeHttpPath } from './canonical-path.js'
-import { ANY_COVERS, compileTree, DOT_SEGMENT, newNode, type Entry, type Matcher, type MethodTable, type RouteMatch } from './compile-tree.js'
+import { compileTree, DOT_SEGMENT, newNode, type Entry, type Matcher, type MethodTable, type RouteMatch } from './compile-tree.js'
 import { DuplicateRoute, InvalidRoute } from './errors.js'
+import { ANY_COVERS, ROUTE_METHODS } from './methods.js'
 import { resourceIdOf } from './resource-id.js'
 
 export type { RouteMatch } from './compile-tree.js'
-
-/** The seven methods `ANY` stands for (§1.2, §1.3). */
-export const ROUTE_METHODS = Object.freeze(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const)
+export { ROUTE_METHODS } from './methods.js'
 
 /** A compiled route table. */
 export interface Router<T> {
@@ -132,7 +131,7 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
       const hit = pick(direct, method)
       if (hit !== undefined) return matchOf(hit)
     }
-    const m = (matcher ??= compileTree(root, http))
+    const m = compile()
     let hit = lookup(m, p, method)
     // §1.1: a dot segment met on the way, or one the walk never reached (a miss), is resolved and the canonical path
     // matched instead; the common path is not scanned twice. A canonical path has no dot segment left.
@@ -141,8 +140,8 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
     return hit === undefined && fallback !== undefined ? matchOf(fallback) : hit
   }
 
-  function compile(): void {
-    matcher ??= compileTree(root, http)
+  function compile(): Matcher<T> {
+    return (matcher ??= compileTree(root, http))
   }
 
   return { flavour, add, match, compile }
