@@ -61,13 +61,6 @@ export interface GatewayServer {
   close(): Promise<void>
 }
 
-/**
- * Starts the gateway described by a config (or quick-mode flags) on node:http / node:https.
- * @throws GwError GW_CLI_CONFIG_INVALID, GW_OPENAPI_INVALID, GW_OPENAPI_REF (exit code 2 in the CLI)
- * @example
- * const gw = await serve({ config: 'gw.config.yaml', port: 0 })
- * console.log(gw.urls)
- */
 /** A file's modification time, size and inode (a rename-replace changes the inode), or `missing`. */
 function stampOf(file: string): string {
   try {
@@ -85,6 +78,13 @@ function stampsOf(files: readonly string[]): Map<string, string> {
 /** How long `serve()` waits for a configured Redis before it starts answering anyway. */
 const REDIS_START_WAIT_MS = 5000
 
+/**
+ * Starts the gateway described by a config (or quick-mode flags) on node:http / node:https.
+ * @throws GwError GW_CLI_CONFIG_INVALID, GW_OPENAPI_INVALID, GW_OPENAPI_REF (exit code 2 in the CLI)
+ * @example
+ * const gw = await serve({ config: 'gw.config.yaml', port: 0 })
+ * console.log(gw.urls)
+ */
 export async function serve(options: ServeOptions): Promise<GatewayServer> {
   const env = options.env ?? process.env
   const logger = options.logger ?? jsonLogger
