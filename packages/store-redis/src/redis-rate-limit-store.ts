@@ -105,10 +105,8 @@ export class RedisRateLimitStore extends RedisStoreBase implements RateLimitStor
         args.push(1000 / b.rate, b.burst)
       }
     }
-    const keyCount = keys.length
-    for (const a of args) keys.push(a as string)
     conn.inflight++
-    TOKEN_BUCKETS.run(conn.client, keyCount, keys).then(
+    TOKEN_BUCKETS.run(conn.client, keys.length, [...keys, ...args]).then(
       (reply) => {
         conn.settled()
         conn.succeeded()
