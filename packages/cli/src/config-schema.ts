@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
+import { PRINCIPAL_ARN_PATTERN } from '@gw/gateway'
 
 const throttleSchema = z
   .object({
@@ -94,7 +95,7 @@ const iamCredentialSchema = z
     sessionTokenFromEnv: envName.optional().describe('Temporary credentials: environment variable holding the session token requests must carry (X-Amz-Security-Token, §10.8).'),
     principalArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'an IAM principal ARN such as arn:aws:iam::123456789012:user/alice')
+      .regex(PRINCIPAL_ARN_PATTERN, 'an IAM principal ARN such as arn:aws:iam::123456789012:user/alice')
       .describe('The caller: $context.identity.userArn; its account decides same- or cross-account with the resource policy (§10.9).'),
     userId: z.string().min(1).optional().describe('$context.identity.caller / user. Default: the access key id.'),
     policy: z

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { importOpenApiFile, parseSourceText, type ApiDefinition, type ImportWarning } from '@gw/openapi'
-import { compilePolicy, type GatewayIamOptions, type IamCredentials } from '@gw/gateway'
+import { ACCESS_KEY_ID_PATTERN, compilePolicy, type GatewayIamOptions, type IamCredentials } from '@gw/gateway'
 import { gwConfigSchema, type ApiConfig, type GwConfig } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
 
@@ -147,7 +147,7 @@ export function resolveConfig(
     config.iam.credentials.forEach((c, index) => {
       const at = ['iam', 'credentials', index]
       const accessKeyId = fromEnv([...at, 'accessKeyIdFromEnv'], c.accessKeyIdFromEnv)
-      if (!/^\w{16,128}$/.test(accessKeyId)) fail([...at, 'accessKeyIdFromEnv'], `the value of ${c.accessKeyIdFromEnv} is not an access key id (16–128 letters and digits)`)
+      if (!ACCESS_KEY_ID_PATTERN.test(accessKeyId)) fail([...at, 'accessKeyIdFromEnv'], `the value of ${c.accessKeyIdFromEnv} is not an access key id (16–128 letters and digits)`)
       if (Object.hasOwn(credentials, accessKeyId)) fail([...at, 'accessKeyIdFromEnv'], `the value of ${c.accessKeyIdFromEnv} is an access key id already listed`)
       if (c.policy !== undefined) {
         // Checked here so the message names the config line; a bad identity policy would otherwise deny silently.

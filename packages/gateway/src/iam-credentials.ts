@@ -1,6 +1,11 @@
 import { z } from 'zod'
 import { arnOptionsSchema, compilePolicy, type CredentialsProvider, type IamCredentials } from '@gw/authorizers'
 
+/** An AWS access key id: 16-128 word characters (IAM AccessKey.AccessKeyId). */
+export const ACCESS_KEY_ID_PATTERN = /^\w{16,128}$/
+/** An IAM or STS principal ARN; its fifth field is the principal's account. */
+export const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/
+
 /** A static table of IAM credentials: access key id → `IamCredentials` (what `gw serve` builds from its config). */
 export type IamCredentialsTable = Readonly<Record<string, IamCredentials>>
 
@@ -11,7 +16,7 @@ const credentialsSchema = z
     expiration: z.union([z.date(), z.number()]).optional(),
     principal: z
       .object({
-        arn: z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'an IAM principal ARN such as arn:aws:iam::123456789012:user/alice'),
+        arn: z.string().regex(PRINCIPAL_ARN_PATTERN, 'an IAM principal ARN such as arn:aws:iam::123456789012:user/alice'),
         accountId: z.string().regex(/^\d{12}$/, '12 digits'),
         userId: z.string().min(1).optional(),
         orgId: z.string().min(1).optional(),
@@ -36,8 +41,7 @@ export const iamOptionsSchema = arnOptionsSchema
   .extend({
     credentials: z.union([
       z.custom<CredentialsProvider>((v) => typeof v === 'function', 'a function (accessKeyId, { sessionToken }) => IamCredentials | undefined'),
-      // AWS access key ids are 16-128 word characters (IAM AccessKey.AccessKeyId).
-      z.record(z.string().regex(/^\w{16,128}$/, 'an access key id (16-128 letters and digits)'), credentialsSchema)
+      z.record(z.string().regex(ACCESS_KEY_ID_PATTERN, 'an access key id (16-128 letters and digits)'), credentialsSchema)
     ], { error: 'a function (accessKeyId, { sessionToken }) => IamCredentials | undefined, or a table { [accessKeyId]: IamCredentials }' })
   })
   .strict()

@@ -44,6 +44,7 @@ export type {
 export { createGateway } from './create-gateway.js'
 export type { Gateway, GatewayOptions, GatewayIamOptions, GatewayCognitoOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
 export type { IamCredentialsTable } from './iam-credentials.js'
+export { ACCESS_KEY_ID_PATTERN, PRINCIPAL_ARN_PATTERN } from './iam-credentials.js'
 // What `options.iam.credentials` returns, and the identity-policy check a table entry gets (from @gw/authorizers),
 // so callers such as @gw/cli can validate credentials where they read them without depending on it.
 export type { IamCredentials, CredentialsProvider } from '@gw/authorizers'
