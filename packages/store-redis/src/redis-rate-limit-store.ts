@@ -2,7 +2,7 @@ import { MemoryRateLimitStore, parseOptions, type RateLimitDecision, type RateLi
 import { redisStoreSchema, type RedisStoreOptions } from './options.js'
 import { RedisStoreBase } from './redis-store-base.js'
 import { isNoScript } from './lua-script.js'
-import { TOKEN_BUCKET, TOKEN_BUCKETS } from './scripts.js'
+import { TICKS_PER_SECOND, TOKEN_BUCKET, TOKEN_BUCKETS } from './scripts.js'
 
 const OPEN: RateLimitDecision = Object.freeze({ allowed: true, remaining: 0, retryAfterMs: 0, blocked: -1 })
 const CLOSED: RateLimitDecision = Object.freeze({ allowed: false, remaining: 0, retryAfterMs: 1000, blocked: 0 })
@@ -46,7 +46,8 @@ export class RedisRateLimitStore extends RedisStoreBase implements RateLimitStor
   constructor(options: RedisStoreOptions = {}) {
     const opts = parseOptions(redisStoreSchema, options, 'RedisRateLimitStore')
     super(opts, 'RedisRateLimitStore')
-    this.#keyPrefix = `{${opts.prefix}}:rl:`
+    // `tb` (not the `rl` of 0.x, whose state was float milliseconds): gateways of both versions never misread each other's buckets
+    this.#keyPrefix = `{${opts.prefix}}:tb:`
     this.#local = opts.onStoreError === 'local' ? new MemoryRateLimitStore() : undefined
   }
 
@@ -58,7 +59,7 @@ export class RedisRateLimitStore extends RedisStoreBase implements RateLimitStor
     // Hot path when idle: EVALSHA with positional arguments and one then(); NOSCRIPT is handled on the error branch.
     const client = conn.client
     const redisKey = this.#keyPrefix + key
-    const interval = 1000 / rate
+    const interval = TICKS_PER_SECOND / rate
     conn.inflight++
     return client.evalsha(TOKEN_BUCKET.sha, 1, redisKey, cost, interval, burst).then(this.#onReply, (err: unknown) =>
       isNoScript(err)
@@ -102,7 +103,7 @@ export class RedisRateLimitStore extends RedisStoreBase implements RateLimitStor
       args.push(q.cost, q.buckets.length)
       for (const b of q.buckets) {
         keys.push(this.#keyPrefix + b.key)
-        args.push(1000 / b.rate, b.burst)
+        args.push(TICKS_PER_SECOND / b.rate, b.burst)
       }
     }
     conn.inflight++

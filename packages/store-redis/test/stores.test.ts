@@ -31,6 +31,44 @@ describe('RedisRateLimitStore (§8.1 on Redis time)', () => {
     expect((await store.take('k', 20, 3)).allowed).toBe(true)
   })
 
+  it('§8.1 a refused take leaves the bucket as it was: state and expiry (the lean script writes first, speculating a full bucket)', async () => {
+    const prefix = randomPrefix()
+    const store = await closing(new RedisRateLimitStore({ prefix }))
+    const key = `{${prefix}}:tb:slow`
+    // 1 token/s, burst 2: a full bucket's take expires its key ~1 s later (when it is full again)
+    expect(await store.take('slow', 1, 2)).toMatchObject({ allowed: true, remaining: 1 })
+    const afterOne = await admin.pttl(key)
+    expect(afterOne).toBeGreaterThan(900)
+    expect(afterOne).toBeLessThanOrEqual(1002)
+    // the second take drains it (not full: decided from the stored state, then written): full again in ~2 s
+    expect(await store.take('slow', 1, 2)).toMatchObject({ allowed: true, remaining: 0 })
+    const drained = await admin.get(key)
+    expect(await admin.pttl(key)).toBeGreaterThan(1900)
+    // refused: the speculative write (a full bucket's state, 1 s expiry) must be undone exactly
+    const refused = await store.take('slow', 1, 2)
+    expect(refused).toMatchObject({ allowed: false, remaining: 0 })
+    expect(refused.retryAfterMs).toBeGreaterThan(900)
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(1000)
+    expect(await admin.get(key)).toBe(drained)
+    expect(await admin.pttl(key)).toBeGreaterThan(1800)
+    // a cost above the burst is refused without touching the bucket
+    expect(await store.take('slow', 1, 2, 3)).toMatchObject({ allowed: false, retryAfterMs: 0 })
+    expect(await admin.get(key)).toBe(drained)
+  })
+
+  it('§8.1 a high rate keeps its units: 10,000/s with burst 1 admits at most one take per 0.1 ms of Redis time', async () => {
+    const store = await closing(new RedisRateLimitStore({ prefix: randomPrefix() }))
+    const t0 = await admin.time()
+    let admitted = 0
+    for (let i = 0; i < 2000; i++) if ((await store.take('fast', 10_000, 1)).allowed) admitted++
+    const t1 = await admin.time()
+    const elapsedMs = (Number(t1[0]) - Number(t0[0])) * 1000 + (Number(t1[1]) - Number(t0[1])) / 1000
+    // never more than the burst plus what the rate refilled meanwhile; and with burst 1, a take finds a token at
+    // least every second round trip (a round trip shorter than 0.1 ms wastes at most half of the refill)
+    expect(admitted).toBeLessThanOrEqual(1 + Math.ceil(elapsedMs * 10))
+    expect(admitted).toBeGreaterThanOrEqual(Math.floor(0.45 * Math.min(2000, elapsedMs * 10)))
+  })
+
   it('§8.1 takeAll is all-or-none: a blocked outer bucket spends no inner token', async () => {
     const store = await closing(new RedisRateLimitStore({ prefix: randomPrefix() }))
     const buckets = [
@@ -51,8 +89,8 @@ describe('RedisRateLimitStore (§8.1 on Redis time)', () => {
       { key: 'a', rate: 1, burst: 2 },
       { key: 'b', rate: 1, burst: 2 }
     ])
-    const keys = (await admin.keys(`{${prefix}}:rl:*`)).sort()
-    expect(keys).toEqual([`{${prefix}}:rl:a`, `{${prefix}}:rl:b`])
+    const keys = (await admin.keys(`{${prefix}}:tb:*`)).sort()
+    expect(keys).toEqual([`{${prefix}}:tb:a`, `{${prefix}}:tb:b`])
     expect(await admin.pttl(keys[0] ?? '')).toBeGreaterThan(0)
   })
 
