@@ -14,7 +14,7 @@ export interface RedisStoreOptions {
   client?: RedisClient
   /** Where to connect when no `client` is given. @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
   url?: string
-  /** Key namespace; keys look like `{gw}:rl:…`, `gw:q:{…}:…` (hash tags for Cluster). No braces. @default 'gw' */
+  /** Key namespace; keys look like `{gw}:tb:…`, `gw:q:{…}:…` (hash tags for Cluster). No braces. @default 'gw' */
   prefix?: string
   /**
    * While Redis fails: `'failOpen'` admits, `'failClosed'` rejects (429 / cache miss errors),
