@@ -1,4 +1,5 @@
-import { randomFillSync, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
+import { randomId } from './random-id.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -17,22 +18,11 @@ export function isReplacedRequestId(clientValue: string | string[] | undefined):
 
 /** 11 random bytes = 15 base64 characters of entropy (the 16th is AWS's `=`). */
 const ID_BYTES = 11
-const POOL_IDS = 256
-const pool = Buffer.allocUnsafe(ID_BYTES * POOL_IDS)
-let poolOffset = pool.length
 
 /**
  * A 16-character id ending in `=` as API Gateway uses for `$context.extendedRequestId`
  * (`x-amz-apigw-id`) and for HTTP API request ids (`apigw-requestid`, §12.5).
  */
 export function shortRequestId(): string {
-  // One system call per POOL_IDS ids instead of one per request (what randomUUID() does for UUIDs).
-  if (poolOffset + ID_BYTES > pool.length) {
-    randomFillSync(pool)
-    poolOffset = 0
-  }
-  const id = pool.toString('base64', poolOffset, poolOffset + ID_BYTES).slice(0, 15) + '='
-  poolOffset += ID_BYTES
-  return id
+  return randomId(ID_BYTES, 'base64').slice(0, 15) + '='
 }
-

@@ -22,3 +22,23 @@ describe('short request ids (§12.5)', () => {
     expect(ctx.extendedRequestId).toMatch(/^[A-Za-z0-9+/]{15}=$/)
   })
 })
+
+describe('randomId (the pool behind request and trace ids)', () => {
+  it('gives fresh bytes in the asked encoding, mixed sizes across many refills of its 4 KB pool', async () => {
+    const { randomId } = await import('@gw/core')
+    const seen = new Set<string>()
+    // 12 + 11 + 5 bytes a turn: pool boundaries fall inside every kind of id
+    for (let i = 0; i < 3_000; i++) {
+      const hex = randomId(12, 'hex')
+      expect(hex).toMatch(/^[0-9a-f]{24}$/)
+      const b64 = randomId(11, 'base64')
+      expect(b64).toMatch(/^[A-Za-z0-9+/]{15}=$/)
+      seen.add(hex).add(b64).add(randomId(5, 'hex'))
+    }
+    // 5-byte ids could collide by chance (1 in ~10^8 per pair here); 12- and 11-byte ones cannot in practice
+    expect(seen.size).toBeGreaterThanOrEqual(9_000 - 1)
+    // every hex digit shows up in every position of a 12-byte id: the bytes are not a fixed or short pattern
+    const firsts = new Set(Array.from({ length: 400 }, () => randomId(12, 'hex')[23]))
+    expect(firsts.size).toBe(16)
+  })
+})

@@ -4,7 +4,8 @@ import { compileBinaryMatcher, firstAccept } from './binary.js'
 import { eventV1, eventV2, type EventSettings } from './lambda-event.js'
 import { parseProxyResponseV1, parseProxyResponseV2 } from './lambda-response.js'
 import { inProcessInvoker, remoteInvoker, type Invoker } from './lambda-invoke.js'
-import { traceId, type IntegrationMiddleware } from './http-proxy.js'
+import type { IntegrationMiddleware } from './http-proxy.js'
+import { traceId } from './trace-id.js'
 
 const INVOCATION_URI = /^arn:aws[\w-]*:apigateway:[\w-]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/
 

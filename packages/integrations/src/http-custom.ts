@@ -9,7 +9,8 @@ import { parseMappingBody } from './json-path.js'
 import { compileIntegrationResponses, noOutputMapping } from './integration-responses.js'
 import { compileTemplates } from './templates.js'
 import { mapRequestBody } from './request-body.js'
-import { fillPath, traceId, type IntegrationMiddleware } from './http-proxy.js'
+import { fillPath, type IntegrationMiddleware } from './http-proxy.js'
+import { traceId } from './trace-id.js'
 
 const NO_BODY_CONTENT_TYPE = new Set(['GET', 'HEAD', 'OPTIONS'])
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import { NullProto, reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { ParsedIntegration, ParsedIntegrationOptions } from './options.js'
@@ -9,6 +8,7 @@ import { upstreamFailure } from './upstream-failure.js'
 import { callUpstream, type UpstreamResponse } from './upstream-call.js'
 import { parseMappingBody } from './json-path.js'
 import { bodyReader, compileHttpApiParameters, type HttpApiOperation } from './http-api-parameters.js'
+import { traceId } from './trace-id.js'
 
 /**
  * §3.2: client headers never forwarded (hop-by-hop and the listed ones), plus
@@ -23,8 +23,8 @@ const DROP_REQUEST = new Set([
 ])
 /** §3.3: response headers dropped for HTTP_PROXY. */
 const DROP_RESPONSE = new Set(['transfer-encoding', 'content-encoding', 'via', 'keep-alive'])
-/** §3.3: response headers renamed `x-amzn-Remapped-*` for every type. */
-const REMAP_RESPONSE = new Set(['connection', 'content-length', 'date', 'server'])
+/** §3.3: response headers renamed `x-amzn-Remapped-*` for every type (names built once, not per response). */
+const REMAP_RESPONSE = new Map(['connection', 'content-length', 'date', 'server'].map((name) => [name, `x-amzn-remapped-${name}`]))
 
 const noBody = (): unknown => undefined
 
@@ -51,12 +51,6 @@ function timeoutError(): Error {
 
 function onTimeout(call: { abort(err: Error): void }): void {
   call.abort(timeoutError())
-}
-
-/** `X-Amzn-Trace-Id` (§3.2: always added): `Root=1-{epoch hex}-{24 hex}`. */
-export function traceId(epochMs: number): string {
-  const u = randomUUID()
-  return `Root=1-${Math.floor(epochMs / 1000).toString(16)}-${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(14, 18)}${u.slice(19, 23)}${u.slice(24, 28)}`
 }
 
 /** Builds the integration path from `{name}` pieces: mappings first, else the method's path parameter. */
@@ -179,8 +173,9 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     for (const name in rh) {
       const v = rh[name]
       if (v === undefined || DROP_RESPONSE.has(name)) continue
-      if (REMAP_RESPONSE.has(name)) {
-        out[`x-amzn-remapped-${name}`] = v
+      const remapped = REMAP_RESPONSE.get(name)
+      if (remapped !== undefined) {
+        out[remapped] = v
         if (name === 'content-length') out['content-length'] = v // the gateway's own length: the body passes unchanged
       } else out[name] = v
     }
