@@ -284,18 +284,26 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
     pipelineFor(initial, stageName, settings)
   }
 
-  const handler: Middleware<object> = async function gateway(ctx, next) {
+  // Not an async function: a request waiting on its integration keeps one small closure, not a suspended frame.
+  const handler: Middleware<object> = function gateway(ctx, next) {
     ctx.apiId = apiId
     const resolved = resolveStage(ctx)
-    if (resolved === undefined) return
+    if (resolved === undefined) return undefined
     const state = resolved.state
     const settings = stageSettings.get(state.stageName) as StageSettings
     const decision = canary.decide(state, ctx)
     const d = decision.deployment
     ctx.gatewayResponses = d.compiled.gatewayResponses
-    await pipelineFor(d, state.stageName, settings)(ctx, next)
+    const out = pipelineFor(d, state.stageName, settings)(ctx, next)
+    if (out instanceof Promise) return out.then(() => answered(ctx, decision.canary))
+    answered(ctx, decision.canary)
+    return undefined
+  }
+
+  /** After the route's pipeline: the gateway's own response headers, and the canary's count. */
+  function answered(ctx: GatewayContext<object>, canaryRequest: boolean): void {
     if (ctx.error === undefined) decorateResponse(ctx)
-    if (decision.canary) canary.record(ctx)
+    if (canaryRequest) canary.record(ctx)
   }
 
   function settingsSchemaFor(): z.ZodType<StageSettings> {

@@ -98,15 +98,22 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
   const logger = options.logger
   const uriText = def.uri as string
 
-  async function httpProxy(ctx: GatewayContext<object>): Promise<void> {
+  // Plain functions and one then() rather than an async function: a request that waits on its endpoint keeps a
+  // small closure alive instead of a suspended frame holding every local (less garbage promoted under load).
+  function httpProxy(ctx: GatewayContext<object>): Promise<void> | void {
     const uri = dynamic ? resolveUri(ctx.stageVariables) : staticUri
     if (uri === undefined || params.forbidden) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.4 invalid URI, §3.2 forbidden mapping → 500
-    let bodyText = ''
-    let parsed: unknown
     if (params.needsBody || apiRequest.needsBody) {
-      bodyText = (await ctx.readBody()).toString('utf8')
-      parsed = parseMappingBody(bodyText)
+      return ctx.readBody().then((buffer) => {
+        const text = buffer.toString('utf8')
+        return send(ctx, uri, text, parseMappingBody(text))
+      })
     }
+    return send(ctx, uri, '', undefined)
+  }
+
+  /** Sends the integration request; settles once the answer (or the failure) is on `ctx`. */
+  function send(ctx: GatewayContext<object>, uri: ParsedUri, bodyText: string, parsed: unknown): Promise<void> {
     const h = ctx.headers
     const headers: string[] = []
     for (const name in h) {
@@ -160,14 +167,20 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     // A native timer (undici's own timers are coarse, ±0.5 s): §3.1 wants the 504 at timeoutInMillis. It runs until
     // the answer is complete, so a small body that stalls after its headers still times out.
     const timer = setTimeout(onTimeout, timeout, call)
-    let res: UpstreamResponse
-    try {
-      res = await call.response
-    } catch (err) {
-      return upstreamFailure(ctx, err, logger, uriText)
-    } finally {
-      clearTimeout(timer)
-    }
+    return call.response.then(
+      (res) => {
+        clearTimeout(timer)
+        respond(ctx, res)
+      },
+      (err: unknown) => {
+        clearTimeout(timer)
+        upstreamFailure(ctx, err, logger, uriText)
+      }
+    )
+  }
+
+  /** Puts the endpoint's answer on `ctx`: status, headers per §3.3 (and HTTP API response mappings), body. */
+  function respond(ctx: GatewayContext<object>, res: UpstreamResponse): void {
     const out = new NullProto() as Record<string, string | string[]>
     const rh = res.headers
     for (const name in rh) {
