@@ -6,6 +6,7 @@ import { appendQuery, compileRequestParameters, type RequestParameters } from '.
 import { createUpstream, type Upstream } from './dispatcher.js'
 import { upstreamFailure } from './upstream-failure.js'
 import { callUpstream, type UpstreamResponse } from './upstream-call.js'
+import { ProxyExchange } from './proxy-exchange.js'
 import { parseMappingBody } from './json-path.js'
 import { bodyReader, compileHttpApiParameters, type HttpApiOperation } from './http-api-parameters.js'
 import { traceId } from './trace-id.js'
@@ -39,18 +40,6 @@ function editQuery(query: string, op: HttpApiOperation, value: string | undefine
   }
   if (op.action === 'remove' || value === undefined) return q
   return appendQuery(q, op.name, value)
-}
-
-/** Stands for an integration timeout in `upstreamFailure`. */
-export const TIMED_OUT = Object.freeze({ code: 'UND_ERR_HEADERS_TIMEOUT' })
-
-/** What a timed-out call is aborted with: `upstreamFailure` maps its code to INTEGRATION_TIMEOUT (§3.1). */
-function timeoutError(): Error {
-  return Object.assign(new Error('integration timeout'), TIMED_OUT)
-}
-
-function onTimeout(call: { abort(err: Error): void }): void {
-  call.abort(timeoutError())
 }
 
 /** Builds the integration path from `{name}` pieces: mappings first, else the method's path parameter. */
@@ -156,27 +145,22 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     }
     const method = fixedMethod ?? ctx.method
     const body = ctx.source.hasBody && method !== 'GET' && method !== 'HEAD' ? ctx.bodyStream() : null
-    const call = callUpstream(dispatcher, {
+    const call: Dispatcher.DispatchOptions = {
       origin: uri.origin,
       path: query === '' ? path : `${path}?${query}`,
       method,
       headers,
       body,
       bodyTimeout: timeout
+    }
+    return new Promise<void>((resolve, reject) => {
+      const exchange = new ProxyExchange(ctx, respond, failure, timeout, resolve, reject)
+      exchange.call = callUpstream(dispatcher, call, exchange)
     })
-    // A native timer (undici's own timers are coarse, ±0.5 s): §3.1 wants the 504 at timeoutInMillis. It runs until
-    // the answer is complete, so a small body that stalls after its headers still times out.
-    const timer = setTimeout(onTimeout, timeout, call)
-    return call.response.then(
-      (res) => {
-        clearTimeout(timer)
-        respond(ctx, res)
-      },
-      (err: unknown) => {
-        clearTimeout(timer)
-        upstreamFailure(ctx, err, logger, uriText)
-      }
-    )
+  }
+
+  function failure(ctx: GatewayContext<object>, err: unknown): void {
+    upstreamFailure(ctx, err, logger, uriText)
   }
 
   /** Puts the endpoint's answer on `ctx`: status, headers per §3.3 (and HTTP API response mappings), body. */

@@ -13,9 +13,14 @@ export interface UpstreamResponse {
   readonly body: Buffer | Readable
 }
 
-/** A pending endpoint call: its answer, and `abort(err)` (the integration's timeout, §3.1). */
+/** Who hears how an endpoint call ends: exactly one of the two methods, once. */
+export interface UpstreamListener {
+  onResponse(res: UpstreamResponse): void
+  onFailure(err: Error): void
+}
+
+/** A pending endpoint call: `abort(err)` ends it with `err` (the integration's timeout, §3.1). */
 export interface UpstreamCall {
-  readonly response: Promise<UpstreamResponse>
   abort(err: Error): void
 }
 
@@ -26,19 +31,17 @@ export interface UpstreamCall {
  * Buffer, larger or unknown-length ones stream through a plain `Readable`
  * whose back-pressure pauses the upstream socket (§3.4: bodies are streamed).
  * The same error objects as `request()` (`UND_ERR_*`) reach the caller.
+ * `listener` hears the answer (headers and a collected or streaming body)
+ * or the failure synchronously, from undici's callbacks: no promise per call.
  */
-export function callUpstream(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): UpstreamCall {
-  const handler = new ProxyHandler()
-  const response = new Promise<UpstreamResponse>((resolve, reject) => {
-    handler.resolve = resolve
-    handler.reject = reject
-  })
+export function callUpstream(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, listener: UpstreamListener): UpstreamCall {
+  const handler = new ProxyHandler(listener)
   try {
     dispatcher.dispatch(options, handler)
   } catch (err) {
     handler.onError(err as Error)
   }
-  return { response, abort: (err) => handler.abortWith(err) }
+  return handler
 }
 
 /** Lower-case header names, repeated names as arrays (what `Dispatcher.request()` gives). */
@@ -56,9 +59,8 @@ function parseHeaders(raw: Buffer[]): Record<string, string | string[]> {
 }
 
 /** undici's dispatch handler contract (onConnect … onComplete / onError), one instance per call. */
-class ProxyHandler implements Dispatcher.DispatchHandler {
-  resolve: ((res: UpstreamResponse) => void) | undefined
-  reject: ((err: Error) => void) | undefined
+class ProxyHandler implements Dispatcher.DispatchHandler, UpstreamCall {
+  readonly #listener: UpstreamListener
   #abort: ((err: Error) => void) | undefined
   #reason: Error | undefined
   #status = 0
@@ -69,7 +71,11 @@ class ProxyHandler implements Dispatcher.DispatchHandler {
   #settled = false
   #ended = false
 
-  abortWith(err: Error): void {
+  constructor(listener: UpstreamListener) {
+    this.#listener = listener
+  }
+
+  abort(err: Error): void {
     if (this.#abort !== undefined) this.#abort(err)
     else this.#reason = err
   }
@@ -124,13 +130,13 @@ class ProxyHandler implements Dispatcher.DispatchHandler {
     this.#ended = true
     if (!this.#settled) {
       this.#settled = true
-      this.reject?.(err)
+      this.#listener.onFailure(err)
     } else this.#stream?.destroy(err)
   }
 
   #settle(res: UpstreamResponse): void {
     if (this.#settled) return
     this.#settled = true
-    this.resolve?.(res)
+    this.#listener.onResponse(res)
   }
 }
