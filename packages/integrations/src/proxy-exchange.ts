@@ -43,22 +43,21 @@ export class ProxyExchange implements UpstreamListener {
   }
 
   onResponse(res: UpstreamResponse): void {
-    clearTimeout(this.#timer)
-    try {
-      this.#answer(this.#ctx, res)
-      this.#resolve()
-    } catch (err) {
-      this.#reject(err)
-    }
+    this.#settle(this.#answer, res)
   }
 
   onFailure(err: Error): void {
+    this.#settle(this.#failure, err)
+  }
+
+  /** Stops the timeout, puts the outcome on the context and settles the pipeline's promise (rejects with what `put` threw). */
+  #settle<T>(put: (ctx: GatewayContext<object>, outcome: T) => void, outcome: T): void {
     clearTimeout(this.#timer)
     try {
-      this.#failure(this.#ctx, err)
+      put(this.#ctx, outcome)
       this.#resolve()
-    } catch (thrown) {
-      this.#reject(thrown)
+    } catch (err) {
+      this.#reject(err)
     }
   }
 }
