@@ -84,6 +84,10 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
   const hasMappings = params.headers.length > 0 || params.query.length > 0
   const fixedMethod = def.httpMethod === undefined || def.httpMethod.toUpperCase() === 'ANY' ? null : def.httpMethod.toUpperCase()
   const timeout = def.timeoutInMillis ?? (options.flavour === 'HTTP' ? 30_000 : 29_000)
+  // undici's own timeouts only back up the exact §3.1 timer (theirs are ±0.5 s past 1 s, so they sit 1 s behind it).
+  // Equal for headers and body on purpose: undici then refreshes one timer per connection instead of replacing it at
+  // every response, and each replaced timer lived until its next sweep (promoted garbage, twice per request).
+  const backstop = timeout + 1000
   const logger = options.logger
   const uriText = def.uri as string
 
@@ -151,7 +155,8 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
       method,
       headers,
       body,
-      bodyTimeout: timeout
+      headersTimeout: backstop,
+      bodyTimeout: backstop
     }
     return new Promise<void>((resolve, reject) => {
       const exchange = new ProxyExchange(ctx, respond, failure, timeout, resolve, reject)
