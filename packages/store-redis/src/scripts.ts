@@ -35,9 +35,8 @@ if ${stored} then tat = ${stored} + 0 if tat < now then tat = now end end
 local new = tat + cost * ${interval}
 local over = new - now - capacity`
 
-/** Lua: the reply of a refused decision (`remaining, retryAfterMs`, blocked index `blocked`). */
-const refusal = (interval: string, burst: string, blocked: string): string =>
-  `{${tokensLeft('tat', interval)}, cost <= ${burst} and math.ceil(over / ${TICKS_PER_MS}) or 0, ${blocked}}`
+/** Lua: the `retryAfterMs` of a refused decision (0 when the cost exceeds the burst: no wait will do). */
+const retryAfter = (burst: string): string => `cost <= ${burst} and math.ceil(over / ${TICKS_PER_MS}) or 0`
 
 /*
  * Token buckets (aws-semantics §8.1) as GCRA, on Redis time (`TIME`), so
@@ -76,7 +75,7 @@ end
 ${gcra('stored', 'interval', 'burst')}
 if over > 1 then
   if stored and cost <= burst then redis.call('SET', KEYS[1], stored, 'PX', ${expiresIn('tat')}) end
-  return ${refusal('interval', 'burst', '0')}
+  return {${tokensLeft('tat', 'interval')}, ${retryAfter('burst')}, 0}
 end
 redis.call('SET', KEYS[1], ${ticks('new')}, 'PX', ${expiresIn('new')})
 return ${tokensLeft('new', 'interval')}
@@ -103,16 +102,19 @@ while a <= #ARGV do
   local m = tonumber(ARGV[a + 1])
   a = a + 2
   local remaining = -1
-  local reply = nil
+  local retry = 0
+  local blocked = -1
   local news = {}
   for i = 1, m do
-    if reply == nil then
+    if blocked < 0 then
       local interval = tonumber(ARGV[a])
       local burst = tonumber(ARGV[a + 1])
       local stored = redis.call('GET', KEYS[k + i])
       ${gcra('stored', 'interval', 'burst')}
       if over > 1 then
-        reply = ${refusal('interval', 'burst', 'i - 1')}
+        blocked = i - 1
+        retry = ${retryAfter('burst')}
+        remaining = ${tokensLeft('tat', 'interval')}
       else
         news[i] = new
         local left = ${tokensLeft('new', 'interval')}
@@ -121,17 +123,16 @@ while a <= #ARGV do
     end
     a = a + 2
   end
-  if reply == nil then
+  if blocked < 0 then
     for i = 1, m do
       local new = news[i]
       redis.call('SET', KEYS[k + i], ${ticks('new')}, 'PX', ${expiresIn('new')})
     end
-    reply = {remaining, 0, -1}
   end
   k = k + m
-  out[n + 1] = reply[1]
-  out[n + 2] = reply[2]
-  out[n + 3] = reply[3]
+  out[n + 1] = remaining
+  out[n + 2] = retry
+  out[n + 3] = blocked
   n = n + 3
 end
 return out
