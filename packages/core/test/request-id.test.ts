@@ -40,5 +40,10 @@ describe('randomId (the pool behind request and trace ids)', () => {
     // every hex digit shows up in every position of a 12-byte id: the bytes are not a fixed or short pattern
     const firsts = new Set(Array.from({ length: 400 }, () => randomId(12, 'hex')[23]))
     expect(firsts.size).toBe(16)
+    // more than the pool holds, or no whole byte count, is refused rather than answered short
+    expect(() => randomId(4097, 'hex')).toThrow(RangeError)
+    expect(() => randomId(0, 'hex')).toThrow(RangeError)
+    expect(() => randomId(1.5, 'base64')).toThrow(RangeError)
+    expect(randomId(4096, 'hex')).toHaveLength(8192)
   })
 })

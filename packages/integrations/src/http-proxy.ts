@@ -91,8 +91,8 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
   const logger = options.logger
   const uriText = def.uri as string
 
-  // Plain functions and one then() rather than an async function: a request that waits on its endpoint keeps a
-  // small closure alive instead of a suspended frame holding every local (less garbage promoted under load).
+  // Plain functions rather than an async function: a request that waits on its endpoint keeps one ProxyExchange
+  // alive instead of a suspended frame holding every local (less garbage promoted under load).
   function httpProxy(ctx: GatewayContext<object>): Promise<void> | void {
     const uri = dynamic ? resolveUri(ctx.stageVariables) : staticUri
     if (uri === undefined || params.forbidden) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.4 invalid URI, §3.2 forbidden mapping → 500

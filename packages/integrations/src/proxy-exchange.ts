@@ -18,7 +18,7 @@ export type Failure = (ctx: GatewayContext<object>, err: unknown) => void
  * One proxied request while its endpoint call runs: it hears the answer or
  * the failure, puts it on `ctx` with the integration's `answer` or `failure`,
  * stops the timeout and settles the pipeline's promise. One object per
- * request instead of a promise and a chain of closures.
+ * request instead of a response promise and a `then()` chain of closures.
  */
 export class ProxyExchange implements UpstreamListener {
   /** The endpoint call, aborted when the timeout fires. */
