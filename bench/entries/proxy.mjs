@@ -1,6 +1,6 @@
 // proxy suite candidate: one HTTP_PROXY route through the whole @gw/gateway pipeline
 // (stage → route → throttle slot → @gw/integrations HTTP_PROXY), served by core's node handler.
-import { createGateway } from '../packages/gateway/dist/index.js'
+import { createGateway } from '../../packages/gateway/dist/index.js'
 
 export const meta = { suite: 'proxy', name: 'gw-http-proxy', description: '@gw/gateway HTTP API, ANY /api/{proxy+} → HTTP_PROXY (@gw/integrations, undici Pool)' }
 

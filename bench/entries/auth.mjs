@@ -8,8 +8,8 @@ import { createServer } from 'node:http'
 import { Readable } from 'node:stream'
 import aws4 from 'aws4'
 import * as jose from 'jose'
-import { GatewayContext } from '../packages/core/dist/index.js'
-import { jwtAuthorizer, lambdaAuthorizer, verifySigV4, EMPTY_SHA256 } from '../packages/authorizers/dist/index.js'
+import { GatewayContext } from '../../packages/core/dist/index.js'
+import { jwtAuthorizer, lambdaAuthorizer, verifySigV4, EMPTY_SHA256 } from '../../packages/authorizers/dist/index.js'
 
 const ISSUER_PATH = '/issuer'
 const N = 256

@@ -2,8 +2,8 @@
 // Group `router`: the harness's shared 100-route table beside find-my-way / hono (their rows live in the harness).
 // Groups `router-{static,param,greedy}-{10,1000,10000}`: our own find-my-way ref rows on the same tables.
 import FindMyWay from 'find-my-way'
-import { routeTable } from '../../shared/bench/micro/fixtures.mjs'
-import { createRouter } from '../packages/router/dist/index.js'
+import { routeTable } from '../harness/micro/fixtures.mjs'
+import { createRouter } from '../../packages/router/dist/index.js'
 
 const toTemplate = (p) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
 

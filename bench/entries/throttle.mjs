@@ -1,10 +1,10 @@
 // Throttling micro and redis benchmarks (docs/benchmarks.md "## throttling").
-// Settings mirror the rate-limiter-flexible peer rows of ../shared/bench:
+// Settings mirror the rate-limiter-flexible peer rows of the harness (bench/harness/micro/tasks.mjs):
 // 1024 keys, 1e9 points per 3600 s (windows outlive the run: steady-state path).
 import { Readable } from 'node:stream'
-import { GatewayContext, MemoryRateLimitStore } from '../packages/core/dist/index.js'
-import { throttler } from '../packages/throttler/dist/index.js'
-import { RedisRateLimitStore } from '../packages/store-redis/dist/index.js'
+import { GatewayContext, MemoryRateLimitStore } from '../../packages/core/dist/index.js'
+import { throttler } from '../../packages/throttler/dist/index.js'
+import { RedisRateLimitStore } from '../../packages/store-redis/dist/index.js'
 
 const RATE = 1e9 / 3600
 const BURST = 1e9

@@ -1,6 +1,6 @@
 // mw suite candidate: @gw/core toNodeHandler + compose of three small middleware answering the JSON payload.
 import http from 'node:http'
-import { compose, reject, toNodeHandler, silentLogger } from '../packages/core/dist/index.js'
+import { compose, reject, toNodeHandler, silentLogger } from '../../packages/core/dist/index.js'
 
 export const meta = { suite: 'mw', name: 'gw-core-3mw', description: '@gw/core toNodeHandler + compose([origin, route, json])' }
 

@@ -4,11 +4,11 @@
 // ref = JSON.stringify of the same order data, and velocityjs's own Compile.render of the same request template
 // over already-parsed JS objects (what the engine costs without AWS semantics).
 import { readFileSync } from 'node:fs'
-import { Compile, parse } from '../packages/mapping/node_modules/velocityjs/dist/esm/index.mjs'
-import { compileTemplate } from '../packages/mapping/dist/index.js'
+import { Compile, parse } from '../../packages/mapping/node_modules/velocityjs/dist/esm/index.mjs'
+import { compileTemplate } from '../../packages/mapping/dist/index.js'
 
 // The two templates of §4.9, verbatim (the same files the golden tests render).
-const fixture = (name) => readFileSync(new URL(`../packages/mapping/test/fixtures/${name}`, import.meta.url), 'utf8')
+const fixture = (name) => readFileSync(new URL(`../../packages/mapping/test/fixtures/${name}`, import.meta.url), 'utf8')
 const REQUEST = fixture('soap-request.vtl')
 const RESPONSE = fixture('soap-response.vtl')
 
