@@ -84,9 +84,13 @@ export function rejectAmbiguous(ctx: GatewayContext<object>): void {
   reject(ctx, 'DEFAULT_4XX', { status: 400, message: 'Bad Request', headers: { 'x-amzn-errortype': 'BadRequestException' } })
 }
 
-/** Options of the host-framework adapters (Express, Koa, Fastify): core options plus `fallthrough`. */
+/**
+ * Options of the host-framework adapters (Express, Koa, Fastify, Hono): core
+ * options plus `fallthrough`. A pipeline that calls its last `next()` without
+ * answering always hands the request to the host (no option needed).
+ */
 export interface HostAdapterOptions extends AdapterOptions {
-  /** When the pipeline set `ctx.noRoute`, hand the request to the host's next handler instead of sending the 403/404. @default false */
+  /** When a pipeline with routes finds none (`ctx.noRoute`: a router, a whole gateway), hand the request to the host's next handler instead of sending its 403/404. @default false */
   fallthrough?: boolean
 }
 

@@ -29,8 +29,8 @@ describe.each(['express', 'koa', 'fastify'] as const)('fallthrough in %s', (host
     expect(res.body.toString('utf8')).toBe(body)
   })
 
-  it('a pipeline that calls the last next() hands the request to the host, with the headers it set', async () => {
-    const adapter = await startAdapter(host, guard, { fallthrough: true, logger: silentLogger })
+  it.each([false, true])('a pipeline that calls the last next() hands the request to the host, with the headers it set (fallthrough %s)', async (fallthrough) => {
+    const adapter = await startAdapter(host, guard, { fallthrough, logger: silentLogger })
     started.push(adapter)
     const res = await rawRequest(adapter.url, ['GET /host-route HTTP/1.1', 'Host: gw.test', 'Connection: close'])
     expect(res.status).toBe(200)
@@ -38,8 +38,17 @@ describe.each(['express', 'koa', 'fastify'] as const)('fallthrough in %s', (host
     expect(res.headers['x-gw-guard']).toBe('passed')
   })
 
+  it('no options: a passing pipeline on a path the host does not know gets the host\'s own 404, not an empty 200', async () => {
+    const adapter = await startAdapter(host, guard, { logger: silentLogger })
+    started.push(adapter)
+    const res = await rawRequest(adapter.url, ['GET /nowhere HTTP/1.1', 'Host: gw.test', 'Connection: close'])
+    expect(res.status).toBe(404)
+    expect(res.body.length).toBeGreaterThan(0)
+    expect(res.headers['x-gw-guard']).toBe('passed')
+  })
+
   it('§8.3 a rejection is still answered by the gateway, the host never runs', async () => {
-    const adapter = await startAdapter(host, guard, { fallthrough: true, logger: silentLogger })
+    const adapter = await startAdapter(host, guard, { logger: silentLogger })
     started.push(adapter)
     const res = await rawRequest(adapter.url, ['GET /blocked HTTP/1.1', 'Host: gw.test', 'Connection: close'])
     expect(res.status).toBe(429)

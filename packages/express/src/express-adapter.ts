@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { compileHostAdapterOptions, handleNodeRequest, type HostAdapterOptions, type Middleware } from '@gw/core'
 
-/** Options of `expressAdapter()`: the core adapter options plus `fallthrough` (call `next()` when the pipeline has no route; default false). */
+/** Options of `expressAdapter()`: the core adapter options plus `fallthrough` (call `next()` when a router/gateway pipeline finds no route instead of its 403/404; default false). */
 export type ExpressAdapterOptions = HostAdapterOptions
 
 /** The Express middleware signature, without depending on Express's types. */
@@ -11,14 +11,16 @@ export type ExpressMiddleware = (req: IncomingMessage & { url: string }, res: Se
  * Mounts a gw pipeline in Express 4/5 (`app.use(expressAdapter(pipeline))`).
  * The pipeline sees the mount-relative `req.url` (like any Express
  * middleware) and the untouched body stream: mount it before body parsers.
+ * A pipeline that calls its last `next()` without answering (a throttler, an
+ * authorizer that admits) continues to Express's next handler, with the
+ * headers it set on `res`.
  * @throws GwError GW_CONFIG_INVALID on bad options
  * @example
- * app.use(expressAdapter(compose([router, app]), { fallthrough: true }))
+ * app.use(expressAdapter(throttler({ rateLimit: 100, burstLimit: 200 })))
  */
 export function expressAdapter(pipeline: Middleware<object>, options?: ExpressAdapterOptions): ExpressMiddleware {
   const compiled = compileHostAdapterOptions(options, 'expressAdapter')
-  const fallthrough = compiled.fallthrough
   return function gwExpress(req, res, next) {
-    handleNodeRequest(pipeline, compiled, req, res, fallthrough, fallthrough ? (outcome) => outcome === 'no-route' && next() : undefined, req.url)
+    handleNodeRequest(pipeline, compiled, req, res, (outcome) => outcome === 'next' && next(), req.url)
   }
 }

@@ -21,7 +21,7 @@ const plugin: FastifyPluginCallback<GwFastifyOptions> = (fastify, options, done)
   }
   // onRequest runs before Fastify's content-type parsers: the pipeline gets the raw body stream.
   fastify.addHook('onRequest', (request, reply, next) => {
-    handleNodeRequest(pipeline, compiled, request.raw, reply.raw, compiled.fallthrough, (outcome) => {
+    handleNodeRequest(pipeline, compiled, request.raw, reply.raw, (outcome) => {
       if (outcome === 'sent') reply.hijack()
       next()
     })
@@ -33,8 +33,9 @@ const plugin: FastifyPluginCallback<GwFastifyOptions> = (fastify, options, done)
  * A Fastify 5 plugin (wrapped with fastify-plugin, so it applies to the whole
  * instance) answering requests with a gw pipeline from an `onRequest` hook,
  * before Fastify's content-type parsers, so the body stream is the
- * pipeline's. With `fallthrough`, requests the pipeline has no route for
- * continue to Fastify's own routes.
+ * pipeline's. A pipeline that calls its last `next()` without answering
+ * continues to Fastify's own routes (with the headers it set); with
+ * `fallthrough`, so do requests a router/gateway pipeline has no route for.
  * @throws GwError GW_CONFIG_INVALID on bad options (at registration)
  * @example
  * await app.register(gwFastify, { pipeline: compose([router, app]), fallthrough: true })
@@ -45,7 +46,7 @@ export const gwFastify = fp(plugin, { fastify: '5.x', name: '@gw/fastify' })
  * `gwFastify` with the pipeline bound: `app.register(fastifyAdapter(pipeline, options))`.
  * @throws GwError GW_CONFIG_INVALID on bad options (at registration)
  * @example
- * await app.register(fastifyAdapter(throttler({ rateLimit: 100, burstLimit: 200 }), { fallthrough: true }))
+ * await app.register(fastifyAdapter(throttler({ rateLimit: 100, burstLimit: 200 })))
  */
 export function fastifyAdapter(pipeline: Middleware<object>, options?: HostAdapterOptions): FastifyPluginCallback {
   const bound: FastifyPluginCallback = (fastify, _opts, done) => {

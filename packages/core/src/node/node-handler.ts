@@ -2,34 +2,32 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { compileAdapterOptions, rejectAmbiguous, settingsFor, type AdapterOptions, type CompiledAdapterOptions } from '../adapter-options.js'
 import { GatewayContext } from '../context.js'
 import type { Middleware } from '../middleware.js'
-import { handlePipelineError } from '../run-pipeline.js'
-import { SETTLED } from '../settled.js'
+import { inHost, runToOutcome, STANDALONE, type PipelineOutcome } from '../run-pipeline.js'
 import { NodeRequestSource } from './node-request-source.js'
 import { WIRE_HEADER_NAMES, writeNodeResponse } from './write-node-response.js'
 
 /** Options of `toNodeHandler()` (see `AdapterOptions`). */
 export type NodeHandlerOptions = AdapterOptions
 
-/** What the host should do once the pipeline ran. */
-export type NodeOutcome = 'sent' | 'no-route'
-
-const noNext = (): Promise<void> => SETTLED
+/** What the host should do once the pipeline ran: nothing (`'sent'`), or run its next handler (`'next'`). */
+export type NodeOutcome = 'sent' | 'next'
 
 /**
- * Runs a pipeline for one node:http request and writes the answer, unless
- * `fallthrough` is set and the pipeline marked `ctx.noRoute` or called the
- * last `next()` (nobody answered): then nothing is written, the headers the
- * pipeline set are put on `res`, and `done('no-route')` lets the host continue. Shared by
+ * Runs a pipeline for one node:http request and applies the adapters' rule
+ * (`outcomeOf`): the pipeline's answer is written, or, inside a host (`done`
+ * given), a pipeline that let the request through (its last `next()`, or
+ * `ctx.noRoute` with `fallthrough`) writes nothing: the headers it set are
+ * put on `res` and `done('next')` lets the host answer. Without `done` (a
+ * standalone server) nothing comes after the pipeline. Shared by
  * `toNodeHandler` and the Express, Koa and Fastify adapters. Sync pipelines
  * are answered in the same tick (no promise continuation).
  */
 export function handleNodeRequest(
   pipeline: Middleware<object>,
-  compiled: CompiledAdapterOptions,
+  compiled: CompiledAdapterOptions & { readonly fallthrough?: boolean },
   req: IncomingMessage,
   res: ServerResponse,
-  fallthrough: boolean,
-  done: ((outcome: NodeOutcome) => void) | undefined,
+  done?: (outcome: NodeOutcome) => void,
   url?: string
 ): void {
   const source = new NodeRequestSource(req, res, undefined, url)
@@ -37,48 +35,29 @@ export function handleNodeRequest(
   if (compiled.gatewayResponses !== undefined) ctx.gatewayResponses = compiled.gatewayResponses
   if (source.ambiguous) {
     rejectAmbiguous(ctx)
-    return finish(ctx, req, res, false, done)
+    return finish(ctx, req, res, 'answer', done)
   }
-  let out: unknown
-  try {
-    // With fallthrough, reaching the end of the chain means nobody answered: the host's next handler gets it.
-    out = pipeline(ctx, fallthrough ? () => markNoRoute(ctx) : noNext)
-  } catch (err) {
-    handlePipelineError(ctx, err, compiled.logger)
-    return finish(ctx, req, res, false, done)
-  }
-  if (out instanceof Promise && out !== SETTLED) {
-    out.then(
-      () => finish(ctx, req, res, fallthrough, done),
-      (err: unknown) => {
-        handlePipelineError(ctx, err, compiled.logger)
-        finish(ctx, req, res, false, done)
-      }
-    )
-    return
-  }
-  finish(ctx, req, res, fallthrough, done)
-}
-
-function markNoRoute(ctx: GatewayContext<object>): Promise<void> {
-  ctx.noRoute = true
-  return SETTLED
+  const settings = done === undefined ? STANDALONE : inHost(compiled.fallthrough === true)
+  const out = runToOutcome(pipeline, ctx, settings, compiled.logger)
+  if (typeof out === 'string') finish(ctx, req, res, out, done)
+  else void out.then((outcome) => finish(ctx, req, res, outcome, done))
 }
 
 function finish(
   ctx: GatewayContext<object>,
   req: IncomingMessage,
   res: ServerResponse,
-  fallthrough: boolean,
+  outcome: PipelineOutcome,
   done: ((outcome: NodeOutcome) => void) | undefined
 ): void {
-  if (fallthrough && ctx.noRoute) {
-    // Headers the pipeline set on the way (CORS, RateLimit-*) travel with the request to the host.
+  if (outcome === 'host' && done !== undefined) {
+    // Headers the pipeline set on the way (CORS, RateLimit-*) travel with the request to the host;
+    // a rendered 403/404 (fallthrough) is not the host's answer, so its headers stay behind.
     if (ctx.error === undefined) {
       const headers = ctx.responseHeaders
       for (const name in headers) res.setHeader(WIRE_HEADER_NAMES[name] ?? name, headers[name] as string | string[])
     }
-    if (done !== undefined) done('no-route')
+    done('next')
     return
   }
   writeNodeResponse(ctx, res, req)
@@ -97,6 +76,6 @@ function finish(
 export function toNodeHandler(pipeline: Middleware<object>, options?: NodeHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const compiled = compileAdapterOptions(options, 'toNodeHandler')
   return function nodeHandler(req, res) {
-    handleNodeRequest(pipeline, compiled, req, res, false, undefined)
+    handleNodeRequest(pipeline, compiled, req, res)
   }
 }
