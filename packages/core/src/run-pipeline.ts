@@ -67,25 +67,24 @@ function hasNoHeaders(headers: object): boolean {
  * 2. the pipeline neither called `next()` nor set a status, body, error or
  *    header: a middleware bug, answered 500 `{"message":"Internal server
  *    error"}` with one `gw.no_answer` log line;
- * 3. a pipeline with routes that found none (`ctx.noRoute`, its 403/404
- *    already rendered) goes to the host only with `fallthrough`;
+ * 3. a pipeline with routes that found none (`ctx.noRoute`) goes to the
+ *    host only with `fallthrough`; else its 403/404 (rendered here if the
+ *    router left it to us);
  * 4. anything else is the pipeline's answer.
  */
 export function outcomeOf(ctx: GatewayContext<object>, passed: boolean, settings: OutcomeSettings, logger: Logger): PipelineOutcome {
+  if (ctx.noRoute && settings.fallthrough) return 'host'
   if (ctx.error === undefined && ctx.body === null && ctx.status === 200) {
-    if (passed) {
-      if (settings.host) return 'host'
+    if (passed && settings.host) return 'host'
+    if (passed || ctx.noRoute) {
       ctx.noRoute = true
       reject(ctx, 'MISSING_AUTHENTICATION_TOKEN')
-      return 'answer'
-    }
-    if (hasNoHeaders(ctx.responseHeaders)) {
+    } else if (hasNoHeaders(ctx.responseHeaders)) {
       logger.error({ event: 'gw.no_answer', requestId: ctx.requestId, method: ctx.method, path: ctx.rawPath, error: 'the pipeline returned without an answer and without calling next()' })
       reject(ctx, 'DEFAULT_5XX', { status: 500, message: 'Internal server error' })
-      return 'answer'
     }
   }
-  return settings.fallthrough && ctx.noRoute ? 'host' : 'answer'
+  return 'answer'
 }
 
 /**
