@@ -208,7 +208,7 @@ export class GatewayContext<S extends object = Record<string, unknown>> {
     const buffered = this.#body
     if (buffered !== undefined) return Readable.from(replay(buffered))
     this.#streamed = true
-    return this.source.stream()
+    return this.source.stream(this.bodyLimit)
   }
 
   /** Sets a JSON response (`content-type: application/json`). */

@@ -25,8 +25,11 @@ export interface RequestSource {
    * never buffers more than `limit` bytes.
    */
   readBody(limit: number): Promise<Buffer>
-  /** The body as a stream, for proxies; `null` when the request has no body. Once only. */
-  stream(): Readable | null
+  /**
+   * The body as a stream, for proxies; `null` when the request has no body. Once only.
+   * With `limit`, a body of unknown length fails with `GatewayError('REQUEST_TOO_LARGE')` past it (§15).
+   */
+  stream(limit?: number): Readable | null
   /** Whether the request announces a body (`content-length` > 0 or `transfer-encoding`). */
   readonly hasBody: boolean
   /** Aborted when the client goes away before the response is sent. */

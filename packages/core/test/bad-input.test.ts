@@ -48,6 +48,29 @@ describe.each(ADAPTERS)('bad input over real sockets: %s', (name) => {
     await until(async () => (await connections(adapter)) === 0, 'the connection to close')
   })
 
+  it('§12.3 HTTP API flavour: front-door 413 / 414 / 431 keep the catalogue body shape', async () => {
+    const adapter = await startAdapter(name, echoPipeline(newProbe()), { logger: capture(), flavour: 'HTTP' })
+    started.push(adapter)
+    const big = await rawRequest(adapter.url, ['POST /echo HTTP/1.1', 'Host: gw.test', `Content-Length: ${TEN_MB + 1}`, 'Connection: close'], Buffer.alloc(TEN_MB + 1))
+    expect(big.status).toBe(413)
+    expect(big.body.toString()).toBe('{"message":"Request Entity Too Large"}')
+    expect(big.headers['apigw-requestid']).toMatch(/=$/)
+    // HTTP APIs count the request line with the header values (§15).
+    const line = await rawRequest(adapter.url, [`GET /echo?q=${'u'.repeat(10_240)} HTTP/1.1`, 'Host: gw.test', 'Connection: close'])
+    expect(line.status).toBe(414)
+    const both = await rawRequest(adapter.url, [`GET /echo?q=${'u'.repeat(6000)} HTTP/1.1`, 'Host: gw.test', `X-Big: ${'h'.repeat(5000)}`, 'Connection: close'])
+    expect(both.status).toBe(431)
+    expect(both.body.toString()).toBe('{"message":"Request Header Fields Too Large"}')
+  })
+
+  it('§15 the pipeline never runs for an oversized request', async () => {
+    const probe = newProbe()
+    const adapter = await start(name, probe)
+    const res = await rawRequest(adapter.url, ['POST /body HTTP/1.1', 'Host: gw.test', `Content-Length: ${TEN_MB + 1}`, 'Connection: close'], Buffer.alloc(TEN_MB + 1))
+    expect(res.status).toBe(413)
+    expect(probe.bodyReads).toBe(0)
+  })
+
   it('malformed chunked encoding → 400', async () => {
     const adapter = await start(name, newProbe())
     const res = await rawRequest(adapter.url, ['POST /body HTTP/1.1', 'Host: gw.test', 'Transfer-Encoding: chunked', 'Connection: close'], 'zz\r\nnot hex\r\n0\r\n\r\n')

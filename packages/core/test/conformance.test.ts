@@ -117,6 +117,71 @@ const rows: Row[] = [
     status: 413
   },
   {
+    name: '§15 front door: 10 MB + 1 by Content-Length to a handler that never reads → 413 unread',
+    lines: ['POST /echo HTTP/1.1', 'Host: gw.test', `Content-Length: ${TEN_MB + 1}`, 'Connection: close'],
+    body: overBody,
+    status: 413,
+    check: (r) => expect(r.body.toString()).toBe('{"message":"Request Too Long"}')
+  },
+  {
+    name: '§15 front door: 10 MB + 1 chunked to a handler that never reads → 413',
+    lines: ['POST /echo HTTP/1.1', 'Host: gw.test', 'Transfer-Encoding: chunked', 'Connection: close'],
+    body: chunked(overBody),
+    status: 413,
+    check: (r) => expect(r.body.toString()).toBe('{"message":"Request Too Long"}')
+  },
+  {
+    name: '§15 front door: chunked body within the limit, unread → the handler answers',
+    lines: ['POST /echo HTTP/1.1', 'Host: gw.test', 'Transfer-Encoding: chunked', 'Connection: close'],
+    body: chunked(binary, 100),
+    status: 200
+  },
+  {
+    name: '§15 a chunked body taken as a stream (proxies) is cut at 10 MB → 413',
+    lines: ['POST /stream-body HTTP/1.1', 'Host: gw.test', 'Transfer-Encoding: chunked', 'Connection: close'],
+    body: chunked(overBody),
+    status: 413,
+    check: (r) => expect(r.body.toString()).toBe('{"message":"Request Too Long"}')
+  },
+  {
+    name: 'a chunked body taken as a stream within the limit',
+    lines: ['POST /stream-body HTTP/1.1', 'Host: gw.test', 'Transfer-Encoding: chunked', 'Connection: close'],
+    body: chunked(binary, 1000),
+    status: 200,
+    check: (r) => expect(json(r)).toEqual({ length: 4096 })
+  },
+  {
+    name: '§15 URL of 10,240 characters is served',
+    lines: get(`/echo?q=${'u'.repeat(10_240 - '/echo?q='.length)}`),
+    status: 200
+  },
+  {
+    name: '§15 URL of 10,241 characters → 414',
+    lines: get(`/echo?q=${'u'.repeat(10_241 - '/echo?q='.length)}`),
+    status: 414,
+    check: (r) => {
+      expect(r.body.toString()).toBe('{"message":"URI Too Long"}')
+      expect(r.headers['x-amzn-errortype']).toBe('BadRequestException')
+    }
+  },
+  {
+    // Host "gw.test" (7) + "close" (5) + X-Big = 10,240 bytes of values.
+    name: '§15 header values totalling 10,240 bytes are served',
+    lines: get('/echo', `X-Big: ${'h'.repeat(10_240 - 12)}`),
+    status: 200
+  },
+  {
+    name: '§15 header values totalling 10,241 bytes → 431',
+    lines: get('/echo', `X-Big: ${'h'.repeat(10_241 - 12)}`),
+    status: 431,
+    check: (r) => expect(r.body.toString()).toBe('{"message":"Request Header Fields Too Large"}')
+  },
+  {
+    name: '§15 many small headers over 10,240 bytes in total → 431',
+    lines: get('/echo', ...Array.from({ length: 120 }, (_, i) => `X-H${i}: ${'v'.repeat(90)}`)),
+    status: 431
+  },
+  {
     name: 'duplicate Host → 400 BadRequestException',
     lines: ['GET /echo HTTP/1.1', 'Host: gw.test', 'Host: evil.test', 'Connection: close'],
     status: 400,

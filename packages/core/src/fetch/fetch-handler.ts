@@ -4,6 +4,9 @@ import { compileAdapterOptions, rejectAmbiguous, settingsFor, type AdapterOption
 import { GatewayContext } from '../context.js'
 import type { Middleware } from '../middleware.js'
 import { runPipeline } from '../run-pipeline.js'
+import { frontDoorVerdict, rejectAtFrontDoor } from '../front-door.js'
+import { reject } from '../gateway-responses.js'
+import { discardBody } from '../node/write-node-response.js'
 import { FetchRequestSource } from './fetch-request-source.js'
 
 /** Options of `toFetchHandler()`. */
@@ -59,7 +62,20 @@ export function toFetchHandler(pipeline: Middleware<object>, options?: FetchHand
     const ctx = new GatewayContext<object>(source, settingsFor(compiled, source.remoteAddress, request.headers.get('x-forwarded-for') ?? undefined))
     if (compiled.gatewayResponses !== undefined) ctx.gatewayResponses = compiled.gatewayResponses
     if (source.ambiguous) rejectAmbiguous(ctx)
-    else await runPipeline(pipeline, ctx, compiled.logger)
+    else {
+      // §15 limits before routing and integrations (see frontDoorVerdict).
+      const verdict = frontDoorVerdict(ctx.flavour, source.method, source.url, source.headerValueBytes, source.declaredLength, ctx.bodyLimit)
+      if (verdict !== 0) {
+        if (verdict === 413) request.body?.cancel().catch(() => {})
+        rejectAtFrontDoor(ctx, verdict)
+      } else {
+        await runPipeline(pipeline, ctx, compiled.logger)
+        if (source.uncountedBody && !(await source.countBody(ctx.bodyLimit))) {
+          discardBody(ctx.body)
+          reject(ctx, 'REQUEST_TOO_LARGE')
+        }
+      }
+    }
     return toFetchResponse(ctx)
   }
 }

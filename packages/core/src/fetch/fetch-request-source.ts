@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { Readable } from 'node:stream'
+import { Readable, Transform } from 'node:stream'
 import type { ReadableStreamReadResult, ReadableStream as WebReadableStream } from 'node:stream/web'
 import { GatewayError } from '../gateway-error.js'
 import { withoutHopByHop } from '../header-hygiene.js'
@@ -30,6 +30,8 @@ export class FetchRequestSource implements RequestSource {
   readonly #request: Request
   #headers: IncomingHttpHeaders | undefined
   #rawHeaders: string[] | undefined
+  /** Set once `readBody()`, `stream()` or `countBody()` took the body. */
+  consumed = false
 
   constructor(request: Request, remoteAddress: string) {
     this.#request = request
@@ -67,6 +69,47 @@ export class FetchRequestSource implements RequestSource {
     return (this.#rawHeaders = raw)
   }
 
+  /** `Content-Length` as declared, -1 without one. */
+  get declaredLength(): number {
+    const declared = this.#request.headers.get('content-length')
+    return declared === null ? -1 : Number(declared)
+  }
+
+  /** Sum of the lengths of every header value (§15 header-size limit). */
+  get headerValueBytes(): number {
+    let total = 0
+    for (const [, value] of this.#request.headers) total += value.length
+    return total
+  }
+
+  /** True when a body of unknown length is still there and nobody took it (§15: counted before answering). */
+  get uncountedBody(): boolean {
+    return this.hasBody && !this.consumed && !this.#request.bodyUsed && this.#request.headers.get('content-length') === null
+  }
+
+  /** Counts an untaken body without keeping it: false as soon as it goes past `limit` (the rest is cancelled). */
+  async countBody(limit: number): Promise<boolean> {
+    this.consumed = true
+    const body = this.#request.body
+    if (body === null) return true
+    const reader = (body as WebReadableStream<Uint8Array>).getReader()
+    let size = 0
+    for (;;) {
+      let step: ReadableStreamReadResult<Uint8Array>
+      try {
+        step = await reader.read()
+      } catch {
+        return true
+      }
+      if (step.done) return true
+      size += step.value.byteLength
+      if (size > limit) {
+        reader.cancel().catch(() => {})
+        return false
+      }
+    }
+  }
+
   /** True when `Host` or `Content-Length` arrived twice (fetch joins them with `,`). */
   get ambiguous(): boolean {
     const headers = this.#request.headers
@@ -77,6 +120,7 @@ export class FetchRequestSource implements RequestSource {
   async readBody(limit: number): Promise<Buffer> {
     const body = this.#request.body
     if (body === null) return EMPTY
+    this.consumed = true
     const declared = this.#request.headers.get('content-length')
     if (declared !== null && Number(declared) > limit) {
       body.cancel().catch(() => {})
@@ -104,9 +148,22 @@ export class FetchRequestSource implements RequestSource {
     return chunks.length === 1 ? Buffer.from((chunks[0] as Uint8Array).buffer, (chunks[0] as Uint8Array).byteOffset, size) : Buffer.concat(chunks, size)
   }
 
-  /** The body as a node `Readable`, `null` without one. */
-  stream(): Readable | null {
+  /** The body as a node `Readable`, `null` without one; with `limit`, it fails with REQUEST_TOO_LARGE past it (§15). */
+  stream(limit?: number): Readable | null {
     const body = this.#request.body
-    return body === null ? null : Readable.fromWeb(body as WebReadableStream<Uint8Array>)
+    if (body === null) return null
+    this.consumed = true
+    const readable = Readable.fromWeb(body as WebReadableStream<Uint8Array>)
+    if (limit === undefined) return readable
+    let size = 0
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length
+        if (size > limit) callback(new GatewayError('REQUEST_TOO_LARGE'))
+        else callback(null, chunk)
+      }
+    })
+    readable.once('error', (err) => counter.destroy(err))
+    return readable.pipe(counter)
   }
 }

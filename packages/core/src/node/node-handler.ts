@@ -3,8 +3,10 @@ import { compileAdapterOptions, rejectAmbiguous, settingsFor, type AdapterOption
 import { GatewayContext } from '../context.js'
 import type { Middleware } from '../middleware.js'
 import { inHost, runToOutcome, STANDALONE, type PipelineOutcome } from '../run-pipeline.js'
+import { frontDoorVerdict, rejectAtFrontDoor } from '../front-door.js'
+import { reject } from '../gateway-responses.js'
 import { NodeRequestSource } from './node-request-source.js'
-import { WIRE_HEADER_NAMES, writeNodeResponse } from './write-node-response.js'
+import { WIRE_HEADER_NAMES, discardBody, writeNodeResponse } from './write-node-response.js'
 
 /** Options of `toNodeHandler()` (see `AdapterOptions`). */
 export type NodeHandlerOptions = AdapterOptions
@@ -37,11 +39,20 @@ export function handleNodeRequest(
     rejectAmbiguous(ctx)
     return finish(ctx, req, res, 'answer', done)
   }
+  // §15 limits before routing and integrations: no middleware sees an oversized request.
+  const verdict = frontDoorVerdict(ctx.flavour, source.method, source.url, source.headerValueBytes, source.declaredLength, ctx.bodyLimit)
+  if (verdict !== 0) {
+    if (verdict === 413) source.overLimit = true
+    rejectAtFrontDoor(ctx, verdict)
+    return finish(ctx, req, res, 'answer', done)
+  }
   const settings = done === undefined ? STANDALONE : inHost(compiled.fallthrough === true)
   const out = runToOutcome(pipeline, ctx, settings, compiled.logger)
   if (typeof out === 'string') finish(ctx, req, res, out, done)
   else void out.then((outcome) => finish(ctx, req, res, outcome, done))
 }
+
+const noop = (): void => {}
 
 function finish(
   ctx: GatewayContext<object>,
@@ -58,6 +69,19 @@ function finish(
       for (const name in headers) res.setHeader(WIRE_HEADER_NAMES[name] ?? name, headers[name] as string | string[])
     }
     done('next')
+    return
+  }
+  const source = ctx.source as NodeRequestSource
+  if (source.uncountedBody) {
+    // A chunked body nobody read (MOCK, a rejection): its size decides between the answer and a 413 (§15).
+    source.countBody(ctx.bodyLimit).then((within) => {
+      if (!within) {
+        discardBody(ctx.body)
+        reject(ctx, 'REQUEST_TOO_LARGE')
+      }
+      writeNodeResponse(ctx, res, req)
+      if (done !== undefined) done('sent')
+    }, noop)
     return
   }
   writeNodeResponse(ctx, res, req)

@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Readable } from 'node:stream'
 import { hasDuplicateFramingHeader, rawWithout, withoutHopByHop } from '../header-hygiene.js'
 import type { RequestSource } from '../request-source.js'
-import { EMPTY, readNodeBody, type BodyReadState } from './read-node-body.js'
+import { rawHeaderValueBytes } from '../front-door.js'
+import { EMPTY, countNodeBody, limitedNodeStream, readNodeBody, type BodyReadState } from './read-node-body.js'
 
 /**
  * A `RequestSource` over a node:http request (Express, Koa and Fastify hand
@@ -17,6 +18,8 @@ export class NodeRequestSource implements RequestSource, BodyReadState {
   readonly hasBody: boolean
   /** Set once the body went past the limit (§15): the writer drains the rest. */
   overLimit: boolean
+  /** Set once `readBody()` or `stream()` took the body. */
+  consumed: boolean
   readonly #req: IncomingMessage
   readonly #res: ServerResponse | undefined
   readonly #declared: number
@@ -35,9 +38,34 @@ export class NodeRequestSource implements RequestSource, BodyReadState {
     this.#declared = declared === undefined ? -1 : Number(declared)
     this.hasBody = this.#declared > 0 || req.headers['transfer-encoding'] !== undefined
     this.overLimit = false
+    this.consumed = false
     this.#headers = undefined
     this.#rawHeaders = undefined
     this.#signal = signal
+  }
+
+  /** `Content-Length` as declared, -1 without one (chunked or no body). */
+  get declaredLength(): number {
+    return this.#declared
+  }
+
+  /** Sum of the lengths of every header value as received (§15 header-size limit). */
+  get headerValueBytes(): number {
+    return rawHeaderValueBytes(this.#req.rawHeaders)
+  }
+
+  /**
+   * True when a body without `Content-Length` (chunked) is still arriving and
+   * nobody took it: its size is only known once it is counted (§15).
+   */
+  get uncountedBody(): boolean {
+    return this.hasBody && this.#declared === -1 && !this.consumed && !this.#req.complete
+  }
+
+  /** Counts an untaken body to its end (see `countNodeBody`): false when it went past `limit`. */
+  countBody(limit: number): Promise<boolean> {
+    this.consumed = true
+    return countNodeBody(this.#req, limit, this)
   }
 
   /** Lower-case request headers without hop-by-hop headers (§3.2). */
@@ -78,12 +106,20 @@ export class NodeRequestSource implements RequestSource, BodyReadState {
   /** The body, at most `limit` bytes, else `GatewayError('REQUEST_TOO_LARGE')` (§15). */
   readBody(limit: number): Promise<Buffer> {
     if (!this.hasBody) return Promise.resolve(EMPTY)
+    this.consumed = true
     return readNodeBody(this.#req, limit, this.#declared, this)
   }
 
-  /** The request itself as a stream, `null` without a body. */
-  stream(): Readable | null {
-    return this.hasBody ? this.#req : null
+  /**
+   * The request itself as a stream, `null` without a body. Without a
+   * declared length (chunked) and with a `limit`, bytes are counted and the
+   * stream fails with REQUEST_TOO_LARGE past it (§15); a declared length was
+   * checked at the front door and node's parser holds the client to it.
+   */
+  stream(limit?: number): Readable | null {
+    if (!this.hasBody) return null
+    this.consumed = true
+    return limit === undefined || this.#declared !== -1 ? this.#req : limitedNodeStream(this.#req, limit, this)
   }
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { Transform, type Readable } from 'node:stream'
 import { GatewayError } from '../gateway-error.js'
 
 /** Shared empty body. */
@@ -65,4 +66,63 @@ export function readNodeBody(req: IncomingMessage, limit: number, declared: numb
     req.on('error', onGone)
     req.on('close', onGone)
   })
+}
+
+/**
+ * Counts the rest of a body nobody read (a chunked request to a MOCK method,
+ * say) without keeping it: resolves `true` when it ended within `limit`
+ * bytes, `false` as soon as it went past (`state.overLimit` set: the writer
+ * then answers 413 and drains or cuts the rest, §15), `true` when the client
+ * went away (nothing left to answer).
+ */
+export function countNodeBody(req: IncomingMessage, limit: number, state: BodyReadState): Promise<boolean> {
+  if (req.complete || req.destroyed) return Promise.resolve(true)
+  return new Promise<boolean>((resolve) => {
+    let size = 0
+    const cleanup = (): void => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onEnd)
+      req.off('close', onEnd)
+    }
+    function onData(chunk: Buffer): void {
+      size += chunk.length
+      if (size > limit) {
+        cleanup()
+        state.overLimit = true
+        resolve(false)
+      }
+    }
+    function onEnd(): void {
+      cleanup()
+      resolve(true)
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onEnd)
+    req.on('close', onEnd)
+  })
+}
+
+/**
+ * The request as a stream that fails with `GatewayError('REQUEST_TOO_LARGE')`
+ * once more than `limit` bytes went through (§15): a chunked body streamed to
+ * a proxy is cut at the limit instead of being relayed whole.
+ */
+export function limitedNodeStream(req: IncomingMessage, limit: number, state: BodyReadState): Readable {
+  let size = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length
+      if (size > limit) {
+        state.overLimit = true
+        req.unpipe(counter)
+        callback(new GatewayError('REQUEST_TOO_LARGE'))
+        return
+      }
+      callback(null, chunk)
+    }
+  })
+  req.once('error', (err) => counter.destroy(err))
+  return req.pipe(counter)
 }

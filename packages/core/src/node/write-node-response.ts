@@ -18,7 +18,8 @@ export const DRAIN_TIMEOUT_MS = 10_000
 
 const noop = (): void => {}
 
-function discard(body: unknown): void {
+/** Releases a response body that will not be sent (a stream is destroyed or cancelled). */
+export function discardBody(body: unknown): void {
   if (body instanceof Readable) body.destroy()
   else if (body !== null && typeof body === 'object' && 'cancel' in body) (body as WebReadableStream).cancel().catch(noop)
 }
@@ -54,7 +55,7 @@ function drainAfterResponse(req: IncomingMessage, res: ServerResponse): void {
 export function writeNodeResponse(ctx: GatewayContext<object>, res: ServerResponse, req?: IncomingMessage): void {
   const body = ctx.body
   if (res.headersSent || res.destroyed) {
-    discard(body)
+    discardBody(body)
     return
   }
   const headers = ctx.responseHeaders
@@ -83,7 +84,7 @@ export function writeNodeResponse(ctx: GatewayContext<object>, res: ServerRespon
   }
   res.writeHead(ctx.status, flat as string[])
   if (head) {
-    discard(body)
+    discardBody(body)
     res.end()
     return
   }

@@ -56,6 +56,13 @@ export function echoPipeline(probe: EchoProbe): Middleware<object> {
       }
       return
     }
+    if (path === '/stream-body') {
+      // What a proxy does: take the body as a stream (a chunked one is cut at the limit, §15).
+      let length = 0
+      const stream = ctx.bodyStream()
+      if (stream !== null) for await (const chunk of stream) length += (chunk as Buffer).length
+      return ctx.json({ length })
+    }
     if (path === '/binary') {
       ctx.responseHeaders['content-type'] = 'application/octet-stream'
       ctx.body = Uint8Array.from({ length: 256 }, (_, i) => i)
