@@ -55,3 +55,19 @@ export { createGatewayServer, gatewayClientErrorHandler, clientErrorResponse } f
 export { toFetchHandler, toFetchResponse } from './fetch/fetch-handler.js'
 export type { FetchHandlerOptions } from './fetch/fetch-handler.js'
 export { FetchRequestSource } from './fetch/fetch-request-source.js'
+export { cacheLookupChannel } from './channels.js'
+export type { CacheLookupEvent } from './channels.js'
+export { requestStartChannel, requestEndChannel, phaseStartChannel, phaseEndChannel, websocketMetricChannel, storeErrorChannel } from './channels.js'
+export type {
+  RequestStartEvent,
+  RequestEndEvent,
+  RouteMetricSettings,
+  ExecutionLoggingLevel,
+  PhaseName,
+  PhaseStartEvent,
+  PhaseEndEvent,
+  WebSocketMetricName,
+  WebSocketMetricEvent,
+  StoreErrorEvent
+} from './channels.js'
+export { observePhase } from './observe-phase.js'

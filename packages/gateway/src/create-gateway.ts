@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import { performance } from 'node:perf_hooks'
 import { z } from 'zod'
 import {
   compileGatewayResponses,
@@ -6,7 +7,14 @@ import {
   jsonLogger,
   parseOptions,
   createGatewayServer,
+  handlePipelineError,
+  observePhase,
+  requestEndChannel,
+  requestStartChannel,
   type CompiledGatewayResponses,
+  type PhaseName,
+  type RequestEndEvent,
+  type RouteMetricSettings,
   type GatewayContext,
   type Logger,
   type Middleware,
@@ -33,6 +41,8 @@ import { decorateResponse } from './decorate.js'
 import { apiArn, defaultResourcePolicy, defaultSlots, type DefaultSlotDeps } from './default-slots.js'
 import { GatewayUnsupported } from './errors.js'
 import { SLOT_ORDER, type GatewayApiSlots, type GatewaySlots, type SlotInput } from './slots.js'
+import { routeLookupKey, routeMetricSettings } from './route-metrics.js'
+import { bodyBytes, requestBytes } from './body-bytes.js'
 
 /** `options.iam` of `createGateway()`: what `AWS_IAM` methods and routes need (§10.8). */
 export interface GatewayIamOptions {
@@ -95,6 +105,21 @@ const optionsSchema = z
   .strict()
 
 type StageSettings = RestStageDefinition | HttpStageDefinition
+
+/** Slots whose time is a phase of §13 (spans; the integration phase is `IntegrationLatency`). */
+const PHASES: Partial<Record<keyof GatewaySlots, PhaseName>> = { authorization: 'authorizer', cache: 'cache', integration: 'integration' }
+
+/**
+ * One observed request (allocated only while metrics, logs or tracing
+ * subscribe to `requestStartChannel` / `requestEndChannel`): its start time and
+ * what served it, for the request-end event (§13).
+ */
+interface Observation {
+  readonly start: number
+  apiName: string
+  pipeline: Middleware<object> | undefined
+  settings: StageSettings | undefined
+}
 
 /** What a deployment compiles once. */
 interface Compiled {
@@ -195,6 +220,8 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
   const slots: Required<GatewaySlots> = { ...defaults, ...options.slots }
   const apiSlots: GatewayApiSlots = { resourcePolicy: defaultResourcePolicy(apiArn(deps)), ...options.apiSlots }
   const stageSettings = new Map<string, StageSettings>()
+  /** Each pipeline's methods/routes with their metric settings, read only for observed requests. */
+  const routeTables = new WeakMap<Middleware<object>, Map<string, RouteMetricSettings>>()
 
   function checkApiSlots(api: ApiDefinition): Middleware<object>[] {
     const out: Middleware<object>[] = []
@@ -235,17 +262,24 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
   /** Composes a deployment's pipeline for one stage's settings: API-level steps, then the router with per-method chains. */
   function buildPipeline(api: ApiDefinition, stageName: string, stage: StageSettings): Middleware<object> {
     const table = createRouter<(ctx: GatewayContext<object>, next: Next) => Promise<void> | void>({ flavour })
+    const routes = new Map<string, RouteMetricSettings>()
     for (const input of methodsOf(api, stageName, stage)) {
       const chain: Middleware<object>[] = []
       for (const name of SLOT_ORDER[flavour]) {
         const mw = slots[name](input)
-        if (mw !== null) chain.push(mw)
+        if (mw === null) continue
+        // Timed phases publish to phaseStart/phaseEndChannel only while someone subscribes (§13.1 IntegrationLatency).
+        const phase = name === 'authorization' && input.method.authorizationType === 'NONE' ? undefined : PHASES[name]
+        chain.push(phase === undefined ? mw : observePhase(phase, mw))
       }
       table.add(input.httpMethod, input.resourcePath, chain.length === 1 ? (chain[0] as Middleware<object>) : compose(chain))
+      routes.set(flavour === 'HTTP' ? input.routeKey : routeLookupKey(input.httpMethod, input.resourcePath), routeMetricSettings(input))
     }
     const route = routerMiddleware(table)
     const before = checkApiSlots(api)
-    return before.length === 0 ? route : compose([...before, route])
+    const pipeline = before.length === 0 ? route : compose([...before, route])
+    routeTables.set(pipeline, routes)
+    return pipeline
   }
 
   const registry = createStageRegistry<ApiDefinition, Compiled>({
@@ -286,6 +320,12 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
 
   // Not an async function: a request waiting on its integration keeps one small closure, not a suspended frame.
   const handler: Middleware<object> = function gateway(ctx, next) {
+    // §13: metrics, access logs and spans only cost something while @gw/metrics (or anyone) subscribes.
+    if (requestEndChannel.hasSubscribers || requestStartChannel.hasSubscribers) return observed(ctx, next)
+    return serve(ctx, next, undefined)
+  }
+
+  function serve(ctx: GatewayContext<object>, next: Next, seen: Observation | undefined): Promise<void> | undefined {
     ctx.apiId = apiId
     const resolved = resolveStage(ctx)
     if (resolved === undefined) return undefined
@@ -294,10 +334,62 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
     const decision = canary.decide(state, ctx)
     const d = decision.deployment
     ctx.gatewayResponses = d.compiled.gatewayResponses
-    const out = pipelineFor(d, state.stageName, settings)(ctx, next)
+    const pipeline = pipelineFor(d, state.stageName, settings)
+    if (seen !== undefined) {
+      seen.apiName = d.definition.name
+      seen.pipeline = pipeline
+      seen.settings = settings
+    }
+    const out = pipeline(ctx, next)
     if (out instanceof Promise) return out.then(() => answered(ctx, decision.canary))
     answered(ctx, decision.canary)
     return undefined
+  }
+
+  /**
+   * A request while someone listens (§13): publishes its start, serves it, renders a thrown error here (so the
+   * error's 500 is counted), and publishes its end with Latency (authorizers and mapping included, §13.1).
+   */
+  function observed(ctx: GatewayContext<object>, next: Next): Promise<void> | undefined {
+    const seen: Observation = { start: performance.now(), apiName: working.name, pipeline: undefined, settings: undefined }
+    if (requestStartChannel.hasSubscribers) requestStartChannel.publish({ ctx })
+    let out: Promise<void> | undefined
+    try {
+      out = serve(ctx, next, seen)
+    } catch (err) {
+      handlePipelineError(ctx, err, logger)
+    }
+    if (out === undefined) {
+      ended(ctx, seen)
+      return undefined
+    }
+    return out.then(
+      () => ended(ctx, seen),
+      (err: unknown) => {
+        handlePipelineError(ctx, err, logger)
+        ended(ctx, seen)
+      }
+    )
+  }
+
+  function ended(ctx: GatewayContext<object>, seen: Observation): void {
+    if (!requestEndChannel.hasSubscribers) return
+    const routes = seen.pipeline === undefined ? undefined : routeTables.get(seen.pipeline)
+    const resource = ctx.resourcePath
+    let route: RouteMetricSettings | undefined
+    if (routes !== undefined && resource !== undefined) {
+      route = flavour === 'HTTP' ? routes.get(ctx.routeKey ?? '') : (routes.get(routeLookupKey(ctx.method, resource)) ?? routes.get(routeLookupKey('ANY', resource)))
+    }
+    const event: RequestEndEvent = {
+      ctx,
+      apiName: seen.apiName,
+      route,
+      accessLogFormat: seen.settings?.accessLogSettings?.format,
+      latencyMs: performance.now() - seen.start,
+      requestBytes: requestBytes(ctx),
+      responseBytes: bodyBytes(ctx)
+    }
+    requestEndChannel.publish(event)
   }
 
   /** After the route's pipeline: the gateway's own response headers, and the canary's count. */

@@ -172,6 +172,35 @@ export type CanarySettingsInput = z.input<typeof canarySettingsSchema>
 /** Validated canary settings. */
 export type CanarySettingsDefinition = z.output<typeof canarySettingsSchema>
 
+/** Access-log format presets @gw/metrics expands by name, per flavour (§13.2). */
+const ACCESS_LOG_PRESETS = ['CLF', 'JSON', 'XML', 'CSV'] as const
+const isPreset = (format: string): boolean => (ACCESS_LOG_PRESETS as readonly string[]).includes(format)
+/** §13.2: a REST format must contain `$context.requestId` or `$context.extendedRequestId`. */
+const HAS_REQUEST_ID = /\$context\.(requestId|extendedRequestId)(?![A-Za-z0-9_])/
+/** §13.2: one line (a trailing newline is allowed). */
+const oneLine = (format: string): boolean => !format.replace(/\n$/, '').includes('\n')
+
+/** REST `accessLogSettings` (§13.2): a `$context` template or a preset name (CLF, JSON, XML, CSV). */
+const restAccessLogSettingsSchema = z
+  .object({
+    format: z
+      .string()
+      .min(1)
+      .refine(oneLine, 'an access log format is a single line (§13.2)')
+      .refine((f) => isPreset(f) || HAS_REQUEST_ID.test(f), 'a REST access log format must contain $context.requestId or $context.extendedRequestId (§13.2)')
+      .optional(),
+    destinationArn: z.string().optional()
+  })
+  .strict()
+
+/** HTTP API `accessLogSettings` (§13.2): a template of at most 3 KB, or a preset name. */
+const httpAccessLogSettingsSchema = z
+  .object({
+    format: z.string().min(1).max(3072, 'an HTTP API access log format is at most 3 KB (§13.2)').refine(oneLine, 'an access log format is a single line (§13.2)').optional(),
+    destinationArn: z.string().optional()
+  })
+  .strict()
+
 /** A REST `Stage` (§6.1). */
 export const restStageSchema = z
   .object({
@@ -182,7 +211,7 @@ export const restStageSchema = z
     cacheClusterEnabled: z.boolean().default(false),
     cacheClusterSize: z.string().optional(),
     tracingEnabled: z.boolean().default(false),
-    accessLogSettings: z.object({ format: z.string().optional(), destinationArn: z.string().optional() }).strict().optional(),
+    accessLogSettings: restAccessLogSettingsSchema.optional(),
     tags: z.record(z.string(), z.string()).optional()
   })
   .strict()
@@ -206,7 +235,7 @@ export const httpStageSchema = z
     stageVariables: stageVariablesSchema.default({}),
     defaultRouteSettings: routeSettingsSchema.optional(),
     routeSettings: keyed(routeSettingsSchema, rule(ROUTE_KEY, 'keys are route keys such as "GET /pets"')).default({}),
-    accessLogSettings: z.object({ format: z.string().optional(), destinationArn: z.string().optional() }).strict().optional(),
+    accessLogSettings: httpAccessLogSettingsSchema.optional(),
     tags: z.record(z.string(), z.string()).optional()
   })
   .strict()

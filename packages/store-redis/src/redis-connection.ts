@@ -1,4 +1,4 @@
-import { jsonLogger, type Logger } from '@gw/core'
+import { jsonLogger, storeErrorChannel, type Logger, type StoreErrorEvent } from '@gw/core'
 import { Redis } from 'ioredis'
 import type { ParsedRedisStoreOptions, RedisClient, StoreErrorMode } from './options.js'
 
@@ -88,6 +88,8 @@ export class RedisConnection {
   /** Records a failure; the first one of an outage is logged. */
   failed(error: unknown): void {
     this.#errors++
+    // Every failed call is counted by @gw/metrics (gw_store_errors_total); the log line below is once per outage.
+    if (storeErrorChannel.hasSubscribers) storeErrorChannel.publish({ store: 'redis', operation: this.#store, error } satisfies StoreErrorEvent)
     if (this.#degraded) return
     this.#degraded = true
     this.#logger.warn({
