@@ -13,10 +13,14 @@ const alias = Object.fromEntries(packages.map((name) => [`@gw/${name}`, `${root}
 export default defineConfig({
   resolve: { alias },
   test: {
-    projects: ['packages/*', 'examples/*'].map((dir) => ({
-      extends: true as const,
-      test: { name: { label: dir }, include: [`${dir}/test/**/*.test.ts`] }
-    })),
+    projects: [
+      ...['packages/*', 'examples/*'].map((dir) => ({
+        extends: true as const,
+        test: { name: { label: dir }, include: [`${dir}/test/**/*.test.ts`] }
+      })),
+      // repository-wide checks (self-containment) and the bench harness's own tests
+      { extends: true as const, test: { name: { label: 'repo' }, include: ['test/**/*.test.ts', 'bench/test/**/*.test.ts'] } }
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -37,7 +37,7 @@ for (const file of readdirSync(entries).filter((f) => f.endsWith('.mjs') && !f.s
   if (mod.meta) args.push('--candidate', rel)
   if (typeof mod.tasks === 'function' || typeof mod.redisTasks === 'function') args.push('--micro', rel)
 }
-const suites = extra.includes('--suite') ? [] : ['--suite', 'proxy,mw,micro,redis']
+const suites = extra.includes('--suite') ? [] : ['--suite', 'proxy,mw,micro,redis,stack']
 const argv = [...suites, ...args, ...extra]
 console.error(`bench: node bench/harness/run.mjs ${argv.join(' ')}`)
 const run = spawnSync(process.execPath, [path.join(harness, 'run.mjs'), ...argv], {

@@ -5,24 +5,28 @@
 //   mw     - in-process middleware stacks answering JSON themselves
 //   micro  - ops/s of building blocks (router, limiter, cache, JWT, SigV4, JSON)
 //   redis  - Redis round trips (ioredis, rate-limiter-flexible) on loopback
+//   stack  - one whole API (API key + usage plan, JWT authorizer, CORS, JSON answer) per stack, memory and Redis rows
 // Every HTTP measurement: fresh server process pinned to --sut-cpu, load
 // generator pinned to --load-cpu, warmup then measured window; targets are
 // interleaved (order rotated per round); medians over --rounds are reported.
 import { parseArgs } from 'node:util'
-import { readdirSync, mkdirSync, writeFileSync, existsSync } from 'node:fs'
+import { readdirSync, mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { dirname, join, resolve, basename } from 'node:path'
 import { spawn } from 'node:child_process'
 import os from 'node:os'
 import { startServer, freePort, pinned, track, tasksetAvailable, machineTicks } from './lib/proc.mjs'
 import { measure, load, wrkAvailable } from './lib/load.mjs'
+import { startRedis, redisServerAvailable } from './lib/redis-server.mjs'
+import { checkAnswers } from './lib/check.mjs'
+import { writeFixture } from './targets/stack/_fixture.mjs'
 import { median, spread, fmtInt, fmtNum, fmtOps, mdTable, rotate } from './lib/stats.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 
 const { values } = parseArgs({
   options: {
-    suite: { type: 'string', default: 'proxy,mw,micro,redis' },
+    suite: { type: 'string', default: 'proxy,mw,micro,redis,stack' },
     rounds: { type: 'string', default: '3' },
     mode: { type: 'string', default: 'interleave' },
     duration: { type: 'string', default: '10' },
@@ -45,7 +49,7 @@ const { values } = parseArgs({
   }
 })
 if (values.help) {
-  console.log(`usage: pnpm bench [--compare A.json B.json | --suite proxy,mw,micro,redis] [--rounds 3] [--mode interleave|sequential]
+  console.log(`usage: pnpm bench [--compare A.json B.json | --suite proxy,mw,micro,redis,stack] [--rounds 3] [--mode interleave|sequential]
   [--warmup 4] [--cycles 10] [--slice 1]   (interleave: per round, cycles x slice seconds per target)
   [--duration 10]                          (sequential: seconds per target per round)
   [--connections 50] [--tool wrk|autocannon] [--only a,b] [--skip a,b]
@@ -70,10 +74,10 @@ const skip = new Set((values.skip || '').split(',').filter(Boolean))
 const outDir = resolve(values.out || join(HERE, '..', 'results'))
 const stamp = new Date().toISOString().replace(/[:.]/g, '-')
 
-const BASELINE = { proxy: 'upstream', mw: 'bare' }
+const BASELINE = { proxy: 'upstream', mw: 'bare', stack: 'bare' }
 const SECOND_REF = { proxy: 'undici-raw' }
-const DEFAULT_HEADERS = { proxy: {}, mw: { origin: 'http://client.example.test' } }
-const DEFAULT_PATH = { proxy: '/api/hello', mw: '/api/hello' }
+const DEFAULT_HEADERS = { proxy: {}, mw: { origin: 'http://client.example.test' }, stack: { origin: 'http://client.example.test' } }
+const DEFAULT_PATH = { proxy: '/api/hello', mw: '/api/hello', stack: '/api/hello' }
 
 function log (...a) { process.stderr.write(a.join(' ') + '\n') }
 
@@ -130,6 +134,20 @@ async function httpSuite (suite) {
     : `${rounds} rounds x (${warmup}s warmup + ${duration}s), one target at a time`
   log(`\n== suite ${suite}: ${targets.map((t) => t.name).join(', ')}\n   ${plan}, ${connections} conns, ${tool}`)
   let upstream = null
+  let redis = null
+  let fixtureDir = null
+  if (suite === 'stack') {
+    // one fixture (RS256 key pair, token, API key) for every target of the run; Redis rows get our own redis-server
+    fixtureDir = mkdtempSync(join(os.tmpdir(), 'gw-stack-'))
+    process.env.BENCH_STACK_FIXTURE = join(fixtureDir, 'fixture.json')
+    await writeFixture(process.env.BENCH_STACK_FIXTURE)
+    if (process.env.REDIS_URL) process.env.BENCH_REDIS_URL = process.env.REDIS_URL
+    else if (redisServerAvailable()) {
+      redis = await startRedis(loadCpu)
+      process.env.BENCH_REDIS_URL = redis.url
+      log(`   redis-server ${redis.url} (pinned to the load core)`)
+    } else log('   redis-server not found: the Redis rows are skipped')
+  }
   if (suite === 'proxy') {
     // backing service shares the load generator's core; the proxy gets its own
     const port = await freePort()
@@ -154,6 +172,10 @@ async function httpSuite (suite) {
               const srv = await startServer({ module: t.module, port, upstream: upstream?.url, cpu: sutCpu })
               srv.port = port
               srvs.set(t.name, srv)
+              if (suite === 'stack') {
+                const wrong = await checkAnswers({ url: urlOf(srv), headers: headersOf(srv), baseline: t.name === BASELINE[suite] })
+                if (wrong) { srvs.delete(t.name); await srv.stop(); throw new Error(`wrong answer: ${wrong}`) }
+              }
             } catch (err) {
               skipped.set(t.name, String(err.message).split('\n').find((l) => /Error|error/.test(l)) || String(err.message).split('\n')[0])
               log(`  [${suite} r${r + 1}] ${t.name}: skipped (${skipped.get(t.name)})`)
@@ -185,6 +207,11 @@ async function httpSuite (suite) {
           let srv
           try {
             srv = await startServer({ module: t.module, port, upstream: upstream?.url, cpu: sutCpu })
+            srv.port = port
+            if (suite === 'stack') {
+              const wrong = await checkAnswers({ url: urlOf(srv), headers: headersOf(srv), baseline: t.name === BASELINE[suite] })
+              if (wrong) { await srv.stop(); throw new Error(`wrong answer: ${wrong}`) }
+            }
           } catch (err) {
             skipped.set(t.name, String(err.message).split('\n')[0])
             log(`  [${suite} r${r + 1}] ${t.name}: skipped (${skipped.get(t.name)})`)
@@ -204,6 +231,8 @@ async function httpSuite (suite) {
     }
   } finally {
     if (upstream) await upstream.stop()
+    if (redis) await redis.stop()
+    if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true })
   }
   const base = BASELINE[suite]
   const ref2 = targets.some((t) => t.name === SECOND_REF[suite] && samples[t.name].length === rounds) ? SECOND_REF[suite] : null
@@ -311,7 +340,7 @@ for (const suite of suites) {
   const m0 = machineTicks()
   const t0 = Date.now()
   const stealNote = () => `machine steal during suite: ${fmtNum(stealSince(m0), 2)}% (${Math.round((Date.now() - t0) / 1000)} s)`
-  if (suite === 'proxy' || suite === 'mw') {
+  if (suite === 'proxy' || suite === 'mw' || suite === 'stack') {
     const res = await httpSuite(suite)
     if (!res) continue
     report.suites[suite] = res.rows

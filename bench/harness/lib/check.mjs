@@ -1,0 +1,35 @@
+// The stack suite compares stacks that must give the same answers: before any timing, every target is asked
+// once with the run's request and once without each credential it requires. A target that answers differently
+// is skipped (reason under the table), so a row can never win by doing less.
+import { isDeepStrictEqual } from 'node:util'
+import { PAYLOAD } from '../targets/mw/_payload.mjs'
+
+async function get (url, headers) {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) })
+  const text = await res.text()
+  let body
+  try { body = JSON.parse(text) } catch { body = text }
+  return { status: res.status, body, acao: res.headers.get('access-control-allow-origin') }
+}
+
+/**
+ * `null` when the target answers like the others, else what differs. Every target: 200 + the payload.
+ * A target whose request carries `authorization` / `x-api-key` (the full stacks) must also send CORS headers,
+ * answer 401 without the token and 403 without the key.
+ */
+export async function checkAnswers ({ url, headers, baseline = false }) {
+  const ok = await get(url, headers)
+  if (ok.status !== 200) return `status ${ok.status} (want 200): ${JSON.stringify(ok.body).slice(0, 200)}`
+  if (!isDeepStrictEqual(ok.body, PAYLOAD)) return `body ${JSON.stringify(ok.body).slice(0, 200)} (want ${JSON.stringify(PAYLOAD)})`
+  if (baseline) return null
+  const has = (name) => Object.keys(headers).some((h) => h.toLowerCase() === name)
+  const without = (name) => Object.fromEntries(Object.entries(headers).filter(([h]) => h.toLowerCase() !== name))
+  if (has('authorization') && has('x-api-key')) {
+    if (ok.acao !== '*' && ok.acao !== headers.origin) return `access-control-allow-origin ${ok.acao} (want * or the Origin)`
+    const noToken = await get(url, without('authorization'))
+    if (noToken.status !== 401) return `without a token: status ${noToken.status} (want 401)`
+    const noKey = await get(url, without('x-api-key'))
+    if (noKey.status !== 403) return `without an API key: status ${noKey.status} (want 403)`
+  }
+  return null
+}
