@@ -71,3 +71,35 @@ export function hasDuplicateFramingHeader(rawHeaders: readonly string[]): boolea
   }
   return false
 }
+
+/** RFC 9110 `token`: what a header name may be. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** What node:http refuses in a header value (CR, LF, NUL and other controls except HTAB): a response-splitting attempt. */
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/
+
+/** True when `name` may be written as a header name (an RFC 9110 token). */
+export function isValidHeaderName(name: string): boolean {
+  return HEADER_NAME.test(name)
+}
+
+/** True when `value` holds no CR, LF, NUL nor other control character (nothing can split the response). */
+export function isValidHeaderValue(value: string): boolean {
+  return !INVALID_VALUE_CHAR.test(value)
+}
+
+/**
+ * The first header of `headers` that cannot be written safely (bad name, or a
+ * value holding CR/LF/controls), `undefined` when all are fine. Used where a
+ * response is built from data the gateway does not control (a Lambda proxy
+ * response, §2.3) so the answer is the integration's error, never a split.
+ */
+export function unsafeHeader(headers: Readonly<Record<string, string | readonly string[]>>): string | undefined {
+  for (const name in headers) {
+    if (!HEADER_NAME.test(name)) return name
+    const v = headers[name] as string | readonly string[]
+    if (typeof v === 'string') {
+      if (INVALID_VALUE_CHAR.test(v)) return name
+    } else for (const one of v) if (INVALID_VALUE_CHAR.test(one)) return name
+  }
+  return undefined
+}

@@ -182,6 +182,17 @@ const rows: Row[] = [
     status: 431
   },
   {
+    name: 'a response header value holding CR/LF → 500 API_CONFIGURATION_ERROR, nothing injected, no reset',
+    lines: get('/split?q=a%0D%0AInjected:%20yes'),
+    status: 500,
+    check: (r) => {
+      expect(r.body.toString()).toBe('{"message":"Internal server error"}')
+      expect(r.headers['injected']).toBeUndefined()
+      expect(r.headers['x-echo']).toBeUndefined()
+    }
+  },
+  { name: 'a plain response header value is written', lines: get('/split?q=plain'), status: 200, check: (r) => expect(r.headers['x-echo']).toBe('plain') },
+  {
     name: 'duplicate Host → 400 BadRequestException',
     lines: ['GET /echo HTTP/1.1', 'Host: gw.test', 'Host: evil.test', 'Connection: close'],
     status: 400,

@@ -1,3 +1,5 @@
+import { unsafeHeader } from '@gw/core'
+
 /** A proxy response ready for the client, or `null` when malformed (§2.3, §2.4). */
 export interface ProxyResponse {
   status: number
@@ -56,7 +58,8 @@ function decode(body: string, base64: boolean): string | Buffer | null {
  * numeric string, `multiValueHeaders` values arrays, `body` a string; headers
  * merged case-insensitively with the `multiValueHeaders` casing and values
  * first; `Content-Type: application/json` unless set (a `null` value
- * suppresses it); base64 decoded only when `decodeBase64`.
+ * suppresses it); base64 decoded only when `decodeBase64`. A header that is
+ * not a token or whose value holds CR/LF/controls makes it malformed.
  */
 export function parseProxyResponseV1(payload: string, decodeBase64: boolean): ProxyResponse | null {
   const p = parse(payload)
@@ -101,6 +104,8 @@ export function parseProxyResponseV1(payload: string, decodeBase64: boolean): Pr
     headers[name] = name === 'set-cookie' ? values : values.join(', ')
   }
   if (!merged.has('content-type')) headers['content-type'] = 'application/json'
+  // A header name or value that would split the response (CR/LF, controls) makes the response malformed: 502, never a reset.
+  if (unsafeHeader(headers) !== undefined) return null
   const text = typeof body === 'string' ? body : ''
   const out = decode(text, b64 === true && decodeBase64)
   if (out === null) return null
@@ -133,6 +138,7 @@ export function parseProxyResponseV2(payload: string): ProxyResponse | null {
   const body = r['body']
   if (body !== undefined && body !== null && typeof body !== 'string') return null
   headers['content-type'] ??= 'application/json'
+  if (unsafeHeader(headers) !== undefined) return null // CR/LF in a name or value: malformed (500 on HTTP APIs), never a split
   const out = decode(typeof body === 'string' ? body : '', r['isBase64Encoded'] === true)
   if (out === null) return null
   return { status: code, headers, body: out }

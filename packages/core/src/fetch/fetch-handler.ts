@@ -23,8 +23,28 @@ export interface FetchHandlerOptions extends AdapterOptions {
 const extra = { clientAddress: z.custom<(request: Request, env: unknown) => string | undefined>((v) => typeof v === 'function', { message: 'a function (request, env) => address' }).optional() }
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
 
-/** Builds the fetch `Response` of a finished context. HEAD and null-body statuses get no body. */
+/**
+ * Builds the fetch `Response` of a finished context. HEAD and null-body
+ * statuses get no body. A header `Headers` refuses (CR/LF, controls, a bad
+ * name) or a status `Response` refuses turns the answer into
+ * API_CONFIGURATION_ERROR (500, §12.1), never a thrown handler.
+ */
 export function toFetchResponse(ctx: GatewayContext<object>): Response {
+  try {
+    return buildFetchResponse(ctx)
+  } catch (err) {
+    if (!(err instanceof TypeError || err instanceof RangeError)) throw err
+    discardBody(ctx.body)
+    if (ctx.error?.type === 'API_CONFIGURATION_ERROR') {
+      if (ctx.gatewayResponses === undefined) return new Response('{"message":"Internal server error"}', { status: 500, headers: { 'content-type': 'application/json' } })
+      ctx.gatewayResponses = undefined
+    }
+    reject(ctx, 'API_CONFIGURATION_ERROR')
+    return toFetchResponse(ctx)
+  }
+}
+
+function buildFetchResponse(ctx: GatewayContext<object>): Response {
   const headers = new Headers()
   const source = ctx.responseHeaders
   for (const name in source) {

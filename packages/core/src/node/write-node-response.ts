@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable, pipeline } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { GatewayContext } from '../context.js'
+import { reject } from '../gateway-responses.js'
 
 /**
  * AWS's casing of the gateway headers on the wire (§12.5); inside `ctx` every
@@ -42,6 +43,34 @@ function drainAfterResponse(req: IncomingMessage, res: ServerResponse): void {
   })
 }
 
+/** What node:http throws from `writeHead` for a header or status it will not write. */
+const UNWRITABLE = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_HTTP_INVALID_STATUS_CODE'])
+const LAST_RESORT = '{"message":"Internal server error"}'
+
+/**
+ * `writeHead` refused the response (a header name or value from a template,
+ * an override or a gateway-response mapping holding CR/LF or controls): the
+ * answer becomes API_CONFIGURATION_ERROR (500, aws-semantics §12.1) instead of
+ * a split response or a reset socket. node validates every header inside
+ * `writeHead`, so a good response pays nothing for this. If the customized
+ * 5XX is itself unwritable, the built-in one is used; if that fails too, a
+ * fixed 500.
+ */
+function answerUnwritable(ctx: GatewayContext<object>, res: ServerResponse, req: IncomingMessage | undefined, err: unknown): void {
+  if (!UNWRITABLE.has((err as { code?: string } | null)?.code ?? '')) throw err
+  discardBody(ctx.body)
+  if (ctx.error?.type === 'API_CONFIGURATION_ERROR') {
+    if (ctx.gatewayResponses === undefined) {
+      res.writeHead(500, ['content-type', 'application/json', 'content-length', String(LAST_RESORT.length)])
+      res.end(LAST_RESORT)
+      return
+    }
+    ctx.gatewayResponses = undefined
+  }
+  reject(ctx, 'API_CONFIGURATION_ERROR')
+  writeNodeResponse(ctx, res, req)
+}
+
 /**
  * Writes a context's response to node:http: one `writeHead` with a flat
  * header list (AWS casing for `x-amzn-ErrorType`, `x-amzn-RequestId`),
@@ -70,19 +99,34 @@ export function writeNodeResponse(ctx: GatewayContext<object>, res: ServerRespon
   if (source.overLimit === true) drainAfterResponse(req ?? res.req, res)
   if (typeof body === 'string') {
     if (!hasLength) flat.push('content-length', String(Buffer.byteLength(body)))
-    res.writeHead(ctx.status, flat as string[])
+    try {
+      res.writeHead(ctx.status, flat as string[])
+    } catch (err) {
+      answerUnwritable(ctx, res, req, err)
+      return
+    }
     if (head) res.end()
     else res.end(body)
     return
   }
   if (body === null || body instanceof Uint8Array) {
     if (!hasLength && ctx.status !== 204 && ctx.status !== 304) flat.push('content-length', body === null ? '0' : String(body.byteLength))
-    res.writeHead(ctx.status, flat as string[])
+    try {
+      res.writeHead(ctx.status, flat as string[])
+    } catch (err) {
+      answerUnwritable(ctx, res, req, err)
+      return
+    }
     if (head || body === null) res.end()
     else res.end(body)
     return
   }
-  res.writeHead(ctx.status, flat as string[])
+  try {
+    res.writeHead(ctx.status, flat as string[])
+  } catch (err) {
+    answerUnwritable(ctx, res, req, err)
+    return
+  }
   if (head) {
     discardBody(body)
     res.end()

@@ -56,6 +56,13 @@ export function echoPipeline(probe: EchoProbe): Middleware<object> {
       }
       return
     }
+    if (path === '/split') {
+      // A handler copying a decoded query value into a response header (what a careless mapping does).
+      ctx.responseHeaders['x-echo'] = ctx.query['q']?.[0] ?? ''
+      ctx.responseHeaders['content-type'] = 'text/plain'
+      ctx.body = 'ok'
+      return
+    }
     if (path === '/stream-body') {
       // What a proxy does: take the body as a stream (a chunked one is cut at the limit, §15).
       let length = 0
