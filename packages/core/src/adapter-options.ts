@@ -103,9 +103,9 @@ const hostExtra = { fallthrough: z.boolean().optional() }
 
 /**
  * `compileAdapterOptions` plus `fallthrough`, for adapters that sit inside a
- * host framework. Validated once.
+ * host framework (`extra`: the adapter's own fields). Validated once.
  * @throws GwError GW_CONFIG_INVALID
  */
-export function compileHostAdapterOptions(options: HostAdapterOptions | undefined, where: string): CompiledHostAdapterOptions {
-  return Object.freeze({ ...compileAdapterOptions(options, where, hostExtra), fallthrough: options?.fallthrough ?? false })
+export function compileHostAdapterOptions(options: HostAdapterOptions | undefined, where: string, extra?: z.ZodRawShape): CompiledHostAdapterOptions {
+  return Object.freeze({ ...compileAdapterOptions(options, where, extra === undefined ? hostExtra : { ...hostExtra, ...extra }), fallthrough: options?.fallthrough ?? false })
 }

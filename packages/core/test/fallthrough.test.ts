@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { reject, silentLogger, type Middleware } from '@gw/core'
-import { startAdapter, type RunningAdapter } from './support/adapters.js'
+import { HOST_ADAPTERS, startAdapter, type RunningAdapter } from './support/adapters.js'
 import { echoPipeline, newProbe } from './support/echo-pipeline.js'
 import { rawRequest } from './support/raw-http.js'
 
@@ -16,7 +16,7 @@ const guard: Middleware<object> = (ctx, next) => {
   return next()
 }
 
-describe.each(['express', 'koa', 'fastify'] as const)('fallthrough in %s', (host) => {
+describe.each(HOST_ADAPTERS)('fallthrough in %s', (host) => {
   it.each([
     ['fallthrough: ctx.noRoute → the host route answers', true, '/host-route', 200, `from ${host}`],
     ['fallthrough: gateway routes are still answered by gw', true, '/unicode', 200, 'héllo wörld ✓ 日本'],

@@ -86,6 +86,8 @@ export function createStageResolver<D, C>(
 
   function fail(ctx: GatewayContext<object>): undefined {
     ctx.flavour = registry.flavour
+    // Nothing of this API matches: inside a host framework, `fallthrough` hands the request to the host's routes.
+    ctx.noRoute = true
     if (http) reject(ctx, 'RESOURCE_NOT_FOUND')
     else reject(ctx, 'DEFAULT_4XX', { status: 403, message: 'Forbidden', headers: { 'x-amzn-errortype': 'ForbiddenException' } })
     return undefined

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream'
 import { z } from 'zod'
-import { compileAdapterOptions, rejectAmbiguous, settingsFor, type AdapterOptions } from '../adapter-options.js'
+import { compileAdapterOptions, rejectAmbiguous, settingsFor, type AdapterOptions, type CompiledAdapterOptions } from '../adapter-options.js'
 import { GatewayContext } from '../context.js'
 import type { Middleware } from '../middleware.js'
-import { runPipeline } from '../run-pipeline.js'
+import { runToOutcome, STANDALONE, type OutcomeSettings, type PipelineOutcome } from '../run-pipeline.js'
 import { frontDoorVerdict, rejectAtFrontDoor } from '../front-door.js'
 import { reject } from '../gateway-responses.js'
 import { discardBody } from '../node/write-node-response.js'
@@ -78,24 +78,48 @@ export function toFetchHandler(pipeline: Middleware<object>, options?: FetchHand
   const compiled = compileAdapterOptions(options, 'toFetchHandler', extra)
   const clientAddress = options?.clientAddress
   return async function fetchHandler(request, env) {
-    const source = new FetchRequestSource(request, clientAddress?.(request, env) ?? '')
-    const ctx = new GatewayContext<object>(source, settingsFor(compiled, source.remoteAddress, request.headers.get('x-forwarded-for') ?? undefined))
-    if (compiled.gatewayResponses !== undefined) ctx.gatewayResponses = compiled.gatewayResponses
-    if (source.ambiguous) rejectAmbiguous(ctx)
-    else {
-      // §15 limits before routing and integrations (see frontDoorVerdict).
-      const verdict = frontDoorVerdict(ctx.flavour, source.method, source.url, source.headerValueBytes, source.declaredLength, ctx.bodyLimit)
-      if (verdict !== 0) {
-        if (verdict === 413) request.body?.cancel().catch(() => {})
-        rejectAtFrontDoor(ctx, verdict)
-      } else {
-        await runPipeline(pipeline, ctx, compiled.logger)
-        if (source.uncountedBody && !(await source.countBody(ctx.bodyLimit))) {
-          discardBody(ctx.body)
-          reject(ctx, 'REQUEST_TOO_LARGE')
-        }
-      }
-    }
+    const { ctx } = await handleFetchRequest(pipeline, compiled, request, clientAddress?.(request, env) ?? '', STANDALONE)
     return toFetchResponse(ctx)
   }
+}
+
+/** A fetch request after its pipeline: the context and where the request goes (`outcomeOf`). */
+export interface FetchRequestResult {
+  readonly ctx: GatewayContext<object>
+  readonly outcome: PipelineOutcome
+}
+
+/**
+ * Runs a pipeline for one fetch `Request` (context, customized responses,
+ * ambiguous-request 400, error boundary, the adapters' rule). Shared by
+ * `toFetchHandler` (standalone) and @gw/hono (inside a host).
+ */
+export async function handleFetchRequest(
+  pipeline: Middleware<object>,
+  compiled: CompiledAdapterOptions,
+  request: Request,
+  clientAddress: string,
+  settings: OutcomeSettings
+): Promise<FetchRequestResult> {
+  const source = new FetchRequestSource(request, clientAddress)
+  const ctx = new GatewayContext<object>(source, settingsFor(compiled, source.remoteAddress, request.headers.get('x-forwarded-for') ?? undefined))
+  if (compiled.gatewayResponses !== undefined) ctx.gatewayResponses = compiled.gatewayResponses
+  if (source.ambiguous) {
+    rejectAmbiguous(ctx)
+    return { ctx, outcome: 'answer' }
+  }
+  // §15 limits before routing and integrations (see frontDoorVerdict).
+  const verdict = frontDoorVerdict(ctx.flavour, source.method, source.url, source.headerValueBytes, source.declaredLength, ctx.bodyLimit)
+  if (verdict !== 0) {
+    if (verdict === 413) request.body?.cancel().catch(() => {})
+    rejectAtFrontDoor(ctx, verdict)
+    return { ctx, outcome: 'answer' }
+  }
+  const outcome = await runToOutcome(pipeline, ctx, settings, compiled.logger)
+  // A chunked body nobody read decides between the answer and a 413 (§15); a body handed to the host stays unread.
+  if (outcome === 'answer' && source.uncountedBody && !(await source.countBody(ctx.bodyLimit))) {
+    discardBody(ctx.body)
+    reject(ctx, 'REQUEST_TOO_LARGE')
+  }
+  return { ctx, outcome }
 }

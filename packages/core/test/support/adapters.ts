@@ -4,10 +4,12 @@ import { serve, type HttpBindings } from '@hono/node-server'
 import express from 'express'
 import Fastify from 'fastify'
 import Koa from 'koa'
+import { Hono } from 'hono'
 import { createGatewayServer, toFetchHandler, type AdapterOptions, type Middleware } from '@gw/core'
 import { expressAdapter } from '@gw/express'
 import { gwFastify } from '@gw/fastify'
 import { koaAdapter } from '@gw/koa'
+import { gw } from '@gw/hono'
 
 /** A running server of one adapter. */
 export interface RunningAdapter {
@@ -17,8 +19,10 @@ export interface RunningAdapter {
   close(): Promise<void>
 }
 
-export type AdapterName = 'node' | 'fetch' | 'express' | 'koa' | 'fastify'
-export const ADAPTERS: readonly AdapterName[] = ['node', 'fetch', 'express', 'koa', 'fastify']
+export type AdapterName = 'node' | 'fetch' | 'express' | 'koa' | 'fastify' | 'hono'
+export const ADAPTERS: readonly AdapterName[] = ['node', 'fetch', 'express', 'koa', 'fastify', 'hono']
+/** The adapters that sit inside a host framework (they have a next handler to fall through to). */
+export const HOST_ADAPTERS = ['express', 'koa', 'fastify', 'hono'] as const
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -40,6 +44,14 @@ function closer(server: Server): () => Promise<void> {
 export async function startAdapter(name: AdapterName, pipeline: Middleware<object>, options: AdapterOptions & { fallthrough?: boolean } = {}): Promise<RunningAdapter> {
   const { fallthrough, ...core } = options
   let server: Server
+  if (name === 'hono') {
+    const app = new Hono()
+    app.use('*', gw(pipeline, { ...core, fallthrough: fallthrough ?? false }))
+    app.get('/host-route', (c) => c.text('from hono'))
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())))
+    return { name, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, close: closer(server) }
+  }
   if (name === 'node') {
     server = createGatewayServer(pipeline, core)
   } else if (name === 'fetch') {
