@@ -54,7 +54,7 @@ describe.each(HOST_ADAPTERS)('dropped into %s with no options', (host) => {
         principalId: 'user-1',
         policyDocument: { Version: '2012-10-17', Statement: [{ Effect: event.authorizationToken === 'allow' ? 'Allow' : 'Deny', Action: 'execute-api:Invoke', Resource: '*' }] }
       })
-    const adapter = await start(host, lambdaAuthorizer({ invoke: invoke as never, authorizerResultTtlInSeconds: 0 }))
+    const adapter = await start(host, lambdaAuthorizer({ invoke, authorizerResultTtlInSeconds: 0 }))
     const ok = await get(adapter, '/host-route', 'Authorization: allow')
     expect(ok.status).toBe(200)
     expect(ok.body.toString()).toBe(`from ${host}`)
