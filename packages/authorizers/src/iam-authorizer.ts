@@ -41,6 +41,8 @@ const schema = z
     arn: arnOptionsSchema,
     /** Signing service name. */
     service: z.string().min(1).default('execute-api'),
+    /** IAM action the policies must allow (`execute-api:ManageConnections` for the WebSocket @connections API, §14.7). */
+    action: z.string().regex(/^[a-z0-9-]+:[A-Za-z]+$/, 'an IAM action such as execute-api:Invoke').default('execute-api:Invoke'),
     /** REST resource policy: same account → either allows; cross account → both must (§10.9). */
     resourcePolicy: z.custom<ResourcePolicy>((v) => typeof v === 'object' && v !== null && typeof (v as ResourcePolicy).evaluate === 'function').optional(),
     now: z.custom<() => number>((v) => typeof v === 'function').optional()
@@ -69,6 +71,7 @@ export function iamAuthorizer(options: IamAuthorizerOptions): Middleware<object>
   const provider = opts.credentials
   const region = opts.arn.region
   const service = opts.service
+  const action = opts.action
   const arnOf = methodArnBuilder(opts.arn)
   const ownAccount = opts.arn.accountId
   const resourcePolicy = opts.resourcePolicy
@@ -132,7 +135,7 @@ export function iamAuthorizer(options: IamAuthorizerOptions): Middleware<object>
     if (methodArnTooLong(arn)) return rejectLongArn(ctx)
     const principal = creds.principal
     const policy = compiled(creds.policy)
-    const identity: PolicyDecision = policy === null ? 'None' : policy.evaluate({ action: 'execute-api:Invoke', resource: arn, principal, condition: conditionLookup(ctx, principal) })
+    const identity: PolicyDecision = policy === null ? 'None' : policy.evaluate({ action, resource: arn, principal, condition: conditionLookup(ctx, principal) })
     const resource: PolicyDecision = resourcePolicy === undefined ? 'None' : resourcePolicy.evaluate(ctx, arn, principal)
     const decision = combineDecisions(principal.accountId === ownAccount ? 'either' : 'both', identity, resource)
     if (decision !== 'Allow') return reject(ctx, 'ACCESS_DENIED', { message: accessDeniedMessage(principal.arn, arn, decision === 'Deny') })

@@ -33,7 +33,9 @@ export type MethodArnBuilder = (ctx: GatewayContext<object>) => string
  * Compiles the method ARN of §10.1:
  * `arn:{partition}:execute-api:{region}:{accountId}:{apiId}/{stage}/{VERB}/{path}`,
  * the path being the request path (actual values, not the template) without
- * its leading slash; root gives a trailing `/`.
+ * its leading slash; root gives a trailing `/`. An empty path (WebSocket
+ * `$connect`, whose ARN ends at the route key: `{apiId}/{stage}/$connect`)
+ * gives none.
  * @example
  * const arnOf = methodArnBuilder(parseOptions(arnOptionsSchema, { region: 'eu-west-1' }, 'arn'))
  */
@@ -43,7 +45,8 @@ export function methodArnBuilder(options: ResolvedArnOptions): MethodArnBuilder 
   const stage = options.stage
   return function methodArn(ctx) {
     const path = ctx.path
-    return `${prefix}${ctx.apiId ?? apiId}/${ctx.stage ?? stage}/${ctx.method}/${path.charCodeAt(0) === 47 ? path.slice(1) : path}`
+    const base = `${prefix}${ctx.apiId ?? apiId}/${ctx.stage ?? stage}/${ctx.method}`
+    return path === '' ? base : `${base}/${path.charCodeAt(0) === 47 ? path.slice(1) : path}`
   }
 }
 

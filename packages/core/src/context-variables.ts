@@ -15,6 +15,13 @@ export interface ContextVariableOptions {
   accountId?: string
 }
 
+/**
+ * `ctx.state` key of extra `$context` variables a feature adds for its own
+ * requests (WebSocket: `connectionId`, `eventType`, `messageId`, §4.10, §14.6);
+ * they are merged over the request's own. Read only when `$context` is built.
+ */
+export const CONTEXT_EXTRAS: unique symbol = Symbol.for('gw.contextExtras')
+
 /** A nested, JSON-like `$context` object. */
 export type ContextVariables = Record<string, unknown>
 
@@ -29,7 +36,8 @@ export function contextVariables(ctx: GatewayContext<object>, options?: ContextV
   const error = ctx.error
   const stagePath = ctx.stage !== undefined && ctx.stage !== '$default' ? `/${ctx.stage}${ctx.path}` : ctx.path
   const userAgent = ctx.headers['user-agent']
-  return {
+  const extras = (ctx.state as { [CONTEXT_EXTRAS]?: Record<string, unknown> })[CONTEXT_EXTRAS]
+  const vars: ContextVariables = {
     accountId: options?.accountId ?? '123456789012',
     apiId: ctx.apiId ?? '',
     authorizer: ctx.authorizer ?? {},
@@ -71,6 +79,7 @@ export function contextVariables(ctx: GatewayContext<object>, options?: ContextV
     routeKey: ctx.routeKey ?? '',
     stage: ctx.stage ?? ''
   }
+  return extras === undefined ? vars : Object.assign(vars, extras)
 }
 
 /** Reads a dotted path (`identity.sourceIp`) out of a `$context` object; `undefined` when absent. */

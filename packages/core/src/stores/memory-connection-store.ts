@@ -13,7 +13,8 @@ const schema = z.object({ max: z.number().int().min(1).max(100_000_000).default(
 
 /**
  * In-process WebSocket connection registry (§14) on a bounded lru-cache;
- * entries expire after their TTL (2 h connection limit, §15).
+ * entries expire after their TTL (2 h connection limit, §15). Its bus
+ * (`publish`/`subscribe`) reaches subscribers of the same process only.
  * @throws GwError GW_CONFIG_INVALID when `max` is not a positive integer
  * @example
  * const connections = new MemoryConnectionStore()
@@ -21,6 +22,7 @@ const schema = z.object({ max: z.number().int().min(1).max(100_000_000).default(
  */
 export class MemoryConnectionStore implements ConnectionStore {
   readonly #cache: LRUCache<string, string>
+  readonly #channels = new Map<string, Set<(message: string) => void>>()
 
   constructor(options: MemoryConnectionStoreOptions = {}) {
     const { max } = parseOptions(schema, options, 'MemoryConnectionStore')
@@ -47,8 +49,27 @@ export class MemoryConnectionStore implements ConnectionStore {
     this.#cache.delete(connectionId)
   }
 
+  /** Delivers `message` to the subscribers of `channel` in this process (on a later tick, as a network bus would). */
+  publish(channel: string, message: string): void {
+    const listeners = this.#channels.get(channel)
+    if (listeners === undefined) return
+    for (const listener of listeners) queueMicrotask(() => { listener(message) })
+  }
+
+  /** Listens on `channel`; returns the unsubscribe function. */
+  subscribe(channel: string, onMessage: (message: string) => void): () => void {
+    let listeners = this.#channels.get(channel)
+    if (listeners === undefined) this.#channels.set(channel, (listeners = new Set()))
+    listeners.add(onMessage)
+    return () => {
+      listeners.delete(onMessage)
+      if (listeners.size === 0) this.#channels.delete(channel)
+    }
+  }
+
   /** Drops everything. */
   close(): void {
     this.#cache.clear()
+    this.#channels.clear()
   }
 }

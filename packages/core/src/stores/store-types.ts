@@ -27,10 +27,19 @@ export interface CacheStore {
   close?(): MaybePromise<void>
 }
 
-/** WebSocket connection registry for cross-instance delivery (§14). */
+/**
+ * WebSocket connection registry for cross-instance delivery (§14.7): which
+ * instance holds a connection (`add`/`get`/`remove`, TTL-bound), and a
+ * message bus to reach that instance (`publish`/`subscribe`). A store without
+ * the bus serves one instance only.
+ */
 export interface ConnectionStore {
   add(connectionId: string, info: string, ttlMs: number): MaybePromise<void>
   get(connectionId: string): MaybePromise<string | undefined>
   remove(connectionId: string): MaybePromise<void>
+  /** Sends `message` to the subscriber of `channel` (an instance id), at most once, on any instance. */
+  publish?(channel: string, message: string): MaybePromise<void>
+  /** Receives what is published to `channel`; resolves with the unsubscribe function once listening. */
+  subscribe?(channel: string, onMessage: (message: string) => void): MaybePromise<() => MaybePromise<void>>
   close?(): MaybePromise<void>
 }
