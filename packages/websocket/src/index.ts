@@ -17,6 +17,5 @@ export type { SelectionExpression, SelectionInput } from './selection-expression
 export { frameGuard } from './frame-guard.js'
 export { attachWebSocketApis } from './attach.js'
 export type { MountedWebSocketApi } from './attach.js'
-export type { WebSocketMetric } from './metrics.js'
 export { WebSocketUnsupported, WebSocketGone, WebSocketPayloadTooLarge } from './errors.js'
 export type { WebSocketErrorCode } from './errors.js'

@@ -1,18 +1,13 @@
-import { channel } from 'node:diagnostics_channel'
-
-/** WebSocket metric names of aws-semantics §13.1. */
-export type WebSocketMetric = 'ConnectCount' | 'MessageCount' | 'IntegrationError' | 'ClientError' | 'ExecutionError' | 'IntegrationLatency'
+import { websocketMetricChannel, type WebSocketMetricEvent, type WebSocketMetricName } from '@gw/core'
 
 /**
- * `gw:websocket:metric` (@gw/core's `websocketMetricChannel`, @gw/metrics
- * subscribes): one datum `{ apiId, stage, route, metric, value }` per event.
- * Published only while someone subscribes: an unobserved gateway pays one
- * boolean read per event and allocates nothing.
+ * Publishes one WebSocket datum of aws-semantics §13.1 (1 for the counts,
+ * milliseconds for IntegrationLatency) on @gw/core's `websocketMetricChannel`
+ * (@gw/metrics subscribes), only while someone listens: an unobserved
+ * gateway pays one boolean read per event and allocates nothing.
  */
-const metricChannel = channel('gw:websocket:metric')
-
-/** Publishes one datum (1 for counts, milliseconds for IntegrationLatency). */
-export function publishMetric(metric: WebSocketMetric, apiId: string, stage: string, route: string, value = 1): void {
-  if (!metricChannel.hasSubscribers) return
-  metricChannel.publish({ apiId, stage, route, metric, value })
+export function publishMetric(metric: WebSocketMetricName, apiId: string, stage: string, route: string, value = 1): void {
+  if (!websocketMetricChannel.hasSubscribers) return
+  const event: WebSocketMetricEvent = { apiId, stage, route, metric, value }
+  websocketMetricChannel.publish(event)
 }
