@@ -103,3 +103,16 @@ export function unsafeHeader(headers: Readonly<Record<string, string | readonly 
   }
   return undefined
 }
+
+/**
+ * Credentials the gateway consumes itself and never hands to an integration
+ * unless a mapping names them (aws-semantics §3.2, §10.8): an `Authorization`
+ * header carrying a SigV4 signature (`AWS4-HMAC-SHA256 …`, or SigV4a), the
+ * caller's `X-Amz-Security-Token`, and the API key (`X-API-Key`, §9.2; Lambda
+ * events carry it as `requestContext.identity.apiKey`). Other `Authorization`
+ * schemes (Bearer, Basic) are the backend's business and pass. `name` is lower-case.
+ */
+export function isGatewayCredential(name: string, value: string): boolean {
+  if (name.length === 13 && name === 'authorization') return value.startsWith('AWS4-')
+  return name === 'x-amz-security-token' || name === 'x-api-key'
+}

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici'
-import { NullProto, reject, type GatewayContext, type Middleware } from '@gw/core'
+import { NullProto, isGatewayCredential, reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { ParsedIntegration, ParsedIntegrationOptions } from './options.js'
 import { compileUri, type ParsedUri } from './uri.js'
 import { appendQuery, compileRequestParameters, type RequestParameters } from './request-parameters.js'
@@ -113,8 +113,9 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
       if (DROP_REQUEST.has(name)) continue
       const v = h[name]
       if (v === undefined) continue
-      if (typeof v === 'string') headers.push(name, v)
-      else for (const one of v) headers.push(name, one)
+      if (typeof v === 'string') {
+        if (!isGatewayCredential(name, v)) headers.push(name, v) // §3.2, §10.8: SigV4, session token, API key stay here
+      } else for (const one of v) headers.push(name, one)
     }
     const xff = h['x-forwarded-for']
     headers.push('x-forwarded-for', xff === undefined ? ctx.sourceIp : `${String(xff)}, ${ctx.sourceIp}`)

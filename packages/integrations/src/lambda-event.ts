@@ -1,4 +1,4 @@
-import { formatRequestTime, type GatewayContext } from '@gw/core'
+import { formatRequestTime, isGatewayCredential, type GatewayContext } from '@gw/core'
 import { isHttpApiTextType } from './binary.js'
 
 /**
@@ -48,7 +48,7 @@ export function eventV1(ctx: GatewayContext<object>, raw: Buffer | null, s: Even
   for (let i = 0; i + 1 < rh.length; i += 2) {
     const name = rh[i] as string
     const lower = name.toLowerCase()
-    if (DISCARDED.has(lower) || lower === 'x-forwarded-for' || lower === 'x-forwarded-port' || lower === 'x-forwarded-proto' || lower === 'x-amzn-trace-id') {
+    if (DISCARDED.has(lower) || isGatewayCredential(lower, rh[i + 1] as string) || lower === 'x-forwarded-for' || lower === 'x-forwarded-port' || lower === 'x-forwarded-proto' || lower === 'x-amzn-trace-id') {
       if (lower === 'x-forwarded-for') xff = rh[i + 1]
       continue
     }
@@ -131,7 +131,7 @@ export function eventV2(ctx: GatewayContext<object>, raw: Buffer | null, s: Even
   for (let i = 0; i + 1 < rh.length; i += 2) {
     const lower = (rh[i] as string).toLowerCase()
     const value = rh[i + 1] as string
-    if (DISCARDED.has(lower)) continue
+    if (DISCARDED.has(lower) || isGatewayCredential(lower, value)) continue // §3.2, §10.8
     if (lower === 'cookie') {
       for (const c of value.split(';')) if (c.trim() !== '') cookies.push(c.trim())
       continue

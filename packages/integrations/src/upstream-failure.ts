@@ -1,6 +1,13 @@
 import { GatewayError, reject, type GatewayContext, type Logger } from '@gw/core'
 import { isTimeout } from './dispatcher.js'
 
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i
+
+/** A URI fit for a log line: credentials in its userinfo (`http://user:pass@host`) replaced by `***` (§10.8 hygiene). */
+export function redactUri(uri: string): string {
+  return uri.replace(USERINFO, '$1***@')
+}
+
 /**
  * Maps a failed endpoint call to its gateway response without leaking
  * internals: timeout → INTEGRATION_TIMEOUT (504 REST, 503 HTTP API, §3.1);
@@ -14,7 +21,7 @@ export function upstreamFailure(ctx: GatewayContext<object>, err: unknown, logge
     event: 'gw.integration_error',
     msg: timeout ? 'Execution failed due to a timeout error' : 'Execution failed due to configuration error: Network error communicating with endpoint',
     requestId: ctx.requestId,
-    uri,
+    uri: redactUri(uri),
     code: (err as { code?: unknown } | null)?.code,
     error: err instanceof Error ? err.message : String(err)
   })
