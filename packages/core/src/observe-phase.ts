@@ -16,7 +16,7 @@ import type { Middleware, Next } from './middleware.js'
 export function observePhase<S extends object>(phase: PhaseName, step: Middleware<S>): Middleware<S> {
   return function observedPhase(ctx, next) {
     if (!phaseStartChannel.hasSubscribers && !phaseEndChannel.hasSubscribers) return step(ctx, next)
-    return new ObservedPhase(phase, ctx as GatewayContext<object>).run(step as Middleware<object>, next)
+    return new ObservedPhase(phase, ctx).run(step as Middleware<object>, next)
   }
 }
 

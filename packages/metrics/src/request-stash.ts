@@ -1,0 +1,28 @@
+import type { GatewayContext } from '@gw/core'
+
+/** What @gw/metrics learns about a request before its end event: phase timings and the cache outcome (§13.1). */
+export interface RequestStash {
+  /** `IntegrationLatency` in ms, once the integration phase ended. */
+  integrationLatencyMs: number | undefined
+  /** Cache lookup outcome (`cacheLookupChannel`), `undefined` when caching is off for the method. */
+  cacheHit: boolean | undefined
+  /** Authorizer time in ms (`$context.authorizer.latency`). */
+  authorizerLatencyMs: number | undefined
+  /** Open spans of the request (set by the tracer only). */
+  spans: unknown
+}
+
+const kStash = Symbol('@gw/metrics.stash')
+
+/** The stash of `ctx`, created on first use (only for observed requests: a subscriber runs). */
+export function stashOf(ctx: GatewayContext<object>): RequestStash {
+  const state = ctx.state as Record<symbol, RequestStash | undefined>
+  let stash = state[kStash]
+  if (stash === undefined) state[kStash] = stash = { integrationLatencyMs: undefined, cacheHit: undefined, authorizerLatencyMs: undefined, spans: undefined }
+  return stash
+}
+
+/** The stash of `ctx` if something was stashed, without creating one. */
+export function peekStash(ctx: GatewayContext<object>): RequestStash | undefined {
+  return (ctx.state as Record<symbol, RequestStash | undefined>)[kStash]
+}

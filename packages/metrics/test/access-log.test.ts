@@ -1,0 +1,123 @@
+import { PassThrough } from 'node:stream'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import type { LogEvent, Logger } from '@gw/core'
+import { compileAccessLogFormat, createMetrics } from '@gw/metrics'
+import { createGateway } from '@gw/gateway'
+import { createUsagePlans } from '@gw/usage-plans'
+import { mock, serveGateway } from './support.js'
+
+const TIME = /^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000$/
+const REQUEST_ID = '0b5e4c5e-59b6-4a7b-9a6c-6a1f0b1d2e3f'
+
+async function oneLine(out: PassThrough): Promise<string> {
+  await new Promise((resolve) => setImmediate(resolve))
+  const text = (out.read() as Buffer | null)?.toString('utf8') ?? ''
+  const lines = text.split('\n').filter((l) => l !== '')
+  expect(lines).toHaveLength(1)
+  return lines[0] as string
+}
+
+/** Sends GET {path} with a known request id; returns the line written and the ids the response carried. */
+async function logged(protocol: 'REST' | 'HTTP', format: string, path: string): Promise<{ line: string; extended: string; requestId: string; time: string }> {
+  const out = new PassThrough()
+  const metrics = createMetrics({ prometheus: false, executionLog: false, accessLog: { destination: out } })
+  onTestFinished(() => metrics.close())
+  const def =
+    protocol === 'REST'
+      ? { protocol, name: 'shop', stages: { prod: { accessLogSettings: { format } } }, resources: { '/pets/{id}': { resourceMethods: { GET: { integration: mock } } } } }
+      : { protocol, name: 'shop', stages: { prod: { accessLogSettings: { format } } }, routes: { 'GET /pets/{id}': { integration: mock } } }
+  const { url } = await serveGateway(def)
+  const res = await fetch(`${url}/prod${path}`, { headers: { 'x-amzn-requestid': REQUEST_ID } })
+  await res.arrayBuffer()
+  const line = await oneLine(out)
+  const time = /\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000/.exec(line)?.[0] ?? ''
+  expect(time).toMatch(TIME)
+  const requestId = protocol === 'REST' ? REQUEST_ID : (res.headers.get('apigw-requestid') ?? '')
+  return { line, extended: res.headers.get('x-amz-apigw-id') ?? requestId, requestId, time }
+}
+
+describe('access logs (aws-semantics §13.2): each preset gives the documented line for a known request', () => {
+  it.each([
+    ['REST CLF', 'REST', 'CLF', (r: { extended: string; time: string }) => `127.0.0.1 - - [${r.time}] "GET /pets/{id} HTTP/1.1" 200 11 ${REQUEST_ID} ${r.extended}`],
+    [
+      'REST JSON',
+      'REST',
+      'JSON',
+      (r: { extended: string; time: string }) =>
+        `{ "requestId":"${REQUEST_ID}", "extendedRequestId":"${r.extended}", "ip": "127.0.0.1", "caller":"-", "user":"-", "requestTime":"${r.time}", "httpMethod":"GET", "resourcePath":"/pets/{id}", "status":"200", "protocol":"HTTP/1.1", "responseLength":"11" }`
+    ],
+    [
+      'REST XML',
+      'REST',
+      'XML',
+      (r: { extended: string; time: string }) =>
+        `<request id="${REQUEST_ID}"> <extendedRequestId>${r.extended}</extendedRequestId> <ip>127.0.0.1</ip> <caller>-</caller> <user>-</user> <requestTime>${r.time}</requestTime> <httpMethod>GET</httpMethod> <resourcePath>/pets/{id}</resourcePath> <status>200</status> <protocol>HTTP/1.1</protocol> <responseLength>11</responseLength> </request>`
+    ],
+    ['REST CSV', 'REST', 'CSV', (r: { extended: string; time: string }) => `127.0.0.1,-,-,${r.time},GET,/pets/{id},HTTP/1.1,200,11,${REQUEST_ID},${r.extended}`]
+  ] as const)('%s', async (_name, protocol, format, expected) => {
+    const r = await logged(protocol, format, '/pets/7')
+    expect(r.line).toBe(expected(r))
+  })
+
+  it.each([
+    ['HTTP CLF', 'CLF', (r: { requestId: string; time: string }) => `127.0.0.1 - - [${r.time}] "GET GET /pets/{id} HTTP/1.1" 200 11 ${r.requestId}`],
+    [
+      'HTTP JSON',
+      'JSON',
+      (r: { requestId: string; time: string }) =>
+        `{ "requestId":"${r.requestId}", "ip": "127.0.0.1", "requestTime":"${r.time}", "httpMethod":"GET","routeKey":"GET /pets/{id}", "status":"200","protocol":"HTTP/1.1", "responseLength":"11" }`
+    ],
+    [
+      'HTTP XML',
+      'XML',
+      (r: { requestId: string; time: string }) =>
+        `<request id="${r.requestId}"> <ip>127.0.0.1</ip> <requestTime>${r.time}</requestTime> <httpMethod>GET</httpMethod> <routeKey>GET /pets/{id}</routeKey> <status>200</status> <protocol>HTTP/1.1</protocol> <responseLength>11</responseLength> </request>`
+    ],
+    ['HTTP CSV', 'CSV', (r: { requestId: string; time: string }) => `127.0.0.1,${r.time},GET,GET /pets/{id},HTTP/1.1,200,11,${r.requestId}`]
+  ] as const)('%s', async (_name, format, expected) => {
+    const r = await logged('HTTP', format, '/pets/7')
+    expect(r.requestId).toMatch(/^[A-Za-z0-9+/=]{16}$/)
+    expect(r.line).toBe(expected(r))
+  })
+
+  it('a custom template: missing values are "-", an unknown path has no resource, the 403 is logged with its error', async () => {
+    const r = await logged('REST', '$context.requestId [$context.requestTime] $context.status $context.resourcePath $context.error.responseType $context.identity.apiKeyId $context.authorizer.principalId $context.responseLatency', '/nope')
+    expect(r.line).toMatch(new RegExp(`^${REQUEST_ID} \\[${r.time.replace(/[+/]/g, '\\$&')}\\] 403 - MISSING_AUTHENTICATION_TOKEN - - \\d+$`))
+  })
+
+  it('§13.2 REST formats without $context.requestId or $context.extendedRequestId are refused at start; HTTP ones are not', () => {
+    expect(() => compileAccessLogFormat('$context.status', 'REST')).toThrow(expect.objectContaining({ code: 'GW_METRICS_ACCESS_LOG_FORMAT' }))
+    expect(() => compileAccessLogFormat('$context.requestId\n$context.status', 'HTTP')).toThrow(/single line/)
+    expect(compileAccessLogFormat('$context.status', 'HTTP')).toBeTypeOf('function')
+    expect(() => createGateway({ protocol: 'REST', name: 'x', stages: { s: { accessLogSettings: { format: '$context.status' } } } })).toThrow(/requestId/)
+  })
+
+  it('API key values and authorization headers never reach access or execution logs in clear (INFO + dataTraceEnabled)', async () => {
+    const out = new PassThrough()
+    const events: LogEvent[] = []
+    const logger: Logger = { error: (e) => events.push(e), warn: (e) => events.push(e), info: (e) => events.push(e) }
+    const metrics = createMetrics({ prometheus: false, logger, accessLog: { destination: out } })
+    onTestFinished(() => metrics.close())
+    const plans = createUsagePlans({ usagePlans: [{ id: 'p', name: 'p', apiStages: [{ apiId: 'gwlocalapi', stage: 'prod' }] }] })
+    const { id, value: key } = plans.createApiKey({ name: 'k1', usagePlanIds: ['p'] })
+    const { url } = await serveGateway(
+      {
+        protocol: 'REST',
+        name: 'shop',
+        stages: { prod: { methodSettings: { '*/*': { loggingLevel: 'INFO', dataTraceEnabled: true } }, accessLogSettings: { format: '$context.requestId $context.identity.apiKey $context.identity.apiKeyId' } } },
+        resources: { '/pets': { resourceMethods: { GET: { apiKeyRequired: true, integration: mock } } } }
+      },
+      { usagePlans: plans }
+    )
+    const res = await fetch(`${url}/prod/pets`, { headers: { 'x-api-key': key, authorization: 'Bearer secret-token-value-123456' } })
+    expect(res.status).toBe(200)
+    const line = await oneLine(out)
+    expect(line.endsWith(` ****************${key.slice(-4)} ${id}`)).toBe(true)
+    const exec = events.find((e) => e.event === 'gw.execution')
+    expect(exec).toMatchObject({ status: 200, method: 'GET', resource: '/pets', apiKeyId: id, logGroup: 'API-Gateway-Execution-Logs_gwlocalapi/prod', responseBody: '{"ok":true}' })
+    const text = JSON.stringify(events) + line
+    expect(text).not.toContain(key)
+    expect(text).not.toContain('secret-token-value')
+    expect((exec?.requestHeaders as Record<string, string>)['x-api-key']).toBe(`****************${key.slice(-4)}`)
+  })
+})
