@@ -4,6 +4,7 @@ export type { ResponseBody, ResponseHeaders, ApiKeyIdentity, GatewayErrorInfo, C
 export type { RequestSource } from './request-source.js'
 export type { Middleware, Next } from './middleware.js'
 export { compose } from './compose.js'
+export { isPending } from './settled.js'
 export type { ComposedMiddleware } from './compose.js'
 export { GwError, defineError, ConfigInvalid, NextTwice, BodyConsumed } from './errors.js'
 export type { CoreErrorCode } from './errors.js'

@@ -8,6 +8,7 @@ import {
   parseOptions,
   createGatewayServer,
   handlePipelineError,
+  isPending,
   observePhase,
   requestEndChannel,
   requestStartChannel,
@@ -341,7 +342,7 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
       seen.settings = settings
     }
     const out = pipeline(ctx, next)
-    if (out instanceof Promise) return out.then(() => answered(ctx, decision.canary))
+    if (isPending(out)) return out.then(() => answered(ctx, decision.canary))
     answered(ctx, decision.canary)
     return undefined
   }

@@ -1,7 +1,7 @@
-import { reject, type Middleware } from '@gw/core'
+import { reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { ParsedIntegration } from './options.js'
 import { compileIntegrationResponses, noOutputMapping } from './integration-responses.js'
-import { selectRequestTemplate, templateVariables } from '@gw/mapping'
+import { selectRequestTemplate, templateVariables, type MappingTemplate } from '@gw/mapping'
 import { compileTemplates } from './templates.js'
 
 const STATUS = /"statusCode"\s*:\s*(-?\d+(?:\.\d+)?)/
@@ -28,18 +28,32 @@ export function mockIntegration(def: ParsedIntegration, allowed: ReadonlySet<num
   const requestTemplates = compileTemplates(def.requestTemplates)
   const responses = compileIntegrationResponses(def, false, accountId)
   const behavior = def.passthroughBehavior
-  return async function mock(ctx) {
-    const selected = selectRequestTemplate(requestTemplates, ctx.headers['content-type'], behavior)
-    if (selected.kind === 'unsupported') return reject(ctx, 'UNSUPPORTED_MEDIA_TYPE')
-    let chosen
-    if (selected.kind === 'passthrough') chosen = responses.fallback
-    else {
-      const body = ctx.source.hasBody ? (await ctx.readBody()).toString('utf8') : ''
-      const status = mockStatus(selected.template.render(templateVariables(ctx, body, { accountId })).output)
-      if (status === undefined) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.5: missing / not an integer → 500
-      chosen = responses.select(String(status))
-    }
+  // A text-only request template (`{"statusCode": 200}`) selects the same response on every request: read it once.
+  const constantStatus = new Map<MappingTemplate, number | undefined>()
+  for (const type in requestTemplates) {
+    const t = requestTemplates[type] as MappingTemplate
+    if (t.constantOutput !== undefined) constantStatus.set(t, mockStatus(t.constantOutput))
+  }
+  const answer = (ctx: GatewayContext<object>, status: number | undefined): void => {
+    if (status === undefined) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.5: missing / not an integer → 500
+    const chosen = responses.select(String(status))
     if (chosen === undefined || (allowed !== null && !allowed.has(chosen.statusCode))) return noOutputMapping(ctx)
     responses.respond(ctx, chosen, { status: chosen.statusCode, headers: EMPTY, body: '' })
+  }
+  const render = (ctx: GatewayContext<object>, template: MappingTemplate, body: string): number | undefined =>
+    constantStatus.has(template) ? constantStatus.get(template) : mockStatus(template.render(templateVariables(ctx, body, { accountId })).output)
+  // Not async: a request without a body is answered in the same tick (no promise); one with a body is read first
+  // (its size limit applies, §15) and rendered after.
+  return function mock(ctx) {
+    const selected = selectRequestTemplate(requestTemplates, ctx.headers['content-type'], behavior)
+    if (selected.kind === 'unsupported') return reject(ctx, 'UNSUPPORTED_MEDIA_TYPE')
+    if (selected.kind === 'passthrough') {
+      const chosen = responses.fallback
+      if (chosen === undefined || (allowed !== null && !allowed.has(chosen.statusCode))) return noOutputMapping(ctx)
+      return responses.respond(ctx, chosen, { status: chosen.statusCode, headers: EMPTY, body: '' })
+    }
+    const template = selected.template
+    if (!ctx.source.hasBody) return answer(ctx, render(ctx, template, ''))
+    return ctx.readBody().then((buf) => answer(ctx, render(ctx, template, buf.toString('utf8'))))
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { createIntegration, type IntegrationDefinition } from '@gw/integrations'
-import { gateway, route } from './helpers.js'
+import { compose, toNodeHandler } from '@gw/core'
+import { gateway, listen, route } from './helpers.js'
 
 const responses = {
   '200': { statusCode: '200', responseTemplates: { 'application/json': '{"ok":true}' }, responseParameters: { 'method.response.header.X-Static': "'yes'", 'method.response.header.Server': "'mock'" } },
@@ -81,5 +82,35 @@ describe('MOCK (§3.5)', () => {
     ['bad statusCode in integrationResponses', { type: 'MOCK', integrationResponses: { x: { statusCode: '99' } } }]
   ])('GW_CONFIG_INVALID: %s', (_n, def) => {
     expect(() => createIntegration(def as IntegrationDefinition)).toThrowError(expect.objectContaining({ code: 'GW_CONFIG_INVALID' }) as Error)
+  })
+})
+
+describe('MOCK fast paths: a constant request template answers exactly like a rendered one (§3.5)', () => {
+  const integrationResponses = {
+    '200': { statusCode: '200', responseTemplates: { 'application/json': '{"ok":true,"stage":"$context.stage"}' }, responseParameters: { 'method.response.header.X-Static': "'yes'" } },
+    '404': { statusCode: '404', selectionPattern: '4\\d{2}', responseTemplates: { 'application/json': '{"message":"nope"}' } }
+  }
+  it.each([
+    ['GET without a body', 'GET', undefined],
+    ['POST with a body', 'POST', '{"x":1}']
+  ])('%s: same status, headers and body', async (_name, method, body) => {
+    const answers = []
+    for (const template of ['{"statusCode": 404}', '#set($s = 404){"statusCode": $s}', '{"statusCode": 200}', '#set($s = 200){"statusCode": $s}']) {
+      const url = await gateway([route({}), createIntegration({ type: 'MOCK', requestTemplates: { 'application/json': template }, integrationResponses })])
+      const res = await request(`${url}/prod/x`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body }) })
+      const { date: _date, ...headers } = res.headers
+      answers.push({ status: res.statusCode, headers, body: await res.body.text() })
+    }
+    expect(answers[0]).toEqual(answers[1])
+    expect(answers[2]).toEqual(answers[3])
+    expect(answers[0]).toMatchObject({ status: 404, body: '{"message":"nope"}' })
+    expect(answers[2]).toMatchObject({ status: 200, body: '{"ok":true,"stage":"prod"}', headers: { 'x-static': 'yes' } })
+  })
+
+  it('§15: a constant template still reads (and limits) a request body', async () => {
+    const { url } = await listen(toNodeHandler(compose<object>([route({}), createIntegration({ type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' }, integrationResponses })]), { bodyLimit: 8 }))
+    const res = await request(`${url}/prod/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":"0123456789"}' })
+    expect(res.statusCode).toBe(413)
+    await res.body.dump()
   })
 })

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { z } from 'zod'
 import { parseOptions } from '@gw/core'
 import { INPUT, UTIL, UTIL_EXTENDED } from './host-objects.js'
-import { compileIr, parseVtl, type CompiledIr } from './ir.js'
+import { compileIr, constantText, parseVtl, referencedRoots, type CompiledIr } from './ir.js'
 import { INVALID_JSON, type InputSource } from './methods.js'
 import { renderNodes, type RenderLimits, type RenderState } from './render.js'
 import { TemplateInvalid, TemplateTooLarge } from './errors.js'
@@ -61,6 +61,11 @@ export interface MappingTemplate {
   /** True for an empty template (a response template that forces passthrough, §4.5). */
   readonly isEmpty: boolean
   /**
+   * The output of a template made of text only (no `$` reference, no directive): every render returns it, whatever
+   * the variables, so callers may use it without building them. `undefined` for any other template.
+   */
+  readonly constantOutput: string | undefined
+  /**
    * Renders synchronously.
    * @throws GatewayError API_CONFIGURATION_ERROR (500 `{"message":"Internal server error"}`) when a limit
    *   is hit (iterations, time, size, recursion) or an override is set twice; `cause` is a GwError
@@ -87,15 +92,27 @@ function statusOverride(value: unknown): number | undefined {
   return Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined
 }
 
+/** Overrides of a render that cannot set any (the template never names `$context`). */
+const NO_OVERRIDES: TemplateOverrides = Object.freeze({
+  headers: Object.freeze(new NullObject()) as Record<string, string>,
+  querystring: Object.freeze(new NullObject()) as Record<string, string>,
+  path: Object.freeze(new NullObject()) as Record<string, string>
+})
+
 class InputState implements InputSource {
   readonly body: string
-  readonly params: TemplateVariables['params']
+  readonly #vars: TemplateVariables
   private parsed: unknown = undefined
   private done = false
 
   constructor(vars: TemplateVariables) {
     this.body = vars.body === '' ? '{}' : vars.body
-    this.params = vars.params
+    this.#vars = vars
+  }
+
+  /** Read on first use: `templateVariables()` builds the parameter maps lazily. */
+  get params(): TemplateVariables['params'] {
+    return this.#vars.params
   }
 
   json(): unknown {
@@ -143,11 +160,40 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
   }
   const util = opts.extensions ? UTIL_EXTENDED : UTIL
   const { nodes, macros } = ir
+  const renderState = (varMap: Map<string, unknown>, vars: TemplateVariables, overrideTargets: readonly object[]): RenderState => ({
+    vars: varMap,
+    input: new InputState(vars),
+    macros,
+    limits,
+    overrideTargets,
+    overridesSet: undefined,
+    deadline: performance.now() + limits.timeoutMs,
+    steps: 0,
+    depth: 0,
+    breaking: false
+  })
+
+  const roots = referencedRoots(ir)
+  // Without a `$context` reference nothing reads the context variables and no override can be set (§4.7).
+  const usesContext = roots.has('context')
+  const constant = constantText(ir)
+  const constantOutput = constant !== undefined && constant.length <= limits.maxOutputLength ? constant : undefined
+  const constantResult: RenderResult | undefined = constantOutput === undefined ? undefined : Object.freeze({ output: constantOutput, overrides: NO_OVERRIDES })
 
   return {
     source: text,
     isEmpty: text === '',
+    constantOutput,
     render(vars: TemplateVariables): RenderResult {
+      if (constantResult !== undefined) return constantResult
+      if (!usesContext) {
+        const varMap = new Map<string, unknown>()
+        varMap.set('input', INPUT)
+        varMap.set('util', util)
+        varMap.set('stageVariables', vars.stageVariables ?? undefined)
+        const st = renderState(varMap, vars, [])
+        return { output: renderNodes(nodes, st), overrides: NO_OVERRIDES }
+      }
       const header = new NullObject()
       const querystring = new NullObject()
       const path = new NullObject()
@@ -170,18 +216,7 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
       varMap.set('context', context)
       varMap.set('stageVariables', vars.stageVariables ?? undefined)
 
-      const st: RenderState = {
-        vars: varMap,
-        input: new InputState(vars),
-        macros,
-        limits,
-        overrideTargets: [header, querystring, path, responseHeader, responseOverride, requestOverride],
-        overridesSet: undefined,
-        deadline: performance.now() + limits.timeoutMs,
-        steps: 0,
-        depth: 0,
-        breaking: false
-      }
+      const st = renderState(varMap, vars, [header, querystring, path, responseHeader, responseOverride, requestOverride])
       const output = renderNodes(nodes, st)
       const overrides: TemplateOverrides = {
         headers: stringMap(responseOverride.header, stringMap(requestOverride.header)),

@@ -222,3 +222,90 @@ export function compileIr(ast: readonly Raw[]): CompiledIr {
   const nodes = builder.nodes(ast)
   return { nodes, macros: builder.macros }
 }
+
+/** Adds the root name of every reference in `nodes` (and their nested statements and expressions) to `into`. */
+function collectNodeRoots(nodes: readonly Node[], into: Set<string>): void {
+  for (const n of nodes) {
+    switch (n.k) {
+      case 'out':
+        collectExprRoots(n.e, into)
+        break
+      case 'set':
+        collectExprRoots(n.target, into)
+        collectExprRoots(n.e, into)
+        break
+      case 'if':
+        for (const b of n.branches) {
+          if (b.cond !== null) collectExprRoots(b.cond, into)
+          collectNodeRoots(b.body, into)
+        }
+        break
+      case 'foreach':
+        collectExprRoots(n.from, into)
+        collectNodeRoots(n.body, into)
+        break
+      case 'call':
+        for (const a of n.args) collectExprRoots(a, into)
+        break
+      case 'define':
+        collectNodeRoots(n.body, into)
+        break
+      default:
+        break
+    }
+  }
+}
+
+function collectExprRoots(e: Expr, into: Set<string>): void {
+  switch (e.k) {
+    case 'ref':
+      into.add(e.id)
+      for (const seg of e.path) {
+        if (seg.k === 'index') collectExprRoots(seg.e, into)
+        else if (seg.k === 'method') for (const a of seg.args) collectExprRoots(a, into)
+      }
+      break
+    case 'str':
+      collectNodeRoots(e.parts, into)
+      break
+    case 'list':
+      for (const item of e.items) collectExprRoots(item, into)
+      break
+    case 'range':
+      collectExprRoots(e.from, into)
+      collectExprRoots(e.to, into)
+      break
+    case 'map':
+      for (const [, v] of e.entries) collectExprRoots(v, into)
+      break
+    case 'op':
+      collectExprRoots(e.a, into)
+      if (e.b !== null) collectExprRoots(e.b, into)
+      break
+    default:
+      break
+  }
+}
+
+/**
+ * Every variable name a compiled template can read or write (`context`, `input`, `util`, `stageVariables`, its own
+ * `#set` / `#foreach` names), macros included. VTL has no dynamic variable lookup, so a name absent from this set is
+ * never touched by a render: the renderer skips building what only that name needs (e.g. `$context`).
+ */
+export function referencedRoots(ir: CompiledIr): ReadonlySet<string> {
+  const out = new Set<string>()
+  collectNodeRoots(ir.nodes, out)
+  for (const m of ir.macros.values()) collectNodeRoots(m.body, out)
+  return out
+}
+
+/** The output of a template made of text only (no reference, directive or macro), else `undefined`. */
+export function constantText(ir: CompiledIr): string | undefined {
+  if (ir.macros.size !== 0) return undefined
+  let text = ''
+  for (const n of ir.nodes) {
+    if (n.k !== 'text') return undefined
+    text += n.v
+  }
+  return text
+}
