@@ -213,7 +213,7 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
     return decide(ctx, next, outcome.result, arn, outcome.latency)
   }
 
-  return function lambdaAuthorizerMiddleware(ctx, next) {
+  const middleware: Middleware<object> = function lambdaAuthorizerMiddleware(ctx, next) {
     const values: string[] = []
     for (let i = 0; i < readers.length; i++) {
       const v = (readers[i] as IdentityReader)(ctx)
@@ -244,6 +244,25 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
     }
     return hit === undefined ? miss(ctx, next, arn, values, key) : decide(ctx, next, hit, arn, 0)
   }
+  if (cache !== undefined) resultCaches.set(middleware, cache)
+  return middleware
+}
+
+// Each Lambda authorizer's result cache, by its middleware: FlushStageAuthorizersCache reaches it without a handle.
+const resultCaches = new WeakMap<Middleware<object>, ResultCache>()
+
+/**
+ * Empties the result cache of a `lambdaAuthorizer()` middleware
+ * (FlushStageAuthorizersCache, aws-semantics §7): the next request of every
+ * identity invokes the function again. On a shared `KeyValueStore` this
+ * instance stops reading the old entries (they expire by their TTL). A
+ * middleware without a cache (TTL 0) is left as it is.
+ * @example
+ * const auth = lambdaAuthorizer({ type: 'TOKEN', invoke, authorizerResultTtlInSeconds: 300 })
+ * flushAuthorizerCache(auth)
+ */
+export function flushAuthorizerCache(middleware: Middleware<object>): void {
+  resultCaches.get(middleware)?.clear()
 }
 
 function isFunctionError(output: unknown): output is { errorMessage: unknown } {

@@ -16,11 +16,14 @@ export class ResultCache {
   readonly #local: LRUCache<string, AuthorizerResult> | undefined
   readonly #parsed: LRUCache<string, AuthorizerResult>
   readonly #mode: OutputMode
-  readonly #prefix: string
+  readonly #namespace: string
+  #prefix: string
+  #generation = 0
 
   constructor(store: KeyValueStore | undefined, maxEntries: number, mode: OutputMode, namespace: string) {
     this.#store = store
     this.#mode = mode
+    this.#namespace = namespace
     this.#prefix = `gw:authz:${namespace}:`
     this.#local = store === undefined ? new LRUCache({ max: maxEntries, ttlAutopurge: false }) : undefined
     this.#parsed = new LRUCache({ max: Math.min(maxEntries, 1024) })
@@ -30,6 +33,14 @@ export class ResultCache {
   key(values: readonly string[]): string {
     const joined = values.length === 1 ? (values[0] as string) : values.join('\u0000')
     return this.#store === undefined ? joined : this.#prefix + createHash('sha256').update(joined).digest('base64url')
+  }
+
+  /** Forgets every result (FlushStageAuthorizersCache): the local LRU is cleared, shared keys move to a new generation. */
+  clear(): void {
+    this.#local?.clear()
+    this.#parsed.clear()
+    this.#generation++
+    this.#prefix = `gw:authz:${this.#namespace}:${String(this.#generation)}:`
   }
 
   get(key: string): MaybePromise<AuthorizerResult | undefined> {

@@ -7,7 +7,7 @@ describe('bounded memory stores (lru-cache)', () => {
   it.each([
     ['MemoryKeyValueStore', () => new MemoryKeyValueStore({ max: 100 }), (s: MemoryKeyValueStore, i: number) => s.set(`k${i}`, 'v')],
     ['MemoryConnectionStore', () => new MemoryConnectionStore({ max: 100 }), (s: MemoryConnectionStore, i: number) => s.add(`c${i}`, '{}', 60_000)],
-    ['MemoryCacheStore', () => new MemoryCacheStore({ max: 100 }), (s: MemoryCacheStore, i: number) => s.set(`p:${i}`, new Uint8Array(4), 60_000)]
+    ['MemoryCacheStore', () => new MemoryCacheStore({ max: 100 }), (s: MemoryCacheStore, i: number) => s.set('p', `${i}`, new Uint8Array(4), 60_000)]
   ] as const)('%s keeps at most max entries after 10,000 writes', (_name, make, write) => {
     const store = make() as { size: number }
     for (let i = 0; i < 10_000; i++) (write as (s: unknown, i: number) => void)(store, i)
@@ -40,17 +40,28 @@ describe('bounded memory stores (lru-cache)', () => {
     expect(kv.get('b')).toBeUndefined()
   })
 
-  it('CacheStore: byte bound, entry limit (§15 1,048,576 bytes) and flush by prefix (§7)', () => {
-    const cache = new MemoryCacheStore({ maxBytes: 10_000, maxEntryBytes: 2_000 })
-    for (let i = 0; i < 50; i++) cache.set(`prod:/r${i}`, new Uint8Array(1_000), 60_000)
-    expect(cache.bytes).toBeLessThanOrEqual(10_000)
-    cache.set('prod:/big', new Uint8Array(5_000), 60_000)
-    expect(cache.get('prod:/big')).toBeUndefined()
-    cache.set('dev:/a', new Uint8Array(10), 60_000)
-    cache.flush('prod:')
-    expect(cache.get('prod:/r49')).toBeUndefined()
-    expect(cache.get('dev:/a')).toEqual(new Uint8Array(10))
+  it('CacheStore: byte bound, entry limit (§7 1,048,576 bytes), flush of one partition (§7 FlushStageCache)', () => {
+    const cache = new MemoryCacheStore({ maxBytes: 100_000, maxEntryBytes: 2_000 })
+    for (let i = 0; i < 500; i++) cache.set('api/prod', `/r${i}`, new Uint8Array(1_000), 60_000)
+    expect(cache.bytes).toBeLessThanOrEqual(100_000)
+    expect(cache.size).toBeGreaterThan(50)
+    cache.set('api/prod', '/big', new Uint8Array(5_000), 60_000)
+    expect(cache.get('api/prod', '/big')).toBeUndefined()
+    cache.set('api/dev', '/a', new Uint8Array(10), 60_000)
+    cache.flush('api/prod')
+    expect(cache.get('api/prod', '/r499')).toBeUndefined()
+    expect(cache.get('api/dev', '/a')).toEqual(new Uint8Array(10))
     expect(cache.size).toBe(1)
+  })
+
+  it('CacheStore: a cached slice is copied, so it never pins its larger buffer', () => {
+    const cache = new MemoryCacheStore()
+    const big = new Uint8Array(100_000)
+    big[10] = 7
+    cache.set('p', 'k', big.subarray(10, 20), 60_000)
+    const got = cache.get('p', 'k')
+    expect(got?.[0]).toBe(7)
+    expect(got?.buffer.byteLength).toBe(10)
   })
 
   it('ConnectionStore: add/get/remove and expiry', async () => {

@@ -12,6 +12,8 @@ import {
   observePhase,
   requestEndChannel,
   requestStartChannel,
+  MemoryCacheStore,
+  type CacheStore,
   type CompiledGatewayResponses,
   type PhaseName,
   type RequestEndEvent,
@@ -23,7 +25,9 @@ import {
   type RateLimitStore
 } from '@gw/core'
 import { createRouter, routerMiddleware } from '@gw/router'
-import { createStageRegistry, createStageResolver, type Deployment, type StageDescription } from '@gw/stages'
+import { createStageRegistry, createStageResolver, StagesNotFound, type Deployment, type StageDescription } from '@gw/stages'
+import { cacheClusterBytes, DEFAULT_CACHE_CLUSTER_SIZE, type CacheClusterSize } from '@gw/cache'
+import { flushAuthorizerCache } from '@gw/authorizers'
 import { createCanary, type CanaryOptions } from '@gw/canary'
 import type { UsagePlans } from '@gw/usage-plans'
 import type { IntegrationOptions } from '@gw/integrations'
@@ -41,6 +45,7 @@ import {
 import { decorateResponse } from './decorate.js'
 import { apiArn, defaultResourcePolicy, defaultSlots, type DefaultSlotDeps } from './default-slots.js'
 import { GatewayUnsupported } from './errors.js'
+import { iamInvalidateCache } from './invalidate-cache.js'
 import { SLOT_ORDER, type GatewayApiSlots, type GatewaySlots, type SlotInput } from './slots.js'
 import { routeLookupKey, routeMetricSettings } from './route-metrics.js'
 import { bodyBytes, requestBytes } from './body-bytes.js'
@@ -66,8 +71,18 @@ export interface GatewayCognitoOptions {
   issuerBaseUrl?: string
 }
 
+/** `options.cache` of `createGateway()`: where REST stages with `cacheClusterEnabled` keep their responses (§7). */
+export interface GatewayCacheOptions {
+  /** One store for every stage (e.g. a RedisCacheStore shared by instances); partitions are `{apiId}/{stage}`. @default one MemoryCacheStore per stage, bounded by its `cacheClusterSize` */
+  store?: CacheStore
+  /** Caps each stage's memory store below its `cacheClusterSize` (bytes). @default the size itself */
+  maxBytes?: number
+}
+
 /** Options of `createGateway()`. */
 export interface GatewayOptions {
+  /** Stage response cache (§7). @default per-stage memory stores */
+  cache?: GatewayCacheOptions
   /** Per-method steps (§0.1 / §0.2) replacing the defaults. @default see GatewaySlots */
   slots?: GatewaySlots
   /** API-level steps before routing. @default none */
@@ -101,7 +116,14 @@ const optionsSchema = z
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).error === 'function').optional(),
     bodyLimit: z.number().int().positive().optional(),
     iam: iamOptionsSchema.optional(),
-    cognito: z.object({ issuerBaseUrl: z.url('a URL such as http://127.0.0.1:9999') }).partial().strict().optional()
+    cognito: z.object({ issuerBaseUrl: z.url('a URL such as http://127.0.0.1:9999') }).partial().strict().optional(),
+    cache: z
+      .object({
+        store: z.custom<CacheStore>((v) => typeof v === 'object' && v !== null && typeof (v as CacheStore).flush === 'function', 'a CacheStore (MemoryCacheStore, RedisCacheStore)').optional(),
+        maxBytes: z.number().int().positive().optional()
+      })
+      .strict()
+      .optional()
   })
   .strict()
 
@@ -163,6 +185,10 @@ export interface GatewayManagement {
   getDeployments(): { id: string; createdDate: string; description?: string }[]
   /** @throws GwError GW_STAGES_BAD_REQUEST while a stage or canary uses it */
   deleteDeployment(id: string): void
+  /** FlushStageCache (§7): empties the stage's response cache (every instance, on a shared store). @throws GwError GW_STAGES_NOT_FOUND */
+  flushStageCache(stageName: string): Promise<void>
+  /** FlushStageAuthorizersCache (§7): forgets the cached Lambda authorizer results. @throws GwError GW_STAGES_NOT_FOUND */
+  flushStageAuthorizersCache(stageName: string): void
 }
 
 /** What `createGateway()` returns. */
@@ -207,15 +233,37 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
   const apiId = working.id
   const logger = opts.logger ?? jsonLogger
   const closables = new Set<{ close(): Promise<void> }>()
+  // §7: one bounded memory store per stage (sized by cacheClusterSize; a new size is a new, empty cache), or the shared store.
+  const sharedCache = opts.cache?.store
+  const stageCaches = new Map<string, { size: string; store: CacheStore }>()
+  const cacheStore = (stageName: string, size: string | undefined): CacheStore => {
+    if (sharedCache !== undefined) return sharedCache
+    const wanted = size ?? DEFAULT_CACHE_CLUSTER_SIZE
+    let entry = stageCaches.get(stageName)
+    if (entry?.size !== wanted) {
+      const bound = Math.min(cacheClusterBytes(wanted as CacheClusterSize), opts.cache?.maxBytes ?? Number.MAX_SAFE_INTEGER)
+      stageCaches.set(stageName, (entry = { size: wanted, store: new MemoryCacheStore({ maxBytes: bound }) }))
+    }
+    return entry.store
+  }
+  const lambdaAuthorizers = new Set<Middleware<object>>()
+  const iam = opts.iam === undefined || options.iam === undefined ? undefined : { region: opts.iam.region, accountId: opts.iam.accountId, credentials: credentialsProvider(options.iam.credentials) }
   const deps: DefaultSlotDeps = {
     apiId,
     rateLimitStore: options.rateLimitStore,
     usagePlans: options.usagePlans,
     integrationOptions: options.integrations ?? {},
     logger,
-    ...(opts.iam === undefined || options.iam === undefined ? {} : { iam: { region: opts.iam.region, accountId: opts.iam.accountId, credentials: credentialsProvider(options.iam.credentials) } }),
+    ...(iam === undefined ? {} : { iam, canInvalidateCache: iamInvalidateCache(iam.credentials, apiArn({ apiId, iam })) }),
     ...(opts.cognito === undefined ? {} : { cognito: opts.cognito }),
-    onIntegration: (c) => closables.add(c)
+    onIntegration: (c) => closables.add(c),
+    cacheStore,
+    // §6.4: a canary with useStageCache false keeps its own entries; the same deployment on both sides shares them.
+    cacheVariant: (stageName) => (ctx) => {
+      const c = registry.stage(stageName)?.canary
+      return c == null || c.useStageCache ? '' : `${ctx.deploymentId ?? ''}|`
+    },
+    onAuthorizer: (mw) => lambdaAuthorizers.add(mw)
   }
   const defaults = defaultSlots(deps)
   const slots: Required<GatewaySlots> = { ...defaults, ...options.slots }
@@ -483,7 +531,17 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
     getStage: (stageName) => registry.getStage(stageName),
     getStages: () => registry.stageNames().map(describe),
     getDeployments: () => registry.listDeployments().map(describeDeployment),
-    deleteDeployment: (id) => registry.deleteDeployment(id)
+    deleteDeployment: (id) => registry.deleteDeployment(id),
+    async flushStageCache(stageName) {
+      if (registry.getStage(stageName) === undefined) throw StagesNotFound()
+      if (sharedCache !== undefined) await sharedCache.flush(`${apiId}/${stageName}`)
+      else await stageCaches.get(stageName)?.store.flush(`${apiId}/${stageName}`)
+    },
+    flushStageAuthorizersCache(stageName) {
+      if (registry.getStage(stageName) === undefined) throw StagesNotFound()
+      // Authorizers are built once per definition and shared by the stages that use them (one result cache each).
+      for (const mw of lambdaAuthorizers) flushAuthorizerCache(mw)
+    }
   }
 
   const servers = new Set<Server>()

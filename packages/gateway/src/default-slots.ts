@@ -1,5 +1,6 @@
 import { methodThrottle, routeThrottle, throttler, type MethodSetting, type RouteSetting } from '@gw/throttler'
-import type { Logger, RateLimitStore } from '@gw/core'
+import type { CacheStore, GatewayContext, Logger, RateLimitStore } from '@gw/core'
+import { stageCache } from '@gw/cache'
 import { apiKeys, type UsagePlans } from '@gw/usage-plans'
 import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
 import { GatewayUnsupported } from './errors.js'
@@ -39,6 +40,14 @@ export interface DefaultSlotDeps {
   readonly iam?: { readonly credentials: CredentialsProvider; readonly region?: string | undefined; readonly accountId?: string | undefined }
   /** Every integration built, so `close()` can release their connection pools. */
   readonly onIntegration: (closable: { close(): Promise<void> }) => void
+  /** The stage response cache (§7): the store of a stage with `cacheClusterEnabled`, sized by `cacheClusterSize`. */
+  readonly cacheStore?: (stageName: string, cacheClusterSize: string | undefined) => CacheStore
+  /** Key prefix of a request's deployment while the stage's canary keeps its own cache (§6.4 `useStageCache: false`). */
+  readonly cacheVariant?: (stageName: string) => (ctx: GatewayContext<object>) => string
+  /** Whether a caller may send `Cache-Control: max-age=0` under `requireAuthorizationForCacheControl` (§7). */
+  readonly canInvalidateCache?: (ctx: GatewayContext<object>) => boolean | Promise<boolean>
+  /** Every Lambda authorizer built, so FlushStageAuthorizersCache can reach its result cache. */
+  readonly onAuthorizer?: (authorizer: Middleware<object>) => void
 }
 
 /** `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{fn}/invocations` → `{fn}`; anything else is taken as a name or ARN. */
@@ -192,6 +201,7 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
             ...(auth.authorizerPayloadFormatVersion === undefined || input.api.protocol !== 'HTTP' ? {} : { authorizerPayloadFormatVersion: auth.authorizerPayloadFormatVersion }),
             ...(auth.enableSimpleResponses === undefined ? {} : { enableSimpleResponses: auth.enableSimpleResponses })
           })
+          deps.onAuthorizer?.(mw)
         }
         built.set(auth, mw)
       }
@@ -234,7 +244,24 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
     }
     return mw
   }
-  const cache: SlotFactory = () => null
+  // §7: REST stages with cacheClusterEnabled; `null` (no step, no cost) for every method that caches nothing.
+  const cache: SlotFactory = (input) => {
+    if (input.api.protocol !== 'REST' || deps.cacheStore === undefined) return null
+    const stage = input.stage as RestStageDefinition
+    if (!stage.cacheClusterEnabled) return null
+    return stageCache({
+      store: deps.cacheStore(input.stageName, stage.cacheClusterSize),
+      partition: `${deps.apiId}/${input.stageName}`,
+      cacheClusterEnabled: true,
+      methodSettings: stage.methodSettings,
+      resourcePath: input.resourcePath,
+      httpMethod: input.httpMethod,
+      cacheKeyParameters: input.integration?.cacheKeyParameters,
+      cacheNamespace: input.integration?.cacheNamespace,
+      variant: deps.cacheVariant?.(input.stageName),
+      canInvalidate: deps.canInvalidateCache
+    })
+  }
   const integration: SlotFactory = (input) => {
     const def = input.integration
     if (def === undefined) throw GatewayUnsupported(`${where(input)}: No integration defined for method`)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { STAGE_VARIABLE_LIMITS, STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
+import { CACHE_CLUSTER_SIZES } from '@gw/cache'
 import { integrationSchema, integrationResponseSchema as integrationResponseDefinitionSchema } from '@gw/integrations'
 
 /*
@@ -209,7 +210,8 @@ export const restStageSchema = z
     methodSettings: keyed(methodSettingSchema, rule(/^.*\/(\*|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)$/, 'keys look like "/pets/GET", "~1pets/GET" or "*/*" (§6.1)')).default({}),
     canarySettings: canarySettingsSchema.optional(),
     cacheClusterEnabled: z.boolean().default(false),
-    cacheClusterSize: z.string().optional(),
+    /** GB of the stage cache (§7); bounds the memory store. @default '0.5' when the cache is enabled */
+    cacheClusterSize: z.enum(CACHE_CLUSTER_SIZES).optional(),
     tracingEnabled: z.boolean().default(false),
     accessLogSettings: restAccessLogSettingsSchema.optional(),
     tags: z.record(z.string(), z.string()).optional()

@@ -15,6 +15,14 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex')
   }
 
+  /** Runs the script; a binary reply arrives as a Buffer (`evalshaBuffer`), for values that are bytes, not text. */
+  runBuffer(client: RedisClient, keyCount: number, args: (string | number | Buffer)[]): Promise<unknown> {
+    return client.callBuffer('evalsha', this.sha, keyCount, ...args).catch((err: unknown) => {
+      if (isNoScript(err)) return client.callBuffer('eval', this.source, keyCount, ...args)
+      throw err
+    })
+  }
+
   run(client: RedisClient, keyCount: number, args: (string | number)[]): Promise<unknown> {
     return client.evalsha(this.sha, keyCount, ...args).catch((err: unknown) => {
       if (isNoScript(err)) return client.eval(this.source, keyCount, ...args)

@@ -1,3 +1,5 @@
+import { methodSettingEntry } from '@gw/core'
+
 /** A rate/burst pair as the rest of @gw/throttler takes it. */
 export interface ThrottleLimits {
   readonly rateLimit: number
@@ -32,11 +34,7 @@ export interface RouteSetting {
  */
 export function methodThrottle(methodSettings: Readonly<Record<string, MethodSetting>> | undefined, resourcePath: string, httpMethod: string): ThrottleLimits | undefined {
   if (methodSettings === undefined) return undefined
-  const wanted = `${resourcePath}/${httpMethod.toUpperCase()}`
-  let exact: MethodSetting | undefined
-  for (const [key, setting] of Object.entries(methodSettings)) {
-    if (normalizeMethodKey(key) === wanted) exact = setting
-  }
+  const exact = methodSettingEntry(methodSettings, resourcePath, httpMethod)
   return pick(exact?.throttlingRateLimit, exact?.throttlingBurstLimit, methodSettings['*/*']?.throttlingRateLimit, methodSettings['*/*']?.throttlingBurstLimit)
 }
 
@@ -59,11 +57,6 @@ export function routeThrottle(
     defaultRouteSettings?.throttlingRateLimit ?? defaultRouteSettings?.ThrottlingRateLimit,
     defaultRouteSettings?.throttlingBurstLimit ?? defaultRouteSettings?.ThrottlingBurstLimit
   )
-}
-
-function normalizeMethodKey(key: string): string {
-  const decoded = key.replace(/~1/g, '/')
-  return decoded.startsWith('/') ? decoded : `/${decoded}`
 }
 
 function pick(rate: number | undefined, burst: number | undefined, fallbackRate: number | undefined, fallbackBurst: number | undefined): ThrottleLimits | undefined {

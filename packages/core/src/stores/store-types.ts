@@ -17,13 +17,19 @@ export interface KeyValueStore {
   close?(): MaybePromise<void>
 }
 
-/** Response cache entries (§7): value bytes plus metadata, TTL-bound, flushable per prefix. */
+/**
+ * Response cache entries (§7): opaque bytes under a key, TTL-bound, in a
+ * `partition` (one stage's cache: `{apiId}/{stage}`) that `flush()` empties
+ * as a whole (FlushStageCache) without touching other partitions.
+ */
 export interface CacheStore {
-  get(key: string): MaybePromise<Uint8Array | undefined>
-  set(key: string, value: Uint8Array, ttlMs: number): MaybePromise<void>
-  delete(key: string): MaybePromise<void>
-  /** Removes every entry whose key starts with `prefix` (FlushStageCache). */
-  flush(prefix: string): MaybePromise<void>
+  /** The entry, or `undefined` when absent or expired. */
+  get(partition: string, key: string): MaybePromise<Uint8Array | undefined>
+  /** Stores `value` for `ttlMs` (> 0); a store may refuse values over its entry bound (then the old entry is gone). */
+  set(partition: string, key: string, value: Uint8Array, ttlMs: number): MaybePromise<void>
+  delete(partition: string, key: string): MaybePromise<void>
+  /** Removes every entry of `partition` (FlushStageCache). */
+  flush(partition: string): MaybePromise<void>
   close?(): MaybePromise<void>
 }
 

@@ -1,0 +1,186 @@
+import { cacheLookupChannel, HOP_BY_HOP_HEADERS, reject, type CacheStore, type GatewayContext, type Middleware, type Next, type ResponseHeaders } from '@gw/core'
+import { captureBody } from './body-capture.js'
+import { decodeEntry, encodeEntry, type CachedResponse } from './cache-entry.js'
+import { wantsRefresh } from './cache-control.js'
+import type { KeyValues } from './cache-key.js'
+
+/** §7: responses bigger than this are not cached. */
+export const MAX_CACHED_BYTES = 1_048_576
+
+/** What happens to an unauthorized `Cache-Control: max-age=0` (§7 `unauthorizedCacheControlHeaderStrategy`). */
+export type UnauthorizedCacheControlHeaderStrategy = 'FAIL_WITH_403' | 'SUCCEED_WITH_RESPONSE_HEADER' | 'SUCCEED_WITHOUT_RESPONSE_HEADER'
+
+/** Whether a caller may invalidate (`execute-api:InvalidateCache`, §7); may be async. */
+export type CanInvalidate = (ctx: GatewayContext<object>) => boolean | Promise<boolean>
+
+/** The warning added under `SUCCEED_WITH_RESPONSE_HEADER` (name and text are not documented by AWS, §7 [I]). */
+export const CACHE_CONTROL_IGNORED_WARNING = '199 - "Cache-Control header ignored: not authorized"'
+
+/** Compiled settings of one cached method (or one standalone `cache()`). */
+export interface ResponseCacheSettings {
+  readonly store: CacheStore
+  /** The stage's cache (`{apiId}/{stage}`): what FlushStageCache empties. */
+  readonly partition: string
+  readonly ttlMs: number
+  /** Request methods looked up; others pass through untouched. */
+  readonly methods: ReadonlySet<string>
+  /** Start of the key: canary deployment when it keeps its own cache, method, namespace or resource path (§7). */
+  readonly scope: (ctx: GatewayContext<object>) => string
+  readonly keyValues: KeyValues
+  readonly requireAuthorization: boolean
+  readonly strategy: UnauthorizedCacheControlHeaderStrategy
+  readonly canInvalidate: CanInvalidate | undefined
+  /** Misses in flight per process, shared by every method on the same store (single flight). */
+  readonly flights: Map<string, Promise<CachedResponse | undefined>>
+}
+
+// Connection-level headers describe one hop, not the cached response; gateway ids are added per request (§12.5).
+const NOT_STORED: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'x-amzn-requestid', 'x-amz-apigw-id', 'apigw-requestid', 'date'])
+
+const resolved: Promise<void> = Promise.resolve()
+
+/**
+ * The stage response cache step (aws-semantics §7, §0.1 step 9): after
+ * throttling, authorizers, API keys and validation (they run on every hit),
+ * before the integration. A hit answers with the stored status, headers and
+ * body and never calls `next()`; a miss calls it once per key per process
+ * (concurrent misses wait for that one call) and stores a 2xx response of at
+ * most 1,048,576 bytes for the TTL. `Cache-Control: max-age=0` refreshes the
+ * entry when allowed. Each lookup is published on `cacheLookupChannel`
+ * (CacheHitCount / CacheMissCount, §13.1) while it has subscribers. A
+ * failing store is a miss, never an error to the client.
+ */
+export function responseCache(s: ResponseCacheSettings): Middleware<object> {
+  const { store, partition, ttlMs, methods, scope, keyValues, flights } = s
+
+  function serve(ctx: GatewayContext<object>, entry: CachedResponse): void {
+    ctx.status = entry.status
+    ctx.responseHeaders = entry.headers
+    ctx.body = entry.body
+  }
+
+  function publish(ctx: GatewayContext<object>, hit: boolean): void {
+    if (cacheLookupChannel.hasSubscribers) cacheLookupChannel.publish({ ctx, hit })
+  }
+
+  /** Runs the integration and stores what it answered when §7 allows; resolves with the stored entry. */
+  async function fill(ctx: GatewayContext<object>, next: Next, key: string): Promise<CachedResponse | undefined> {
+    await next()
+    if (ctx.status < 200 || ctx.status > 299 || ctx.error !== undefined) return undefined
+    const captured = await captureBody(ctx.body, MAX_CACHED_BYTES, ctx.responseHeaders['content-length'])
+    if (captured.bytes === undefined) {
+      ctx.body = captured.body
+      return undefined
+    }
+    ctx.body = captured.bytes
+    const bytes = encodeEntry(ctx.status, ctx.responseHeaders, captured.bytes, NOT_STORED)
+    try {
+      const stored = store.set(partition, key, bytes, ttlMs)
+      // Not awaited: a slow or failing shared store must not delay the response that was just produced.
+      if (stored instanceof Promise) stored.catch(() => undefined)
+    } catch {
+      // a store that throws synchronously only loses the entry
+    }
+    return decodeEntry(bytes)
+  }
+
+  /** A miss: leads the single flight for `key`, or waits for the one in progress and serves its result. */
+  function miss(ctx: GatewayContext<object>, next: Next, key: string, warn: boolean): Promise<void> {
+    const flightKey = `${partition}\u0000${key}`
+    const inFlight = flights.get(flightKey)
+    if (inFlight !== undefined) {
+      return inFlight.then((entry) => {
+        if (entry === undefined) {
+          // Nothing was stored (not 2xx, too big, a failure): each waiter calls the integration itself, in parallel.
+          publish(ctx, false)
+          return after(ctx, fill(ctx, next, key), warn)
+        }
+        // The waiters share one decoded entry: each gets its own headers object (decoration writes to it).
+        serve(ctx, { status: entry.status, headers: Object.assign(Object.create(null) as ResponseHeaders, entry.headers), body: entry.body })
+        publish(ctx, true)
+        if (warn) addWarning(ctx)
+        return undefined
+      })
+    }
+    publish(ctx, false)
+    const flight = fill(ctx, next, key)
+    const settled = flight.catch(() => undefined)
+    flights.set(flightKey, settled)
+    void settled.then(() => flights.delete(flightKey))
+    return after(ctx, flight, warn)
+  }
+
+  function lookup(ctx: GatewayContext<object>, next: Next, key: string, warn: boolean): Promise<void> | undefined {
+    let got
+    try {
+      got = store.get(partition, key)
+    } catch {
+      got = undefined
+    }
+    if (got instanceof Promise) {
+      return got.then(
+        (bytes) => found(ctx, next, key, bytes, warn),
+        () => miss(ctx, next, key, warn)
+      )
+    }
+    return found(ctx, next, key, got, warn)
+  }
+
+  function found(ctx: GatewayContext<object>, next: Next, key: string, bytes: Uint8Array | undefined, warn: boolean): Promise<void> | undefined {
+    const entry = bytes === undefined ? undefined : decodeEntry(bytes)
+    if (entry === undefined) return miss(ctx, next, key, warn)
+    serve(ctx, entry)
+    publish(ctx, true)
+    if (warn) addWarning(ctx)
+    return undefined
+  }
+
+  /** `max-age=0` by an allowed caller: no lookup, the fresh response replaces the entry (§7). */
+  function refresh(ctx: GatewayContext<object>, next: Next, key: string): Promise<void> {
+    publish(ctx, false)
+    return after(ctx, fill(ctx, next, key), false)
+  }
+
+  function unauthorized(ctx: GatewayContext<object>, next: Next, key: string): Promise<void> | undefined {
+    switch (s.strategy) {
+      case 'FAIL_WITH_403':
+        reject(ctx, 'DEFAULT_4XX', { status: 403, message: 'User is not authorized to perform: execute-api:InvalidateCache' })
+        return resolved
+      case 'SUCCEED_WITH_RESPONSE_HEADER':
+        return lookup(ctx, next, key, true)
+      case 'SUCCEED_WITHOUT_RESPONSE_HEADER':
+        return lookup(ctx, next, key, false)
+    }
+  }
+
+  return function responseCache(ctx, next) {
+    if (!methods.has(ctx.method)) return next()
+    const key = scope(ctx) + keyValues(ctx)
+    const cc = ctx.headers['cache-control']
+    if (cc === undefined || !wantsRefresh(cc)) return lookup(ctx, next, key, false)
+    if (!s.requireAuthorization) return refresh(ctx, next, key)
+    let allowed: boolean | Promise<boolean> = false
+    try {
+      allowed = s.canInvalidate === undefined ? false : s.canInvalidate(ctx)
+    } catch {
+      allowed = false
+    }
+    if (allowed instanceof Promise) {
+      return allowed.then(
+        (ok) => (ok ? refresh(ctx, next, key) : unauthorized(ctx, next, key)),
+        () => unauthorized(ctx, next, key)
+      )
+    }
+    return allowed ? refresh(ctx, next, key) : unauthorized(ctx, next, key)
+  }
+}
+
+function after(ctx: GatewayContext<object>, work: Promise<unknown>, warn: boolean): Promise<void> {
+  return work.then(() => {
+    if (warn) addWarning(ctx)
+  })
+}
+
+function addWarning(ctx: GatewayContext<object>): void {
+  if (ctx.error === undefined) ctx.responseHeaders['warning'] = CACHE_CONTROL_IGNORED_WARNING
+}
