@@ -42,13 +42,46 @@ export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeade
   return out
 }
 
-/** `rawHeaders` (`[name, value, …]`) without the names `withoutHopByHop` dropped. */
-export function rawWithout(rawHeaders: readonly string[], kept: IncomingHttpHeaders): string[] {
+/**
+ * `rawHeaders` (`[name, value, …]`) without the names `withoutHopByHop`
+ * dropped: the hop-by-hop list plus what `connection` (the request's
+ * `Connection` value) names. Decided by name, not by looking names up in the
+ * parsed headers, so a header named `__proto__` (which node's parsed headers
+ * lose) is kept like any other.
+ */
+export function rawWithout(rawHeaders: readonly string[], connection: string | undefined): string[] {
+  const drop = new Set(HOP_BY_HOP_HEADERS)
+  if (connection !== undefined) for (const name of connection.toLowerCase().split(TOKEN_SEPARATOR)) if (name !== '') drop.add(name)
   const out: string[] = []
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string
-    if (kept[name.toLowerCase()] !== undefined) out.push(name, rawHeaders[i + 1] as string)
+    if (!drop.has(name.toLowerCase())) out.push(name, rawHeaders[i + 1] as string)
   }
+  return out
+}
+
+/**
+ * node's parsed `req.headers` without a header literally named `__proto__`
+ * (its parser drops it); this puts it back as an ordinary own key, in a
+ * prototype-less copy, only when `rawHeaders` holds one (issue #15: keys are
+ * data). Returns `headers` itself otherwise: the common case costs a length
+ * comparison per header.
+ */
+export function withProtoHeader(headers: IncomingHttpHeaders, rawHeaders: readonly string[]): IncomingHttpHeaders {
+  let found = -1
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string
+    if (name.length === 9 && name.toLowerCase() === '__proto__') {
+      found = i
+      break
+    }
+  }
+  if (found === -1) return headers
+  const out = Object.create(null) as IncomingHttpHeaders
+  for (const name in headers) out[name] = headers[name]
+  const values: string[] = []
+  for (let i = found; i + 1 < rawHeaders.length; i += 2) if ((rawHeaders[i] as string).toLowerCase() === '__proto__') values.push(rawHeaders[i + 1] as string)
+  out['__proto__'] = values.join(', ')
   return out
 }
 

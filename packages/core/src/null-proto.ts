@@ -10,3 +10,17 @@
  */
 export const NullProto = function NullProto(this: object) {} as unknown as new () => Record<string, never>
 NullProto.prototype = Object.freeze(Object.create(null) as object) as Record<string, never>
+
+/**
+ * `target[key] = value` that keeps `__proto__` an ordinary own key on an
+ * ordinary object (as `JSON.parse` does), instead of calling the inherited
+ * `__proto__` setter that swaps the prototype and loses the value. For
+ * dictionaries built from client data that must stay plain objects (Lambda
+ * events handed to user code).
+ * @example
+ * setOwn(query, '__proto__', 'x') // Object.keys(query) → ['__proto__']
+ */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
+  else target[key] = value
+}

@@ -1,4 +1,4 @@
-import { formatRequestTime, isGatewayCredential, type GatewayContext } from '@gw/core'
+import { formatRequestTime, isGatewayCredential, setOwn, type GatewayContext } from '@gw/core'
 import { isHttpApiTextType } from './binary.js'
 
 /**
@@ -68,8 +68,8 @@ export function eventV1(ctx: GatewayContext<object>, raw: Buffer | null, s: Even
   let mq: Record<string, string[]> | null = null
   for (const k in q) {
     const values = q[k] as string[]
-    ;(qs ??= {})[k] = values[values.length - 1] as string
-    ;(mq ??= {})[k] = values.slice()
+    setOwn((qs ??= {}), k, values[values.length - 1] as string) // `__proto__` stays a key (issue #15 item 4)
+    setOwn((mq ??= {}), k, values.slice())
   }
   const identity: Record<string, unknown> = {}
   for (const f of IDENTITY_FIELDS) identity[f] = null
@@ -144,7 +144,7 @@ export function eventV2(ctx: GatewayContext<object>, raw: Buffer | null, s: Even
   headers['x-forwarded-proto'] = ctx.source.protocol
   const q = ctx.query
   let qs: Record<string, string> | undefined
-  for (const k in q) (qs ??= {})[k] = (q[k] as string[]).join(',')
+  for (const k in q) setOwn((qs ??= {}), k, (q[k] as string[]).join(','))
   const host = hostOf(ctx)
   const routeKey = ctx.routeKey ?? '$default'
   const event: Record<string, unknown> = { version: '2.0', routeKey, rawPath: ctx.path, rawQueryString: ctx.rawQuery }

@@ -33,10 +33,8 @@ export function ownValue(obj: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined
 }
 
-/** Stores a key as an own property even when it is `__proto__` (no prototype change). */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true })
-}
+/** Stores a key as an own property even when it is `__proto__` (no prototype change): @gw/core's, one definition. */
+export { setOwn } from '@gw/core'
 
 /** A Java `Double`/`Integer` print. */
 function numberString(n: number): string {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import Ajv04Module from 'ajv-draft-04'
 import addFormatsModule from 'ajv-formats'
 import type { ValidateFunction } from 'ajv'
-import { headerValues, parseOptions, reject, type GatewayContext, type Middleware } from '@gw/core'
+import { headerValues, parseOptions, reject, setOwn, type GatewayContext, type Middleware } from '@gw/core'
 import { ModelInvalid } from './errors.js'
 import { mimeType } from './select-template.js'
 import { validationErrorString } from './validation-messages.js'
@@ -42,17 +42,50 @@ interface Required {
   readonly lower: string
 }
 
-function rewriteRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(rewriteRefs)
+/**
+ * What a property named `__proto__` is called inside ajv: ajv (8.x) loses such a
+ * property from `properties` and `required` (its generated code then neither
+ * requires nor type-checks it, and `additionalProperties: false` refuses it),
+ * so models and bodies that use the name have it renamed on both sides
+ * (issue #15 item 4). Only done when a model names it.
+ */
+const PROTO_ALIAS = '__proto__\u0000gw'
+
+/** Rewrites model URLs in `$ref`s to their canonical ids and renames a `__proto__` property to `PROTO_ALIAS`. */
+function rewriteRefs(node: unknown, parent = '', aliased?: { used: boolean }): unknown {
+  if (Array.isArray(node)) {
+    if (parent === 'required') return node.map((v) => (v === '__proto__' && aliased !== undefined ? ((aliased.used = true), PROTO_ALIAS) : v))
+    return node.map((v) => rewriteRefs(v, '', aliased))
+  }
   if (node === null || typeof node !== 'object') return node
   const out: Record<string, unknown> = {}
+  const names = parent === 'properties' || parent === 'dependencies'
   for (const [key, value] of Object.entries(node)) {
     if (key === '$ref' && typeof value === 'string') {
       const m = MODEL_URL.exec(value)
       out[key] = m ? `${CANONICAL}${m[1] ?? ''}${m[2] ?? ''}` : value
-    } else out[key] = rewriteRefs(value)
+    } else if (names && key === '__proto__' && aliased !== undefined) {
+      aliased.used = true
+      out[PROTO_ALIAS] = rewriteRefs(value, '', aliased)
+    } else setOwn(out, key, rewriteRefs(value, names ? '' : key, aliased)) // `__proto__` elsewhere stays data
   }
   return out
+}
+
+/** A parsed body with every own `__proto__` key renamed to `PROTO_ALIAS` (see there), in place. */
+function aliasProto(node: unknown): unknown {
+  if (Array.isArray(node)) {
+    for (const v of node) aliasProto(v)
+  } else if (node !== null && typeof node === 'object') {
+    const obj = node as Record<string, unknown>
+    if (Object.prototype.hasOwnProperty.call(obj, '__proto__')) {
+      const v = obj['__proto__']
+      delete obj['__proto__']
+      obj[PROTO_ALIAS] = v
+    }
+    for (const k of Object.keys(obj)) aliasProto(obj[k])
+  }
+  return node
 }
 
 function isBlank(value: string | readonly string[] | undefined): boolean {
@@ -95,6 +128,7 @@ export function createRequestValidator(options: RequestValidatorOptions): Middle
 
   const bodyModels = new Map<string, ValidateFunction>()
   let defaultModel: ValidateFunction | undefined
+  const aliased = { used: false }
   if (opts.validateRequestBody && Object.keys(opts.requestModels).length > 0) {
     const ajv = new Ajv04({ strict: false, allErrors: true, verbose: true, validateFormats: true })
     addFormats(ajv)
@@ -106,7 +140,7 @@ export function createRequestValidator(options: RequestValidatorOptions): Middle
       } catch (err) {
         throw ModelInvalid(`model "${name}" is not JSON: ${(err as Error).message}`, { cause: err })
       }
-      const copy = rewriteRefs(parsed) as Record<string, unknown>
+      const copy = rewriteRefs(parsed, '', aliased) as Record<string, unknown>
       delete copy.id
       delete copy.$id
       try {
@@ -160,7 +194,8 @@ export function createRequestValidator(options: RequestValidatorOptions): Middle
     } catch {
       return '[Invalid JSON in request body]'
     }
-    return validate(data) ? undefined : validationErrorString(validate.errors ?? [])
+    if (aliased.used) data = aliasProto(data)
+    return validate(data) ? undefined : validationErrorString(validate.errors ?? []).split(PROTO_ALIAS).join('__proto__')
   }
 
   return async function requestValidator(ctx, next) {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
-import { hasDuplicateFramingHeader, rawWithout, withoutHopByHop } from '../header-hygiene.js'
+import { hasDuplicateFramingHeader, rawWithout, withProtoHeader, withoutHopByHop } from '../header-hygiene.js'
 import type { RequestSource } from '../request-source.js'
 import { rawHeaderValueBytes } from '../front-door.js'
 import { EMPTY, countNodeBody, limitedNodeStream, readNodeBody, type BodyReadState } from './read-node-body.js'
@@ -25,6 +25,8 @@ export class NodeRequestSource implements RequestSource, BodyReadState {
   readonly #declared: number
   #headers: IncomingHttpHeaders | undefined
   #rawHeaders: string[] | undefined
+  /** Whether `headers` dropped hop-by-hop names (then `rawHeaders` is filtered too). */
+  #hopByHop = false
   #signal: AbortSignal | undefined
 
   constructor(req: IncomingMessage, res?: ServerResponse, signal?: AbortSignal, url?: string) {
@@ -70,14 +72,19 @@ export class NodeRequestSource implements RequestSource, BodyReadState {
 
   /** Lower-case request headers without hop-by-hop headers (§3.2). */
   get headers(): IncomingHttpHeaders {
-    return (this.#headers ??= withoutHopByHop(this.#req.headers))
+    if (this.#headers !== undefined) return this.#headers
+    const parsed = withProtoHeader(this.#req.headers, this.#req.rawHeaders)
+    const headers = withoutHopByHop(parsed)
+    this.#hopByHop = headers !== parsed
+    return (this.#headers = headers)
   }
 
   /** Client-cased `[name, value, …]` without hop-by-hop headers. */
   get rawHeaders(): readonly string[] {
     if (this.#rawHeaders !== undefined) return this.#rawHeaders
-    const headers = this.headers
-    return (this.#rawHeaders = headers === this.#req.headers ? this.#req.rawHeaders : rawWithout(this.#req.rawHeaders, headers))
+    void this.headers
+    const req = this.#req
+    return (this.#rawHeaders = this.#hopByHop ? rawWithout(req.rawHeaders, req.headers.connection) : req.rawHeaders)
   }
 
   /** True when `Host` or `Content-Length` was sent twice (answered 400 by the adapters). */
