@@ -5,7 +5,8 @@ import { exportOpenApi, formatOpenApi, importOpenApiFile, type ImportWarning } f
 import { gwConfigJsonSchema } from './config-schema.js'
 import { CliUsage } from './errors.js'
 import { loadConfig } from './load-config.js'
-import { checkServable, serve } from './serve.js'
+import { checkServable, serve, type ServeOptions } from './serve.js'
+import { serveWorkers } from './workers.js'
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
@@ -21,6 +22,7 @@ const USAGE = `Usage: gw <command> [options]
   serve [config]                     serve gw.config.yaml (prints each API stage URL)
   serve --openapi api.yaml [--lambda name=./m.mjs#handler] [--stage dev] [--stage-variable k=v] [--port 0]
         [--watch]                    reload config and OpenAPI files on change, keeping quota/throttle state
+        [--workers N]                N processes on one port (node:cluster); N > 1 needs store: redis://…
   validate [config]                  check a config and its OpenAPI files (exit 2 when invalid)
   import <openapi> [--out file]      print the imported API definition (JSON) and warnings
   export <openapi> [--format yaml|json] [--out file]   OpenAPI 3 with x-amazon-apigateway extensions
@@ -113,13 +115,14 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'stage-variable': { type: 'string', multiple: true },
       port: { type: 'string' },
       host: { type: 'string' },
-      watch: { type: 'boolean' }
+      watch: { type: 'boolean' },
+      workers: { type: 'string' }
     }
   })
   const port = values.port === undefined ? undefined : Number(values.port)
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw CliUsage(`--port must be 0-65535, got '${String(values.port)}'`)
   if (values.openapi !== undefined && positionals.length > 0) throw CliUsage('give either a config file or --openapi, not both')
-  const gateway = await serve({
+  const options: ServeOptions = {
     ...(values.openapi === undefined
       ? { config: positionals[0] ?? 'gw.config.yaml' }
       : {
@@ -135,10 +138,28 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
     watch: values.watch === true,
     env: io.env,
     onReload: (error) => io.err(error === undefined ? 'gw: reloaded\n' : `gw: reload refused: ${error.message}\n`)
-  })
-  for (const api of gateway.runtime.loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
+  }
+  let gateway: { endpoints: { api: string; stage: string; url: string }[]; port: number; close(): Promise<void> }
+  if (values.workers === undefined) {
+    const single = await serve(options)
+    for (const api of single.runtime.loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
+    gateway = single
+  } else {
+    const workers = Number(values.workers)
+    if (values.watch === true) throw CliUsage('--watch reloads one process: not with --workers')
+    const served = await serveWorkers({ ...options, workers })
+    gateway = served
+    // Each worker runs this command again (node:cluster); only the primary reports.
+    if (!served.primary) return await untilSignal(io, gateway)
+    io.out(`gw: ${String(workers)} worker${workers === 1 ? '' : 's'} (node:cluster)\n`)
+  }
   io.out(`gw listening on port ${String(gateway.port)}\n`)
   for (const endpoint of gateway.endpoints) io.out(`  ${endpoint.api} ${endpoint.stage}: ${endpoint.url}\n`)
+  return await untilSignal(io, gateway)
+}
+
+/** Waits for SIGTERM / SIGINT, then drains (`close()`). */
+async function untilSignal(io: CliIo, gateway: { close(): Promise<void> }): Promise<number> {
   await new Promise<void>((resolve) => {
     io.onSignal((signal) => {
       io.err(`gw: ${signal}: draining in-flight requests\n`)

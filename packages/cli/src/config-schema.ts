@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
 import { PRINCIPAL_ARN_PATTERN } from '@gw/gateway'
+import { REDIS_URL_PATTERN } from '@gw/store-redis'
 
 const throttleSchema = z
   .object({
@@ -133,9 +134,9 @@ export const gwConfigSchema = z
     lambdas: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'Lambda names are letters, digits, _ and -'), lambdaRef).default({}),
     iam: iamSchema.optional().describe('AWS_IAM (SigV4) routes (§10.8): the accepted access keys, read from environment variables.'),
     store: z
-      .union([z.literal('memory'), z.string().regex(/^rediss?:\/\//, "store is 'memory' or a redis:// URL")])
+      .union([z.literal('memory'), z.string().regex(REDIS_URL_PATTERN, "store is 'memory', a redis:// URL or redis+cluster://host:port,host:port (Cluster seed nodes)")])
       .default('memory')
-      .describe("'memory' or a redis:// URL shared by gateway instances."),
+      .describe("'memory', a redis:// URL shared by gateway instances (and workers), or redis+cluster://h1:p1,h2:p2 for Redis Cluster."),
     storePrefix: z
       .string()
       .regex(/^[^{}\s]+$/, 'no braces or spaces')

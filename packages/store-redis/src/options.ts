@@ -1,6 +1,7 @@
 import type { Logger } from '@gw/core'
 import { Cluster, Redis } from 'ioredis'
 import { z } from 'zod'
+import { REDIS_URL_PATTERN } from './redis-url.js'
 
 /** What a request-path decision does while Redis cannot answer (DESIGN.md "Stores"). */
 export type StoreErrorMode = 'failOpen' | 'failClosed' | 'local'
@@ -12,7 +13,7 @@ export type RedisClient = Redis | Cluster
 export interface RedisStoreOptions {
   /** An ioredis client to use (not closed by `close()`). Give it `enableOfflineQueue: false` so an outage fails fast. @default a client of `url` */
   client?: RedisClient
-  /** Where to connect when no `client` is given. @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  /** Where to connect when no `client` is given: `redis://…`, `rediss://…`, or Redis Cluster seed nodes `redis+cluster://h1:p1,h2:p2`. @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
   url?: string
   /** Key namespace; keys look like `{gw}:tb:…`, `gw:q:{…}:…` (hash tags for Cluster). No braces. @default 'gw' */
   prefix?: string
@@ -30,7 +31,7 @@ export interface RedisStoreOptions {
 export const redisStoreSchema = z
   .object({
     client: z.custom<RedisClient>((v) => v instanceof Redis || v instanceof Cluster, 'an ioredis Redis or Cluster instance').optional(),
-    url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+    url: z.string().regex(REDIS_URL_PATTERN, 'a redis://, rediss:// or redis+cluster:// URL').optional(),
     prefix: z.string().min(1).max(64).regex(/^[^{}\s]+$/, 'no braces or spaces').default('gw'),
     onStoreError: z.enum(['failOpen', 'failClosed', 'local']).default('local'),
     logger: z

@@ -1,6 +1,7 @@
 import { jsonLogger, storeErrorChannel, type Logger, type StoreErrorEvent } from '@gw/core'
 import { Redis } from 'ioredis'
 import type { ParsedRedisStoreOptions, RedisClient, StoreErrorMode } from './options.js'
+import { createRedisClient } from './redis-url.js'
 
 /** Outage counters of one store (visible in metrics and tests). */
 export interface StoreErrorStats {
@@ -35,12 +36,7 @@ export class RedisConnection {
   constructor(opts: ParsedRedisStoreOptions, store: string) {
     this.#owned = opts.client === undefined
     this.client =
-      opts.client ??
-      new Redis(opts.url ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: (times) => Math.min(50 * times, 1000)
-      })
+      opts.client ?? createRedisClient(opts.url ?? process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379')
     // An 'error' listener keeps ioredis from printing unhandled errors while it reconnects.
     this.client.on('error', () => {})
     this.mode = opts.onStoreError
