@@ -11,7 +11,7 @@ import { freePort, randomPrefix, RedisProcess } from './redis.js'
 /** Where the suite runs. */
 export interface StoreBackend {
   /** Options every store of the suite gets (its URL). */
-  options(): { url?: string }
+  options(): { url?: string; commandTimeoutMs?: number }
   /** A client for assertions. */
   admin(): Redis | Cluster
   /** Keys matching a glob, by SCAN (every master of a Cluster); never KEYS on a shared Redis. */
