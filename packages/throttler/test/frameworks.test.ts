@@ -10,6 +10,7 @@ import { compose, MemoryRateLimitStore, toFetchHandler } from '@gw/core'
 import { expressAdapter } from '@gw/express'
 import { koaAdapter } from '@gw/koa'
 import { fastifyAdapter } from '@gw/fastify'
+import { gw } from '@gw/hono'
 import { throttler } from '@gw/throttler'
 
 const limit = () => throttler({ rateLimit: 0.001, burstLimit: 2, key: 'ip', store: new MemoryRateLimitStore() })
@@ -22,19 +23,19 @@ async function listen(server: Server): Promise<string> {
 
 const apps: { name: string; start: () => Promise<string> }[] = [
   {
-    name: 'Express (expressAdapter, fallthrough)',
+    name: 'Express (expressAdapter, no options)',
     start: () => {
       const app = express()
-      app.use(expressAdapter(limit(), { fallthrough: true }))
+      app.use(expressAdapter(limit()))
       app.get('/', (_req, res) => res.send('ok'))
       return listen(createServer(app))
     }
   },
   {
-    name: 'Koa (koaAdapter, fallthrough)',
+    name: 'Koa (koaAdapter, no options)',
     start: () => {
       const app = new Koa()
-      app.use(koaAdapter(limit(), { fallthrough: true })).use((ctx) => {
+      app.use(koaAdapter(limit())).use((ctx) => {
         ctx.body = 'ok'
       })
       const handler = app.callback()
@@ -46,10 +47,10 @@ const apps: { name: string; start: () => Promise<string> }[] = [
     }
   },
   {
-    name: 'Fastify (fastifyAdapter, fallthrough)',
+    name: 'Fastify (fastifyAdapter, no options)',
     start: async () => {
       const app = Fastify()
-      await app.register(fastifyAdapter(limit(), { fallthrough: true }))
+      await app.register(fastifyAdapter(limit()))
       app.get('/', () => 'ok')
       await app.listen({ port: 0, host: '127.0.0.1' })
       onTestFinished(() => app.close())
@@ -57,7 +58,19 @@ const apps: { name: string; start: () => Promise<string> }[] = [
     }
   },
   {
-    name: 'Hono (toFetchHandler)',
+    name: 'Hono (@gw/hono gw(), no options)',
+    start: async () => {
+      const app = new Hono()
+      app.use('*', gw(limit()))
+      app.get('/', (c) => c.text('ok'))
+      const server = honoServe({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+      await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())))
+      onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    }
+  },
+  {
+    name: 'Hono (toFetchHandler, standalone)',
     start: async () => {
       const limited = toFetchHandler(compose([limit(), (ctx) => {
         ctx.body = 'ok'
