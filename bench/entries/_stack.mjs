@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { serve, silentLogger } from './_serve.mjs'
+import { serve, serveWorkers, silentLogger } from './_serve.mjs'
 import { fixture, requestHeaders, redisUrl } from '../harness/targets/stack/_fixture.mjs'
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
 
-export async function startStack ({ port, host = '127.0.0.1' }, { redis = false, workers } = {}) {
+export async function startStack ({ port, host = '127.0.0.1' }, { redis = false, workers = 0 } = {}) {
   const f = fixture()
   let config = path.join(fixtures, 'stack.config.yaml')
   let dir = null
@@ -22,7 +22,9 @@ export async function startStack ({ port, host = '127.0.0.1' }, { redis = false,
     config = path.join(dir, 'gw.config.yaml')
     writeFileSync(config, text)
   }
-  const gw = await serve({ config, port, host, env: { ...process.env, GW_BENCH_API_KEY: f.apiKey }, logger: silentLogger, ...(workers ? { workers } : {}) })
+  const options = { config, port, host, env: { ...process.env, GW_BENCH_API_KEY: f.apiKey }, logger: silentLogger }
+  // serveWorkers: node:cluster runs this process's entry (the harness's lib/serve.mjs) again in each worker
+  const gw = workers ? await serveWorkers({ ...options, workers }) : await serve(options)
   return {
     path: '/api/hello',
     headers: requestHeaders(f),

@@ -49,7 +49,7 @@ const { values } = parseArgs({
   }
 })
 if (values.help) {
-  console.log(`usage: pnpm bench [--compare A.json B.json | --suite proxy,mw,micro,redis,stack] [--rounds 3] [--mode interleave|sequential]
+  console.log(`usage: pnpm bench [--compare A.json B.json | --suite proxy,mw,micro,redis,stack,scale] [--rounds 3] [--mode interleave|sequential]
   [--warmup 4] [--cycles 10] [--slice 1]   (interleave: per round, cycles x slice seconds per target)
   [--duration 10]                          (sequential: seconds per target per round)
   [--connections 50] [--tool wrk|autocannon] [--only a,b] [--skip a,b]
@@ -67,17 +67,19 @@ const slice = Number(values.slice)
 const warmup = Number(values.warmup)
 const connections = Number(values.connections)
 const tool = values.tool || (wrkAvailable() ? 'wrk' : 'autocannon')
-const sutCpu = values['sut-cpu']
-const loadCpu = values['load-cpu']
+const SUT_CPU = values['sut-cpu']
+const LOAD_CPU = values['load-cpu']
+const sutCpu = SUT_CPU
+const loadCpu = LOAD_CPU
 const only = values.only ? new Set(values.only.split(',')) : null
 const skip = new Set((values.skip || '').split(',').filter(Boolean))
 const outDir = resolve(values.out || join(HERE, '..', 'results'))
 const stamp = new Date().toISOString().replace(/[:.]/g, '-')
 
-const BASELINE = { proxy: 'upstream', mw: 'bare', stack: 'bare' }
+const BASELINE = { proxy: 'upstream', mw: 'bare', stack: 'bare', scale: 'bare' }
 const SECOND_REF = { proxy: 'undici-raw' }
-const DEFAULT_HEADERS = { proxy: {}, mw: { origin: 'http://client.example.test' }, stack: { origin: 'http://client.example.test' } }
-const DEFAULT_PATH = { proxy: '/api/hello', mw: '/api/hello', stack: '/api/hello' }
+const DEFAULT_HEADERS = { proxy: {}, mw: { origin: 'http://client.example.test' }, stack: { origin: 'http://client.example.test' }, scale: { origin: 'http://client.example.test' } }
+const DEFAULT_PATH = { proxy: '/api/hello', mw: '/api/hello', stack: '/api/hello', scale: '/api/hello' }
 
 function log (...a) { process.stderr.write(a.join(' ') + '\n') }
 
@@ -127,6 +129,9 @@ function aggregate (slices) {
 }
 
 async function httpSuite (suite) {
+  // scale: several serving processes (workers) must be free to use both cores, so nothing is pinned there
+  const sutCpu = suite === 'scale' ? '' : SUT_CPU
+  const loadCpu = suite === 'scale' ? '' : LOAD_CPU
   const targets = await discover(suite)
   if (!targets.length) return null
   const plan = mode === 'interleave'
@@ -136,7 +141,7 @@ async function httpSuite (suite) {
   let upstream = null
   let redis = null
   let fixtureDir = null
-  if (suite === 'stack') {
+  if (suite === 'stack' || suite === 'scale') {
     // one fixture (RS256 key pair, token, API key) for every target of the run; Redis rows get our own redis-server
     fixtureDir = mkdtempSync(join(os.tmpdir(), 'gw-stack-'))
     process.env.BENCH_STACK_FIXTURE = join(fixtureDir, 'fixture.json')
@@ -172,7 +177,7 @@ async function httpSuite (suite) {
               const srv = await startServer({ module: t.module, port, upstream: upstream?.url, cpu: sutCpu })
               srv.port = port
               srvs.set(t.name, srv)
-              if (suite === 'stack') {
+              if (suite === 'stack' || suite === 'scale') {
                 const wrong = await checkAnswers({ url: urlOf(srv), headers: headersOf(srv), baseline: t.name === BASELINE[suite] })
                 if (wrong) { srvs.delete(t.name); await srv.stop(); throw new Error(`wrong answer: ${wrong}`) }
               }
@@ -208,7 +213,7 @@ async function httpSuite (suite) {
           try {
             srv = await startServer({ module: t.module, port, upstream: upstream?.url, cpu: sutCpu })
             srv.port = port
-            if (suite === 'stack') {
+            if (suite === 'stack' || suite === 'scale') {
               const wrong = await checkAnswers({ url: urlOf(srv), headers: headersOf(srv), baseline: t.name === BASELINE[suite] })
               if (wrong) { await srv.stop(); throw new Error(`wrong answer: ${wrong}`) }
             }
@@ -276,7 +281,8 @@ async function httpSuite (suite) {
     row.push(fmtInt(r.loadBusy), fmtNum(r.steal, 1), `${r.non2xx}/${r.errors}`)
     return row
   }))
-  const note = skipped.size ? '\n\nskipped: ' + [...skipped].map(([k, v]) => `${k} (${v})`).join('; ') : ''
+  let note = skipped.size ? '\n\nskipped: ' + [...skipped].map(([k, v]) => `${k} (${v})`).join('; ') : ''
+  if (suite === 'scale') note += '\n\nscale: nothing pinned (workers and the load generator share both cores); SUT CPU% is the first process only (a cluster primary serves nothing itself).'
   return { suite, rows, table: table + note, skipped: Object.fromEntries(skipped) }
 }
 
@@ -340,7 +346,7 @@ for (const suite of suites) {
   const m0 = machineTicks()
   const t0 = Date.now()
   const stealNote = () => `machine steal during suite: ${fmtNum(stealSince(m0), 2)}% (${Math.round((Date.now() - t0) / 1000)} s)`
-  if (suite === 'proxy' || suite === 'mw' || suite === 'stack') {
+  if (suite === 'proxy' || suite === 'mw' || suite === 'stack' || suite === 'scale') {
     const res = await httpSuite(suite)
     if (!res) continue
     report.suites[suite] = res.rows
