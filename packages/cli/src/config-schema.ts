@@ -121,6 +121,45 @@ const lambdaRef = z
 
 const trustProxySchema = z.union([z.boolean(), z.number().int().min(0), z.array(z.string())])
 
+/** stdout, stderr, or a file path relative to the config file. */
+const logDestination = z.string().min(1).default('stdout').describe("'stdout', 'stderr', or a file path relative to this config file (appended).")
+
+/** The `metrics` section (aws-semantics §13): what @gw/metrics exports and where. */
+const metricsSchema = z
+  .object({
+    prometheus: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            port: z.number().int().min(0).max(65535).optional().describe('Serve GET {path} on its own port; without it /metrics is served under management.path behind the admin token.'),
+            host: z.string().default('127.0.0.1'),
+            path: z.string().startsWith('/').optional()
+          })
+          .strict()
+      ])
+      .default(false)
+      .describe('Prometheus text exposition (never on the API listener).'),
+    path: z.string().startsWith('/').default('/metrics').describe('Path of the Prometheus endpoint.'),
+    accessLogFormat: z.string().min(1).optional().describe('Access log format with $context variables or CLF/JSON/XML/CSV (§13.2); same as accessLog.format.'),
+    accessLog: z
+      .object({ format: z.string().min(1).describe('A $context template or CLF, JSON, XML, CSV (§13.2).'), destination: logDestination })
+      .strict()
+      .optional()
+      .describe('One access log line per request, for every stage (§13.2).'),
+    emf: z
+      .union([z.boolean(), z.object({ destination: logDestination, intervalSeconds: z.number().int().min(1).default(60) }).strict()])
+      .optional()
+      .describe('CloudWatch Embedded Metric Format lines in AWS/ApiGateway (§13.1).'),
+    otel: z
+      .union([z.boolean(), z.object({ tracerName: z.string().min(1).optional() }).strict()])
+      .optional()
+      .describe('OpenTelemetry spans through @opentelemetry/api (install it and register an SDK).'),
+    detailedMetrics: z.boolean().default(false).describe('Per-method (REST metricsEnabled) / per-route (HTTP detailedMetricsEnabled) dimensions on every stage (§6.1, §6.2).'),
+    executionLogs: z.boolean().default(false).describe('REST execution logs per method loggingLevel / dataTraceEnabled, on the gateway logger (§13.2).')
+  })
+  .strict()
+
 /**
  * The `gw.config.yaml` schema (zod, validated once at load). Its JSON Schema twin is published as
  * `@gw/cli/schema/gw.config.schema.json` for editor completion.
@@ -147,14 +186,7 @@ export const gwConfigSchema = z
       .object({ maxEntries: z.number().int().min(1).default(10_000), maxBytes: z.number().int().min(1).default(64 * 1024 * 1024) })
       .strict()
       .default({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 }),
-    metrics: z
-      .object({
-        prometheus: z.boolean().default(false),
-        path: z.string().startsWith('/').default('/metrics'),
-        accessLogFormat: z.string().optional().describe('Access log format with $context variables (§13.2).')
-      })
-      .strict()
-      .default({ prometheus: false, path: '/metrics' }),
+    metrics: metricsSchema.default({ prometheus: false, path: '/metrics', detailedMetrics: false, executionLogs: false }),
     server: z
       .object({
         host: z.string().default('127.0.0.1'),

@@ -10,6 +10,8 @@ export interface ManagementApiOptions {
   path: string
   /** Admin bearer token (`Authorization: Bearer <token>`). */
   token: string
+  /** Prometheus text exposition at `GET {path}{metrics.path}` (behind the token), when metrics have no port of their own. */
+  metrics?: { readonly path: string; scrape(): Promise<string>; readonly contentType: string }
 }
 
 interface Reply {
@@ -39,8 +41,17 @@ export function mountManagementApi(runtime: GatewayApp, options: ManagementApiOp
       send(res, { status: 403, body: { message: 'Forbidden' }, errorType: 'ForbiddenException' })
       return true
     }
+    const sub = url.pathname.slice(prefix.length)
+    const metrics = options.metrics
+    if (metrics !== undefined && sub === metrics.path && req.method === 'GET') {
+      metrics.scrape().then(
+        (text) => send(res, { status: 200, body: text, contentType: metrics.contentType }),
+        () => send(res, { status: 500, body: { message: 'Internal server error' }, errorType: 'InternalServerErrorException' })
+      )
+      return true
+    }
     readJson(req).then(
-      async (body) => send(res, await route(runtime, req.method ?? 'GET', url.pathname.slice(prefix.length), url.searchParams, body, req.headers.accept ?? '')),
+      async (body) => send(res, await route(runtime, req.method ?? 'GET', sub, url.searchParams, body, req.headers.accept ?? '')),
       () => send(res, { status: 400, body: { message: 'Invalid JSON body' }, errorType: 'BadRequestException' })
     ).catch(() => send(res, { status: 500, body: { message: 'Internal server error' }, errorType: 'InternalServerErrorException' }))
     return true

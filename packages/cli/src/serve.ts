@@ -11,6 +11,7 @@ import { CliConfigInvalid } from './errors.js'
 import { loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
 import { mountManagementApi } from './management-api.js'
 import { GatewayApp } from './runtime/gateway-app.js'
+import { startMetrics, type ServedMetrics } from './runtime/metrics-setup.js'
 import type { LambdaHandler } from '@gw/integrations'
 import { UsageState } from './runtime/usage-state.js'
 
@@ -55,6 +56,8 @@ export interface GatewayServer {
   readonly server: Server
   /** The runtime currently serving (replaced on reload). */
   readonly runtime: GatewayApp
+  /** The Prometheus endpoint when `metrics.prometheus` has a port of its own (`http://127.0.0.1:9464/metrics`). */
+  readonly metricsUrl: string | undefined
   /** Re-reads the config and OpenAPI files; state (keys, quotas, throttles) is kept. */
   reload(): Promise<void>
   /** Stops accepting, waits for in-flight requests up to `drainTimeoutMs`, flushes usage stores, closes. */
@@ -115,7 +118,15 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     }
   }
   let generation = 0
-  let runtime = await buildRuntime(loaded, state, env, logger, generation)
+  // §13: metrics, access logs and spans from the config's `metrics` section (kept across --watch reloads).
+  const metrics = await startMetrics(config, loaded.file, loaded.dir, logger)
+  let runtime: GatewayApp
+  try {
+    runtime = await buildRuntime(loaded, state, env, logger, generation, metrics)
+  } catch (err) {
+    await metrics?.metrics.close()
+    throw err
+  }
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight++
@@ -145,7 +156,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     const next = load()
     const nextStamps = stampsOf(next.files)
     generation++
-    const nextRuntime = await buildRuntime(next, state, env, logger, generation)
+    const nextRuntime = await buildRuntime(next, state, env, logger, generation, metrics)
     const previous = runtime
     loaded = next
     stamps = nextStamps
@@ -197,6 +208,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
       await Promise.allSettled(runtime.apis.map((a) => a.gateway.close()))
       await state.quotas.close?.()
       await state.rateLimits.close?.()
+      await metrics?.metrics.close()
     })())
 
   return {
@@ -211,6 +223,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     get runtime() {
       return runtime
     },
+    metricsUrl: metrics?.url,
     reload,
     close
   }
@@ -222,11 +235,12 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
  * @throws GwError GW_CLI_CONFIG_INVALID and the gateway's construction errors
  */
 export async function checkServable(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Promise<void> {
+  await startMetrics(loaded.config, loaded.file, loaded.dir, jsonLogger, false)
   const app = await buildRuntime(loaded, new UsageState(), env, jsonLogger, 0)
   await Promise.all(app.apis.map((a) => a.gateway.close()))
 }
 
-async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS.ProcessEnv, logger: Logger, generation: number): Promise<GatewayApp> {
+async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS.ProcessEnv, logger: Logger, generation: number, metrics?: ServedMetrics): Promise<GatewayApp> {
   const lambdas = new Map<string, LambdaHandler>()
   for (const [name, ref] of Object.entries(loaded.config.lambdas)) {
     const hash = ref.lastIndexOf('#')
@@ -251,7 +265,8 @@ async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS
     if (token === undefined || token.length < 16) {
       throw CliConfigInvalid(`${loaded.file}: management.tokenFromEnv: environment variable ${management.tokenFromEnv} must hold an admin token of at least 16 characters`)
     }
-    mountManagementApi(runtime, { path: management.path, token })
+    const path = metrics?.managementPath
+    mountManagementApi(runtime, { path: management.path, token, ...(path === undefined || metrics === undefined ? {} : { metrics: { path, scrape: () => metrics.metrics.scrape(), contentType: metrics.metrics.contentType } }) })
   }
   return runtime
 }

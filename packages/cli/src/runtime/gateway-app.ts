@@ -3,7 +3,10 @@ import { reject, silentLogger, toNodeHandler, type Logger, type Middleware } fro
 import { createGateway, type Gateway } from '@gw/gateway'
 import type { LambdaHandler } from '@gw/integrations'
 import { toGatewayDefinition, type ApiDefinition, type GatewayStagesInput } from '@gw/openapi'
-import type { ApiConfig } from '../config-schema.js'
+import type { ApiConfig, GwConfig } from '../config-schema.js'
+
+/** The `metrics` section of the config. */
+type MetricsConfig = GwConfig['metrics']
 import { CliConfigInvalid } from '../errors.js'
 import { lambdaName, type LoadedApi, type LoadedConfig } from '../load-config.js'
 import type { UsageState } from './usage-state.js'
@@ -43,7 +46,7 @@ export class GatewayApp {
       let gateway: Gateway
       try {
         // The config's API name is the gateway's apiId: usage plans name API stages by it (§9.1).
-        gateway = createGateway({ ...toGatewayDefinition(api.definition, stagesInput(api.definition.protocol, api.config)), id: api.name }, {
+        gateway = createGateway({ ...toGatewayDefinition(api.definition, stagesInput(api.definition.protocol, api.config, loaded.config.metrics)), id: api.name }, {
           usagePlans: state.plans,
           rateLimitStore: state.rateLimits,
           logger,
@@ -58,14 +61,14 @@ export class GatewayApp {
       // §6.4: a stage whose canary names its own OpenAPI file gets that file as its canary deployment.
       for (const [stageName, canaryDefinition] of Object.entries(api.canaryDefinitions)) {
         const canary = api.config.stages[stageName]?.canary
-        gateway.management.putDefinition({ ...toGatewayDefinition(canaryDefinition, stagesInput(api.definition.protocol, api.config)), id: api.name })
+        gateway.management.putDefinition({ ...toGatewayDefinition(canaryDefinition, stagesInput(api.definition.protocol, api.config, loaded.config.metrics)), id: api.name })
         const deployment = gateway.management.createDeployment({
           stageName,
           description: `canary of ${stageName}`,
           canarySettings: { percentTraffic: canary?.percentTraffic ?? 0, stageVariableOverrides: canary?.stageVariableOverrides ?? {}, useStageCache: canary?.useStageCache ?? false }
         })
         served.definitions.set(deployment.id, canaryDefinition)
-        gateway.management.putDefinition({ ...toGatewayDefinition(api.definition, stagesInput(api.definition.protocol, api.config)), id: api.name })
+        gateway.management.putDefinition({ ...toGatewayDefinition(api.definition, stagesInput(api.definition.protocol, api.config, loaded.config.metrics)), id: api.name })
       }
       this.apis.push(served)
     })
@@ -104,7 +107,7 @@ export class GatewayApp {
 const notFound: Middleware<object> = (ctx) => reject(ctx, 'MISSING_AUTHENTICATION_TOKEN')
 
 /** The gateway's stage settings from the config (§6.1 REST `variables`, §6.2 HTTP `stageVariables`, §6.4 canary). */
-export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig): GatewayStagesInput {
+export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig, metrics?: MetricsConfig): GatewayStagesInput {
   const out: GatewayStagesInput = {}
   for (const [name, stage] of Object.entries(api.stages)) {
     const settings: Record<string, unknown> = protocol === 'REST' ? { variables: stage.variables } : { stageVariables: stage.variables }
@@ -113,6 +116,7 @@ export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig): GatewayS
       if (protocol === 'REST') settings.methodSettings = { '*/*': { throttlingRateLimit: stage.throttle.rateLimit, throttlingBurstLimit: stage.throttle.burstLimit } }
       else settings.defaultRouteSettings = { throttlingRateLimit: stage.throttle.rateLimit, throttlingBurstLimit: stage.throttle.burstLimit }
     }
+    applyMetricsSettings(protocol, settings, metrics)
     // A canary with its own OpenAPI file is deployed after construction (definitions cannot name deployments).
     if (protocol === 'REST' && stage.canary !== undefined && stage.canary.openapi === undefined) {
       settings.canarySettings = { percentTraffic: stage.canary.percentTraffic, stageVariableOverrides: stage.canary.stageVariableOverrides ?? {}, useStageCache: stage.canary.useStageCache }
@@ -120,4 +124,23 @@ export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig): GatewayS
     out[name] = settings
   }
   return out
+}
+
+/**
+ * The `metrics` section's stage-wide parts (aws-semantics §13): its access log format becomes each stage's
+ * `accessLogSettings.format` (so createGateway() refuses a REST format without a request id at start, §13.2), and
+ * `detailedMetrics` the stage default (`*\/*` metricsEnabled, §6.1; defaultRouteSettings.detailedMetricsEnabled,
+ * §6.2) under what a stage sets itself.
+ */
+function applyMetricsSettings(protocol: 'REST' | 'HTTP', settings: Record<string, unknown>, metrics: MetricsConfig | undefined): void {
+  if (metrics === undefined) return
+  const format = metrics.accessLog?.format ?? metrics.accessLogFormat
+  if (format !== undefined && settings.accessLogSettings === undefined) settings.accessLogSettings = { format }
+  if (!metrics.detailedMetrics) return
+  if (protocol === 'REST') {
+    const all = (settings.methodSettings ?? {}) as Record<string, Record<string, unknown>>
+    settings.methodSettings = { ...all, '*/*': { metricsEnabled: true, ...all['*/*'] } }
+  } else {
+    settings.defaultRouteSettings = { detailedMetricsEnabled: true, ...(settings.defaultRouteSettings as Record<string, unknown> | undefined) }
+  }
 }
