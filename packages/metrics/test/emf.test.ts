@@ -37,7 +37,7 @@ describe('CloudWatch EMF (aws-semantics §13.1)', () => {
     const metrics = createMetrics({ prometheus: false, executionLog: false, emf: { destination: out, intervalMs: 3_600_000 } })
     onTestFinished(() => metrics.close())
     // metricsEnabled only on /items and /ok: the others roll up into the stage line
-    const { url } = await serveGateway(shopApi(up.url, { methodSettings: { '/items/GET': { metricsEnabled: true }, '/ok/GET': { metricsEnabled: true }, '/limited/GET': { throttlingRateLimit: 0.001, throttlingBurstLimit: 1 } } }))
+    const { url } = await serveGateway(shopApi(up.url, { methodSettings: { '*/*': { cachingEnabled: false }, '/items/GET': { metricsEnabled: true, cachingEnabled: true }, '/ok/GET': { metricsEnabled: true }, '/limited/GET': { throttlingRateLimit: 0.001, throttlingBurstLimit: 1 } } }))
     expect(await scriptedMix(`${url}/prod`)).toEqual(MIX_STATUSES)
     metrics.flushEmf()
     const got = await lines(out)

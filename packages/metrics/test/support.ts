@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { onTestFinished } from 'vitest'
-import { cacheLookupChannel, silentLogger, type Middleware } from '@gw/core'
-import { createGateway, type ApiDefinitionInput, type Gateway, type SlotFactory } from '@gw/gateway'
+import { silentLogger } from '@gw/core'
+import { createGateway, type ApiDefinitionInput, type Gateway } from '@gw/gateway'
 
 /** A real upstream on port 0: `/slow` answers after 1 s, everything else at once with the headers it received. */
 export async function upstream(): Promise<{ url: string; seen: IncomingHttpHeaders[] }> {
@@ -41,7 +41,7 @@ export const lambdas = { bad: (): Promise<unknown> => Promise.resolve('not a pro
 /**
  * The scripted mix's API (REST `shop`, stage `prod`, detailed metrics on): `/ok` MOCK, `/limited` throttled at
  * burst 1, `/bad` a malformed Lambda answer (502), `/slow` an HTTP_PROXY timing out (504), `/items` an HTTP_PROXY
- * behind a cache step.
+ * behind the stage cache (@gw/cache, which publishes the cacheLookupChannel events).
  */
 export function shopApi(upstreamUrl: string, stage: Record<string, unknown> = {}): ApiDefinitionInput {
   return {
@@ -50,7 +50,13 @@ export function shopApi(upstreamUrl: string, stage: Record<string, unknown> = {}
     name: 'shop',
     stages: {
       prod: {
-        methodSettings: { '*/*': { metricsEnabled: true }, '/limited/GET': { throttlingRateLimit: 0.001, throttlingBurstLimit: 1 } },
+        // §7: the stage cache (@gw/cache) on, for /items only
+        cacheClusterEnabled: true,
+        methodSettings: {
+          '*/*': { metricsEnabled: true, cachingEnabled: false },
+          '/items/GET': { cachingEnabled: true },
+          '/limited/GET': { throttlingRateLimit: 0.001, throttlingBurstLimit: 1 }
+        },
         ...stage
       }
     },
@@ -64,32 +70,9 @@ export function shopApi(upstreamUrl: string, stage: Record<string, unknown> = {}
   }
 }
 
-/**
- * A minimal response cache on `/items` that publishes the documented `cacheLookupChannel` event (@gw/core), as
- * @gw/cache does: the first request misses and calls the integration, the next ones hit.
- */
-export const itemsCache: SlotFactory = (input) => {
-  if (input.resourcePath !== '/items') return null
-  let stored: string | undefined
-  const mw: Middleware<object> = async (ctx, next) => {
-    if (stored !== undefined) {
-      if (cacheLookupChannel.hasSubscribers) cacheLookupChannel.publish({ ctx, hit: true })
-      ctx.status = 200
-      ctx.responseHeaders['content-type'] = 'application/json'
-      ctx.body = stored
-      return
-    }
-    if (cacheLookupChannel.hasSubscribers) cacheLookupChannel.publish({ ctx, hit: false })
-    await next()
-    if (typeof ctx.body === 'string') stored = ctx.body
-    else if (ctx.body instanceof Uint8Array) stored = Buffer.from(ctx.body).toString('utf8')
-  }
-  return mw
-}
-
 /** Serves a gateway on 127.0.0.1:0, closed after the test. */
 export async function serveGateway(def: ApiDefinitionInput, options: Parameters<typeof createGateway>[1] = {}): Promise<{ url: string; gw: Gateway }> {
-  const gw = createGateway(def, { logger: silentLogger, integrations: { lambda: lambdas }, slots: { cache: itemsCache }, ...options })
+  const gw = createGateway(def, { logger: silentLogger, integrations: { lambda: lambdas }, ...options })
   onTestFinished(() => gw.close())
   const server = await gw.listen(0, '127.0.0.1')
   return { url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`, gw }
