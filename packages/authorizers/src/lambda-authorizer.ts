@@ -87,6 +87,8 @@ export const USAGE_IDENTIFIER_KEY = 'usageIdentifierKey'
 /** What one invocation ended in: a result (with its latency) or the rejection type. */
 type Invocation = { readonly result: AuthorizerResult; readonly latency: number } | 'UNAUTHORIZED' | 'AUTHORIZER_CONFIGURATION_ERROR'
 
+/** Method ARNs whose decision one authorizer result remembers (a result is per identity; a client calls few methods). */
+const DECISIONS_PER_RESULT = 64
 const EXPLICIT_DENY = 'User is not authorized to access this resource with an explicit deny'
 
 /**
@@ -126,11 +128,26 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
   const stringified = new WeakMap<AuthorizerResult, Record<string, string>>()
   const inflight = new Map<string, Promise<Invocation>>()
 
+  const decisions = new WeakMap<AuthorizerResult, Map<string, PolicyDecision>>()
   function decide(ctx: GatewayContext<object>, next: () => Promise<void>, result: AuthorizerResult, arn: string, latency: number): Promise<void> | void {
     let decision: PolicyDecision
     if (result.policy === undefined) decision = result.isAuthorized === true ? 'Allow' : 'None'
     else {
-      decision = result.policy.evaluate({ action: 'execute-api:Invoke', resource: arn, principal: null, condition: conditionLookup(ctx, null) })
+      const policy = result.policy
+      if (policy.conditional) decision = policy.evaluate({ action: 'execute-api:Invoke', resource: arn, principal: null, condition: conditionLookup(ctx, null) })
+      else {
+        // Without conditions the decision depends only on the method ARN: remembered per result (cache hits
+        // re-evaluate nothing). A new result (re-invocation, TTL expiry) starts empty.
+        let byArn = decisions.get(result)
+        if (byArn === undefined) decisions.set(result, (byArn = new Map()))
+        let d = byArn.get(arn)
+        if (d === undefined) {
+          d = policy.evaluate({ action: 'execute-api:Invoke', resource: arn, principal: null, condition: conditionLookup(ctx, null) })
+          if (byArn.size >= DECISIONS_PER_RESULT) byArn.clear()
+          byArn.set(arn, d)
+        }
+        decision = d
+      }
       if (resourcePolicy !== undefined) decision = combineDecisions('either', decision, resourcePolicy.evaluate(ctx, arn, null))
     }
     if (decision !== 'Allow') return reject(ctx, 'ACCESS_DENIED', decision === 'Deny' ? { message: EXPLICIT_DENY } : undefined)

@@ -61,12 +61,18 @@ export interface CompiledPolicy {
   evaluate(request: PolicyRequest): PolicyDecision
   /** Statements, for diagnostics. */
   readonly statementCount: number
+  /**
+   * True when a statement has a `Condition`: the decision may then depend on the request beyond action, resource
+   * and principal, so a caller must not reuse it for another request to the same resource.
+   */
+  readonly conditional: boolean
 }
 
 type Matcher = (request: PolicyRequest) => boolean
 interface CompiledStatement {
   readonly deny: boolean
   readonly test: Matcher
+  readonly conditional: boolean
 }
 
 const ALWAYS: Matcher = () => true
@@ -106,6 +112,7 @@ export function compilePolicy(input: unknown): CompileResult {
     ok: true,
     policy: {
       statementCount: statements.length,
+      conditional: statements.some((s) => s.conditional),
       evaluate(request) {
         for (let i = 0; i < deny.length; i++) if ((deny[i] as CompiledStatement).test(request)) return 'Deny'
         for (let i = 0; i < allow.length; i++) if ((allow[i] as CompiledStatement).test(request)) return 'Allow'
@@ -131,7 +138,8 @@ function compileStatement(input: unknown): CompiledStatement | string {
   const resourceM = resource
   return {
     deny: effect === 'Deny',
-    test: (r) => actionM(r.action) && resourceM(r.resource) && principal(r) && condition(r)
+    test: (r) => actionM(r.action) && resourceM(r.resource) && principal(r) && condition(r),
+    conditional: condition !== ALWAYS
   }
 }
 

@@ -323,3 +323,29 @@ describe('concurrent misses (§10.4 cache)', () => {
     expect(lambda.events).toHaveLength(5)
   })
 })
+
+describe('cached results re-use their policy decision per method ARN (§10.2 result cache, §10.4)', () => {
+  it('one cached Allow for /pets/* and a Deny elsewhere: each method keeps its own decision, one invocation', async () => {
+    const policy = { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${ARN_PREFIX}/GET/pets/*` }] }
+    const { lambda, url } = await setup(() => ({ principalId: 'u', policyDocument: policy }), { authorizerResultTtlInSeconds: 300 })
+    for (let i = 0; i < 3; i++) {
+      expect((await call(`${url}/pets/1`, { headers: { authorization: 'tok' } })).status).toBe(200)
+      const denied = await call(`${url}/cats/1`, { headers: { authorization: 'tok' } })
+      expect(denied.status).toBe(403)
+      expect(denied.body).toBe('{"Message":"User is not authorized to access this resource"}')
+    }
+    expect(lambda.events).toHaveLength(1)
+  })
+
+  it('a policy with a Condition is evaluated on every request, cached result or not (§10.4 aws:UserAgent)', async () => {
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${ARN_PREFIX}/*`, Condition: { StringEquals: { 'aws:UserAgent': 'good-agent' } } }]
+    }
+    const { lambda, url } = await setup(() => ({ principalId: 'u', policyDocument: policy }), { authorizerResultTtlInSeconds: 300 })
+    expect((await call(`${url}/pets/1`, { headers: { authorization: 'tok', 'user-agent': 'good-agent' } })).status).toBe(200)
+    expect((await call(`${url}/pets/1`, { headers: { authorization: 'tok', 'user-agent': 'bad-agent' } })).status).toBe(403)
+    expect((await call(`${url}/pets/1`, { headers: { authorization: 'tok', 'user-agent': 'good-agent' } })).status).toBe(200)
+    expect(lambda.events).toHaveLength(1)
+  })
+})

@@ -52,6 +52,11 @@ function compileSource(expr: string): Source {
     }
   }
   if (e === 'integration.response.body') return (_c, r) => r.body
+  // A static value ('*'): resolved once here, the same answer resolveParameterSource gives per request (§4.8).
+  if (e.length >= 2 && e.startsWith("'") && e.endsWith("'")) {
+    const value = e.slice(1, -1)
+    return () => value
+  }
   if (e.startsWith('integration.response.body.')) {
     const keys = compileJsonPath(e.slice(26))
     return (_c, _r, parsed) => {
@@ -95,19 +100,22 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
       return fallback
     },
     respond(ctx, selected, endpoint) {
-      let parsedBody: unknown
-      let parsedOnce = false
-      const parsed = (): unknown => {
-        if (!parsedOnce) {
-          parsedOnce = true
-          parsedBody = parseMappingBody(endpoint.body)
-        }
-        return parsedBody
-      }
       const headers = Object.create(null) as Record<string, string>
-      for (const [name, source] of selected.headers) {
-        const v = source(ctx, endpoint, parsed)
-        if (v !== undefined) headers[name] = v
+      const mapped = selected.headers
+      if (mapped.length !== 0) {
+        let parsedBody: unknown
+        let parsedOnce = false
+        const parsed = (): unknown => {
+          if (!parsedOnce) {
+            parsedOnce = true
+            parsedBody = parseMappingBody(endpoint.body)
+          }
+          return parsedBody
+        }
+        for (const [name, source] of mapped) {
+          const v = source(ctx, endpoint, parsed)
+          if (v !== undefined) headers[name] = v
+        }
       }
       let status = selected.statusCode
       let body = endpoint.body

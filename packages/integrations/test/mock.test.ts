@@ -114,3 +114,33 @@ describe('MOCK fast paths: a constant request template answers exactly like a re
     await res.body.dump()
   })
 })
+
+describe('static response parameters (§4.8) resolved once', () => {
+  it("'value' literals, a trimmed literal and a request-header source answer as before", async () => {
+    const url = await gateway([
+      route({}),
+      createIntegration({
+        type: 'MOCK',
+        requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        integrationResponses: {
+          '200': {
+            statusCode: '200',
+            responseParameters: {
+              'method.response.header.Access-Control-Allow-Origin': "'*'",
+              'method.response.header.X-Spaced': "  'a b'  ",
+              'method.response.header.X-Empty': "''",
+              'method.response.header.X-From-Request': 'method.request.header.X-In'
+            }
+          }
+        }
+      })
+    ])
+    const res = await request(`${url}/prod/x`, { headers: { 'X-In': 'echo' } })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['access-control-allow-origin']).toBe('*')
+    expect(res.headers['x-spaced']).toBe('a b')
+    expect(res.headers['x-empty']).toBe('')
+    expect(res.headers['x-from-request']).toBe('echo')
+    await res.body.dump()
+  })
+})

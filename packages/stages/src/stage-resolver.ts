@@ -132,10 +132,22 @@ export function createStageResolver<D, C>(
   }
 }
 
+// Stage variables are frozen objects replaced as a whole: whether one is empty is worked out once, not per request.
+const emptiness = new WeakMap<object, boolean>()
+
 /** §2.1: `stageVariables` is null, not `{}`, when the stage has none. */
 function isEmpty(vars: Readonly<Record<string, string>>): boolean {
-  for (const _ in vars) return false
-  return true
+  let empty = emptiness.get(vars)
+  if (empty === undefined) {
+    empty = true
+    for (const _ in vars) {
+      empty = false
+      break
+    }
+    // only a frozen object cannot gain a variable later
+    if (Object.isFrozen(vars)) emptiness.set(vars, empty)
+  }
+  return empty
 }
 
 function hostOf(header: string | undefined): string | undefined {

@@ -102,6 +102,8 @@ export interface KeyRecord {
 }
 
 const MAX_KEYS = 10_000 // §15
+/** How many presented key values `findKey()` remembers the hash of. */
+const HASH_CACHE_SIZE = 1024
 const MAX_PLANS = 300 // §15
 const MAX_PLANS_PER_KEY = 10 // §9.1
 const MAX_REPORT_DAYS = 366
@@ -131,6 +133,8 @@ export class UsagePlans {
   readonly #plans = new Map<string, PlanRecord>()
   readonly #keys = new Map<string, KeyRecord>()
   readonly #byHash = new Map<string, KeyRecord>()
+  /** Presented value → its SHA-256, for the last HASH_CACHE_SIZE distinct values (memory only, never logged). */
+  readonly #hashes = new Map<string, string>()
 
   constructor(options: UsagePlansOptions = {}) {
     const opts = parseOptions(registrySchema, options, 'createUsagePlans')
@@ -387,9 +391,22 @@ export class UsagePlans {
 
   // ---------------- request side (used by apiKeys()) ----------------
 
-  /** @internal The enabled key with this value, or undefined. Hashes once. */
+  /**
+   * @internal The enabled key with this value, or undefined. A value outside 20-128 characters is no key (§9.1) and
+   * is not hashed; the hash of a recently presented value is remembered (bounded map, oldest out first), so a client
+   * that sends its key on every request costs one map lookup, not one SHA-256. Only the hash is cached: a key
+   * deleted, disabled or re-created answers as it is now.
+   */
   findKey(value: string): KeyRecord | undefined {
-    const record = this.#byHash.get(hashApiKey(value))
+    if (value.length < 20 || value.length > 128) return undefined
+    const cache = this.#hashes
+    let hash = cache.get(value)
+    if (hash === undefined) {
+      hash = hashApiKey(value)
+      if (cache.size >= HASH_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+      cache.set(value, hash)
+    }
+    const record = this.#byHash.get(hash)
     return record?.enabled === true ? record : undefined
   }
 

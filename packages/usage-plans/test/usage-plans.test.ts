@@ -78,6 +78,40 @@ describe('API key checks (§9.2): 403 INVALID_API_KEY', () => {
   })
 })
 
+describe('remembered key hashes (the per-request SHA-256 cache) answer like a fresh lookup (§9.2)', () => {
+  it('a key used, then deleted, re-created or disabled answers as it is now', async () => {
+    const { registry } = setup()
+    const mw = apiKeys(registry)
+    expect((await run(mw, { headers: { 'x-api-key': KEY } })).status).toBe(200) // hash now remembered
+    const id = registry.listApiKeys({ nameQuery: 'alice' }).items[0]?.id ?? ''
+    registry.disableApiKey(id)
+    expect((await run(mw, { headers: { 'x-api-key': KEY } })).status).toBe(403)
+    registry.deleteApiKey(id)
+    expect((await run(mw, { headers: { 'x-api-key': KEY } })).status).toBe(403)
+    registry.createApiKey({ name: 'alice2', value: KEY, usagePlanIds: ['basic'] })
+    const ctx = await run(mw, { headers: { 'x-api-key': KEY } })
+    expect(ctx.status).toBe(200)
+    expect(ctx.apiKey?.value).toBe(KEY)
+  })
+
+  it('more distinct values than the cache holds: every one still answers right, old ones included', async () => {
+    const { registry } = setup()
+    const mw = apiKeys(registry)
+    expect((await run(mw, { headers: { 'x-api-key': KEY } })).status).toBe(200)
+    for (let i = 0; i < 1500; i++) expect(registry.findKey(`unknown-value-${String(i).padStart(10, '0')}`)).toBeUndefined()
+    expect((await run(mw, { headers: { 'x-api-key': KEY } })).status).toBe(200)
+    expect((await run(mw, { headers: { 'x-api-key': OTHER } })).status).toBe(403) // disabled
+  })
+
+  it.each([['19 characters', 'k'.repeat(19)], ['129 characters', 'k'.repeat(129)]])('a value of %s is no key (§9.1 20-128) and is refused', async (_n, value) => {
+    const { registry } = setup()
+    expect(registry.findKey(value)).toBeUndefined()
+    const ctx = await run(apiKeys(registry), { headers: { 'x-api-key': value } })
+    expect(ctx.status).toBe(403)
+    expect(ctx.body).toBe('{"message":"Forbidden"}')
+  })
+})
+
 describe('quotas (§8.2)', () => {
   it('§8.2 quota spent: 429 {"message":"Limit Exceeded"} LimitExceededException', async () => {
     const { registry } = setup()
