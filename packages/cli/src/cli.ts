@@ -28,6 +28,7 @@ const USAGE = `Usage: gw <command> [options]
   export <openapi> [--format yaml|json] [--out file]   OpenAPI 3 with x-amazon-apigateway extensions
   keys create --name n [--plan id] [--value v]   | keys list | keys disable <id>     (management API)
   usage <plan> [--key id] [--start YYYY-MM-DD] [--end YYYY-MM-DD]                   (management API)
+  cache flush <api> <stage> [--authorizers]   FlushStageCache (or FlushStageAuthorizersCache)  (management API)
   schema                             print the JSON Schema of gw.config.yaml
 
   Management commands call a running gw: --url (default $GW_URL or http://127.0.0.1:8080/_gw),
@@ -56,6 +57,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         return await keysCommand(rest, io)
       case 'usage':
         return await usageCommand(rest, io)
+      case 'cache':
+        return await cacheCommand(rest, io)
       case 'schema':
         io.out(`${JSON.stringify(gwConfigJsonSchema(), null, 2)}\n`)
         return 0
@@ -261,5 +264,17 @@ async function usageCommand(args: string[], io: CliIo): Promise<number> {
   if (values.key !== undefined) query.set('keyId', values.key)
   const { json } = await admin(io, values, 'GET', `/usageplans/${encodeURIComponent(plan)}/usage?${query.toString()}`)
   io.out(`${JSON.stringify(json, null, 2)}\n`)
+  return 0
+}
+
+/** `gw cache flush <api> <stage> [--authorizers]`: FlushStageCache / FlushStageAuthorizersCache (§7) on a running gw. */
+async function cacheCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...adminOptions, authorizers: { type: 'boolean' } } })
+  const [api, stage] = positionals
+  if (sub !== 'flush' || api === undefined || stage === undefined) throw CliUsage('gw cache flush <api> <stage> [--authorizers]')
+  const what = values.authorizers === true ? 'authorizers' : 'data'
+  await admin(io, values, 'DELETE', `/restapis/${encodeURIComponent(api)}/stages/${encodeURIComponent(stage)}/cache/${what}`)
+  io.out(`flushed ${what === 'data' ? 'the response cache' : 'the authorizer cache'} of ${api} ${stage}\n`)
   return 0
 }

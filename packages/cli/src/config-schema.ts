@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
-import { PRINCIPAL_ARN_PATTERN } from '@gw/gateway'
+import { PRINCIPAL_ARN_PATTERN, restStageSchema } from '@gw/gateway'
 import { REDIS_URL_PATTERN } from '@gw/store-redis'
 
 const throttleSchema = z
@@ -36,7 +36,12 @@ const stageSchema = z
       .object({ enabled: z.boolean().default(true), ttlInSeconds: z.number().int().min(0).max(3600).default(300) })
       .strict()
       .optional()
-      .describe('Stage response cache (§7).')
+      .describe('Shorthand for cacheClusterEnabled and the */* cacheTtlInSeconds (§7).'),
+    methodSettings: restStageSchema.shape.methodSettings.unwrap()
+      .optional()
+      .describe('REST stage methodSettings keyed "*/*" or "/path/METHOD" (§6.1): throttling, caching (§7), metricsEnabled, loggingLevel, dataTraceEnabled; a method entry overrides */* field by field.'),
+    cacheClusterEnabled: z.boolean().optional().describe('REST stage response cache on (§7).'),
+    cacheClusterSize: restStageSchema.shape.cacheClusterSize.describe("Cache size in GB (§7): the memory store's byte bound. Default '0.5'.")
   })
   .strict()
 
@@ -183,9 +188,10 @@ export const gwConfigSchema = z
       .default('gw')
       .describe('Key prefix in Redis, so several gateways (or test runs) can share one Redis.'),
     cache: z
-      .object({ maxEntries: z.number().int().min(1).default(10_000), maxBytes: z.number().int().min(1).default(64 * 1024 * 1024) })
+      .object({ maxBytes: z.number().int().min(1).optional().describe("Caps each stage's memory cache below its cacheClusterSize (bytes).") })
       .strict()
-      .default({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 }),
+      .default({})
+      .describe('Stage response cache (§7) bounds of the memory store; with store: redis:// entries live in Redis.'),
     metrics: metricsSchema.default({ prometheus: false, path: '/metrics', detailedMetrics: false, executionLogs: false }),
     server: z
       .object({

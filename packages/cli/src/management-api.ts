@@ -26,7 +26,7 @@ const MAX_BODY = 1024 * 1024
 /**
  * Mounts the management API on a runtime (off unless `management.enabled`; every call needs the admin token).
  * Paths and shapes follow the API Gateway REST API where practical: GetUsage (§9.3), CreateApiKey, GetApiKeys,
- * UpdateApiKey, CreateUsagePlanKey, FlushStageCache, CreateDeployment, GetStage, UpdateStage (incl. canary promote,
+ * UpdateApiKey, CreateUsagePlanKey, FlushStageCache, FlushStageAuthorizersCache (§7), CreateDeployment, GetStage, UpdateStage (incl. canary promote,
  * §6.4), GetExport (§16.3).
  */
 export function mountManagementApi(runtime: GatewayApp, options: ManagementApiOptions): void {
@@ -109,7 +109,11 @@ async function route(runtime: GatewayApp, method: string, path: string, query: U
       if (stage === undefined) return notFound('Invalid stage identifier specified')
       if (e === undefined && method === 'GET') return { status: 200, body: stage }
       if (e === undefined && method === 'PATCH') return updateStage(served, d, input)
-      if (e === 'cache' && f === 'data' && method === 'DELETE') return { status: 202, body: {} }
+      if (e === 'cache' && f === 'data' && g === undefined && method === 'DELETE') return flushStageCache(served, d)
+      if (e === 'cache' && f === 'authorizers' && g === undefined && method === 'DELETE') return managementCall(() => {
+          served.gateway.management.flushStageAuthorizersCache(d)
+          return {}
+        }, 202)
       if (e === 'exports' && f !== undefined && g === undefined && method === 'GET') return getExport(served, d, f, query, accept)
     }
   }
@@ -186,6 +190,18 @@ function managementCall(fn: () => unknown, status = 200): Reply {
     if (!(err instanceof GwError)) throw err
     const code = err.status === 404 ? 404 : err.status === 409 ? 409 : 400
     return { status: code, body: { message: err.message }, errorType: ERROR_TYPES[code] ?? 'BadRequestException' }
+  }
+}
+
+/** FlushStageCache (§7): empties the stage's response cache (on Redis, for every instance); 202 as AWS answers. */
+async function flushStageCache(served: ServedApi, stageName: string): Promise<Reply> {
+  try {
+    await served.gateway.management.flushStageCache(stageName)
+    return { status: 202, body: {} }
+  } catch (err) {
+    return managementCall(() => {
+      throw err
+    })
   }
 }
 

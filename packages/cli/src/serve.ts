@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { jsonLogger, type Logger } from '@gw/core'
-import { RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
+import { RedisCacheStore, RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
 import { gwConfigSchema, type GwConfigInput } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
 import { loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
@@ -107,12 +107,14 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   else {
     const quotas = new RedisQuotaStore({ url: config.store, prefix: config.storePrefix, logger })
     const rates = new RedisRateLimitStore({ url: config.store, prefix: config.storePrefix, logger })
-    state = new UsageState(quotas, rates)
+    // §7 on Redis: entries shared by every instance; while Redis is down the cache is bypassed (a miss), never an error.
+    const cache = new RedisCacheStore({ url: config.store, prefix: config.storePrefix, logger, onStoreError: 'failOpen' })
+    state = new UsageState(quotas, rates, cache)
     // Serve only once Redis answers: a request decided before the connection is up would follow onStoreError
     // (in-memory by default), and two instances would then count a shared quota apart. A Redis that is down at
     // start is an outage like any other: after the wait, onStoreError decides and the store reconnects by itself.
     try {
-      await Promise.all([quotas.ready(REDIS_START_WAIT_MS), rates.ready(REDIS_START_WAIT_MS)])
+      await Promise.all([quotas.ready(REDIS_START_WAIT_MS), rates.ready(REDIS_START_WAIT_MS), cache.ready(REDIS_START_WAIT_MS)])
     } catch (err) {
       logger.warn({ event: 'gw.store_not_ready', store: 'redis', waitedMs: REDIS_START_WAIT_MS, error: err instanceof Error ? err.message : String(err) })
     }
@@ -209,6 +211,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
       await state.quotas.close?.()
       await state.rateLimits.close?.()
       await metrics?.metrics.close()
+      await state.cache?.close?.()
     })())
 
   return {

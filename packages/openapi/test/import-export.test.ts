@@ -72,6 +72,16 @@ describe('§16.2 extensions map onto API Gateway objects', () => {
     expect(definition.minimumCompressionSize).toBe(1024)
   })
 
+  it('§7 §16.2 cacheKeyParameters and cacheNamespace of x-amazon-apigateway-integration survive import → export → import', () => {
+    const integration = { type: 'http_proxy', httpMethod: 'GET', uri: 'http://example.com/pets', cacheNamespace: 'pets', cacheKeyParameters: ['method.request.querystring.type', 'method.request.header.x-tenant'] }
+    const doc = { openapi: '3.0.1', info: { title: 'c', version: '1' }, paths: { '/pets': { get: { 'x-amazon-apigateway-integration': integration } } } }
+    const { definition } = importOpenApiObject(doc)
+    expect(definition.routes[0]?.integration).toMatchObject({ cacheNamespace: 'pets', cacheKeyParameters: integration.cacheKeyParameters })
+    const exported = exportOpenApi(definition) as { paths: Record<string, Record<string, Record<string, unknown>>> }
+    expect(exported.paths['/pets']?.get?.['x-amazon-apigateway-integration']).toMatchObject({ cacheNamespace: 'pets', cacheKeyParameters: integration.cacheKeyParameters })
+    expect(importOpenApiObject(exported).definition.routes[0]?.integration).toMatchObject({ cacheNamespace: 'pets', cacheKeyParameters: integration.cacheKeyParameters })
+  })
+
   it('§10.2 TOKEN authorizer, api key source AUTHORIZER, basePath from Swagger 2', () => {
     const { definition } = importOpenApiFile(`${dir}04-token-authorizer-swagger2.json`)
     expect(definition.apiKeySource).toBe('AUTHORIZER')

@@ -51,6 +51,7 @@ export class GatewayApp {
           rateLimitStore: state.rateLimits,
           logger,
           integrations: { lambda },
+          cache: { ...(state.cache === undefined ? {} : { store: state.cache }), ...(loaded.config.cache.maxBytes === undefined ? {} : { maxBytes: loaded.config.cache.maxBytes }) },
           ...(loaded.iam === undefined ? {} : { iam: loaded.iam })
         })
       } catch (err) {
@@ -106,16 +107,32 @@ export class GatewayApp {
 /** §1.1: a path that names no API is an unknown resource. */
 const notFound: Middleware<object> = (ctx) => reject(ctx, 'MISSING_AUTHENTICATION_TOKEN')
 
-/** The gateway's stage settings from the config (§6.1 REST `variables`, §6.2 HTTP `stageVariables`, §6.4 canary). */
+/**
+ * The gateway's stage settings from the config (§6.1 REST `variables`, `methodSettings`, `cacheClusterEnabled`,
+ * `cacheClusterSize`; §6.2 HTTP `stageVariables`; §6.4 canary). The `throttle` and `cache` shorthands fill the
+ * `*\/*` fields that `methodSettings` leaves unset.
+ */
 export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig, metrics?: MetricsConfig): GatewayStagesInput {
   const out: GatewayStagesInput = {}
   for (const [name, stage] of Object.entries(api.stages)) {
     const settings: Record<string, unknown> = protocol === 'REST' ? { variables: stage.variables } : { stageVariables: stage.variables }
     if (stage.description !== undefined) settings.description = stage.description
-    if (stage.throttle !== undefined) {
-      if (protocol === 'REST') settings.methodSettings = { '*/*': { throttlingRateLimit: stage.throttle.rateLimit, throttlingBurstLimit: stage.throttle.burstLimit } }
-      else settings.defaultRouteSettings = { throttlingRateLimit: stage.throttle.rateLimit, throttlingBurstLimit: stage.throttle.burstLimit }
-    }
+    if (protocol === 'REST') {
+      const methodSettings: Record<string, Record<string, unknown>> = { ...stage.methodSettings }
+      const all: Record<string, unknown> = { ...methodSettings['*/*'] }
+      if (stage.throttle !== undefined) {
+        all.throttlingRateLimit ??= stage.throttle.rateLimit
+        all.throttlingBurstLimit ??= stage.throttle.burstLimit
+      }
+      if (stage.cache !== undefined) all.cacheTtlInSeconds ??= stage.cache.ttlInSeconds
+      if (Object.keys(all).length !== 0) methodSettings['*/*'] = all
+      if (Object.keys(methodSettings).length !== 0) settings.methodSettings = methodSettings
+      const cacheClusterEnabled = stage.cacheClusterEnabled ?? stage.cache?.enabled
+      if (cacheClusterEnabled !== undefined) settings.cacheClusterEnabled = cacheClusterEnabled
+      if (stage.cacheClusterSize !== undefined) settings.cacheClusterSize = stage.cacheClusterSize
+    } else if (stage.methodSettings !== undefined || stage.cacheClusterEnabled !== undefined || stage.cacheClusterSize !== undefined || stage.cache !== undefined) {
+      throw CliConfigInvalid(`${api.openapi}: stages.${name}: methodSettings and the response cache are REST stage settings; HTTP APIs have no caching (§0.2) and use routeSettings (§6.2)`)
+    } else if (stage.throttle !== undefined) settings.defaultRouteSettings = { throttlingRateLimit: stage.throttle.rateLimit, throttlingBurstLimit: stage.throttle.burstLimit }
     applyMetricsSettings(protocol, settings, metrics)
     // A canary with its own OpenAPI file is deployed after construction (definitions cannot name deployments).
     if (protocol === 'REST' && stage.canary !== undefined && stage.canary.openapi === undefined) {

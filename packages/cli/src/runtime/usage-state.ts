@@ -1,4 +1,4 @@
-import { GwError, MemoryQuotaStore, MemoryRateLimitStore, type QuotaStore, type RateLimitStore } from '@gw/core'
+import { GwError, MemoryQuotaStore, MemoryRateLimitStore, type CacheStore, type QuotaStore, type RateLimitStore } from '@gw/core'
 import { createUsagePlans, type UsagePlans } from '@gw/usage-plans'
 import type { GwConfig } from '../config-schema.js'
 import { CliConfigInvalid } from '../errors.js'
@@ -12,15 +12,18 @@ import { CliConfigInvalid } from '../errors.js'
 export class UsageState {
   readonly quotas: QuotaStore
   readonly rateLimits: RateLimitStore
+  /** The stage response cache's shared store (§7; `store: redis://…`), or `undefined`: each gateway keeps one memory store per stage. */
+  readonly cache: CacheStore | undefined
   readonly plans: UsagePlans
   #applied = ''
   readonly #configPlans = new Set<string>()
   readonly #configKeys = new Set<string>()
   readonly #planCreated = new Map<string, string>()
 
-  constructor(quotas: QuotaStore = new MemoryQuotaStore(), rateLimits: RateLimitStore = new MemoryRateLimitStore()) {
+  constructor(quotas: QuotaStore = new MemoryQuotaStore(), rateLimits: RateLimitStore = new MemoryRateLimitStore(), cache?: CacheStore) {
     this.quotas = quotas
     this.rateLimits = rateLimits
+    this.cache = cache
     this.plans = createUsagePlans({ quotaStore: quotas, rateLimitStore: rateLimits })
   }
 
