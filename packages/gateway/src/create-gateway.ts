@@ -46,6 +46,8 @@ import { decorateResponse } from './decorate.js'
 import { apiArn, defaultResourcePolicy, defaultSlots, type DefaultSlotDeps } from './default-slots.js'
 import { GatewayUnsupported } from './errors.js'
 import { iamInvalidateCache } from './invalidate-cache.js'
+import type { WebSocketApi, WebSocketApiDefinitionInput } from '@gw/websocket'
+import { buildWebSocketApis, isWebSocketDefinition, mountWebSocketApis, websocketOnlyHandler, type GatewayWebSocketOptions } from './websocket-gateway.js'
 import { SLOT_ORDER, type GatewayApiSlots, type GatewaySlots, type SlotInput } from './slots.js'
 import { routeLookupKey, routeMetricSettings } from './route-metrics.js'
 import { bodyBytes, requestBytes } from './body-bytes.js'
@@ -103,6 +105,10 @@ export interface GatewayOptions {
   iam?: GatewayIamOptions
   /** Cognito user pool authorizers (§10.6). @default AWS's issuers */
   cognito?: GatewayCognitoOptions
+  /** WebSocket APIs (§14, `protocolType: WEBSOCKET`) served by `listen()` on the same port: `ws://host:port/{stage}` (`/{apiId}/{stage}` when several). @default none */
+  websocketApis?: WebSocketApiDefinitionInput[]
+  /** Registry, bus and limits of the WebSocket APIs. @default in-process memory, AWS's limits */
+  websocket?: GatewayWebSocketOptions
 }
 
 const optionsSchema = z
@@ -123,7 +129,9 @@ const optionsSchema = z
         maxBytes: z.number().int().positive().optional()
       })
       .strict()
-      .optional()
+      .optional(),
+    websocketApis: z.array(z.custom<WebSocketApiDefinitionInput>(isWebSocketDefinition, 'a WebSocket API definition (protocolType: WEBSOCKET)')).optional(),
+    websocket: z.custom<GatewayWebSocketOptions>((v) => typeof v === 'object' && v !== null, 'WebSocket options').optional()
   })
   .strict()
 
@@ -195,6 +203,8 @@ export interface GatewayManagement {
 export interface Gateway {
   /** The whole gateway as one middleware, usable with every adapter. */
   readonly handler: Middleware<object>
+  /** The WebSocket APIs `listen()` serves (§14): `postToConnection`, `getConnection`, `deleteConnection`, `handleUpgrade`. */
+  readonly websocket: readonly WebSocketApi[]
   /** Serves the handler on node:http. */
   listen(port?: number, host?: string): Promise<Server>
   readonly management: GatewayManagement
@@ -226,9 +236,21 @@ function describeDeployment(d: Deployment<ApiDefinition, Compiled>): { id: strin
  * // AWS_IAM methods (§10.8): SigV4 keys from a provider function or a static table
  * createGateway(definition, { iam: { credentials: { AKIAEXAMPLE000000001: { secretAccessKey, principal: { arn: 'arn:aws:iam::123456789012:user/alice', accountId: '123456789012' } } } } })
  */
-export function createGateway(definition: ApiDefinitionInput, options: GatewayOptions = {}): Gateway {
-  let working: ApiDefinition = parseOptions(apiDefinitionSchema, definition, 'createGateway')
+export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefinitionInput, options: GatewayOptions = {}): Gateway {
   const opts = parseOptions(optionsSchema, options, 'createGateway options')
+  // The REST / HTTP definition is checked first, so a bad one leaves no WebSocket API running.
+  const parsedDefinition = isWebSocketDefinition(definition) ? undefined : parseOptions(apiDefinitionSchema, definition, 'createGateway')
+  const buildWebSocket = (): WebSocketApi[] =>
+    buildWebSocketApis([...(isWebSocketDefinition(definition) ? [definition] : []), ...(options.websocketApis ?? [])], {
+      integrations: options.integrations ?? {},
+      usagePlans: options.usagePlans,
+      rateLimitStore: options.rateLimitStore,
+      logger: opts.logger ?? jsonLogger,
+      iam: options.iam,
+      websocket: options.websocket
+    })
+  if (parsedDefinition === undefined) return websocketOnlyGateway(buildWebSocket(), opts.logger ?? jsonLogger)
+  let working: ApiDefinition = parsedDefinition
   const flavour = working.protocol
   const apiId = working.id
   const logger = opts.logger ?? jsonLogger
@@ -544,23 +566,29 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
     }
   }
 
+  // Last: every HTTP-side refusal above leaves no WebSocket API running.
+  const websocket = buildWebSocket()
   const servers = new Set<Server>()
   const nodeOptions: NonNullable<Parameters<typeof createGatewayServer>[1]> = { logger, flavour }
   if (opts.bodyLimit !== undefined) nodeOptions.bodyLimit = opts.bodyLimit
 
   return {
     handler,
+    websocket,
     async listen(port = 0, host = '127.0.0.1') {
       const server = createGatewayServer(handler, nodeOptions)
+      mountWebSocketApis(server, websocket)
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject)
         server.listen(port, host, () => resolve())
       })
+      await Promise.all(websocket.map((w) => w.ready()))
       servers.add(server)
       return server
     },
     management,
     async close() {
+      await Promise.all(websocket.map((w) => w.close()))
       await Promise.all(
         [...servers].map(
           (s) =>
@@ -573,6 +601,54 @@ export function createGateway(definition: ApiDefinitionInput, options: GatewayOp
       servers.clear()
       await Promise.all([...closables].map((c) => c.close()))
       closables.clear()
+    }
+  }
+}
+
+/** A gateway whose definition is a WebSocket API (§14): `listen()` serves its stages; there is no REST-style management. */
+function websocketOnlyGateway(websocket: readonly WebSocketApi[], logger: Logger): Gateway {
+  const servers = new Set<Server>()
+  const unsupported = (): never => {
+    throw GatewayUnsupported('a WebSocket API has no deployments or stage management here (§6.2); change the definition and create a new gateway')
+  }
+  return {
+    handler: websocketOnlyHandler,
+    websocket,
+    async listen(port = 0, host = '127.0.0.1') {
+      const server = createGatewayServer(websocketOnlyHandler, { logger, flavour: 'HTTP' })
+      mountWebSocketApis(server, websocket)
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(port, host, () => resolve())
+      })
+      await Promise.all(websocket.map((w) => w.ready()))
+      servers.add(server)
+      return server
+    },
+    management: {
+      putDefinition: unsupported,
+      createDeployment: unsupported,
+      updateStage: unsupported,
+      promoteCanary: unsupported,
+      deleteCanary: unsupported,
+      rollback: unsupported,
+      getStage: () => undefined,
+      getStages: () => [],
+      getDeployments: () => [],
+      deleteDeployment: unsupported
+    },
+    async close() {
+      await Promise.all(websocket.map((w) => w.close()))
+      await Promise.all(
+        [...servers].map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeIdleConnections()
+              s.close(() => resolve())
+            })
+        )
+      )
+      servers.clear()
     }
   }
 }

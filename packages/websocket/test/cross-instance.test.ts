@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { RedisConnectionStore } from '@gw/store-redis'
+import { mockIntegration, open, serveApi } from './support.js'
+
+const def = {
+  protocolType: 'WEBSOCKET' as const,
+  apiId: 'shared',
+  name: 'shared',
+  routeSelectionExpression: '$request.body.action',
+  routes: [{ routeKey: 'whoami', target: 'integrations/who', routeResponseSelectionExpression: '$default' as const }],
+  integrations: [mockIntegration('who', '$context.connectionId')],
+  stages: { dev: {} }
+}
+
+function store(prefix: string): RedisConnectionStore {
+  const s = new RedisConnectionStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix })
+  onTestFinished(() => s.close())
+  return s
+}
+
+describe('@connections across instances through Redis (§14.7)', () => {
+  it('a post to instance 2 reaches a client of instance 1; GET and DELETE too; a dead instance reads as gone within its lease', async () => {
+    const prefix = `gwtest-${randomBytes(6).toString('hex')}`
+    const one = await serveApi(def, { connectionStore: store(prefix), leaseMs: 600, unsignedConnectionsApi: true })
+    const two = await serveApi(def, { connectionStore: store(prefix), leaseMs: 600, unsignedConnectionsApi: true })
+    const client = await open(`${one.wsOrigin}/dev`, { headers: { 'User-Agent': 'wscat' } })
+    client.ws.send('{"action":"whoami"}')
+    const id = await client.next()
+    const at = `${two.httpOrigin}/dev/@connections/${encodeURIComponent(id)}`
+
+    const posted = await fetch(at, { method: 'POST', body: 'across' })
+    expect(posted.status).toBe(200)
+    expect(await client.next()).toBe('across')
+    await two.api.postToConnection(id, 'in-process')
+    expect(await client.next()).toBe('in-process')
+
+    const got = await fetch(at)
+    expect(got.status).toBe(200)
+    expect(((await got.json()) as { identity: unknown }).identity).toEqual({ sourceIp: '127.0.0.1', userAgent: 'wscat' })
+
+    // instance 1 stops renewing its lease without closing anything (as a SIGKILLed process would)
+    const other = await open(`${one.wsOrigin}/dev`)
+    other.ws.send('{"action":"whoami"}')
+    const otherId = await other.next()
+    expect((await fetch(`${two.httpOrigin}/dev/@connections/${encodeURIComponent(otherId)}`)).status).toBe(200)
+    expect((await fetch(at, { method: 'DELETE' })).status).toBe(204)
+    await client.closed
+    await expect.poll(async () => (await fetch(at)).status).toBe(410)
+  })
+})
