@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
 import { PRINCIPAL_ARN_PATTERN, restStageSchema } from '@gw/gateway'
 import { REDIS_URL_PATTERN } from '@gw/store-redis'
+import { webSocketApiSchema } from '@gw/websocket'
 
 const throttleSchema = z
   .object({
@@ -172,7 +173,33 @@ const metricsSchema = z
 export const gwConfigSchema = z
   .object({
     $schema: z.string().optional(),
-    apis: z.array(apiSchema).min(1, 'at least one API is required'),
+    apis: z.array(apiSchema).default([]),
+    websocketApis: z
+      .array(webSocketApiSchema)
+      .default([])
+      .describe('WebSocket APIs (§14) in the apigatewayv2 shape (protocolType: WEBSOCKET, routes, integrations, authorizers, stages), served at ws://host:port/{stage} on the same port.'),
+    websocket: z
+      .object({
+        leaseMs: z.number().int().min(50).max(3_600_000).default(15_000).describe('Instance lease in the registry: after a crash its connections answer 410 on every instance within this time.'),
+        instanceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().describe('This instance in the registry (default: random per start).'),
+        unsignedConnectionsApi: z.boolean().default(false).describe('@connections without SigV4 (local development only).'),
+        limits: z
+          .object({
+            maxFrameBytes: z.number().int().min(125).optional(),
+            maxMessageBytes: z.number().int().min(125).optional(),
+            idleTimeoutMs: z.number().int().min(10).optional(),
+            maxConnectionMs: z.number().int().min(10).optional(),
+            maxBufferedBytes: z.number().int().min(1024).optional(),
+            newConnectionRateLimit: z.number().positive().optional(),
+            newConnectionBurstLimit: z.number().int().min(1).optional()
+          })
+          .strict()
+          .default({})
+          .describe('§14.4 limits (defaults: 32 KB frames, 128 KB messages, 10 min idle, 2 h, 1 MB send buffer, 500 new connections/s).')
+      })
+      .strict()
+      .default({ leaseMs: 15_000, unsignedConnectionsApi: false, limits: {} })
+      .describe('Registry and limits of the WebSocket APIs (the registry is `store`: memory, or Redis shared by instances).'),
     usagePlans: z.array(usagePlanSchema).default([]),
     apiKeys: z.array(apiKeySchema).default([]),
     lambdas: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'Lambda names are letters, digits, _ and -'), lambdaRef).default({}),
@@ -213,6 +240,7 @@ export const gwConfigSchema = z
       .default({ enabled: false, path: '/_gw', tokenFromEnv: 'GW_ADMIN_TOKEN' })
   })
   .strict()
+  .refine((c) => c.apis.length + c.websocketApis.length > 0, { message: 'at least one API is required (apis or websocketApis)', path: ['apis'] })
 
 /** `gw.config.yaml` as written (defaults optional). */
 export type GwConfigInput = z.input<typeof gwConfigSchema>
@@ -226,6 +254,8 @@ export type StageConfig = ApiConfig['stages'][string]
 export type UsagePlanConfig = GwConfig['usagePlans'][number]
 /** One API key. */
 export type ApiKeyConfig = GwConfig['apiKeys'][number]
+/** One WebSocket API of the config (§14). */
+export type WebSocketApiConfig = GwConfig['websocketApis'][number]
 /** The `iam` section (AWS_IAM routes, §10.8). */
 export type IamConfig = NonNullable<GwConfig['iam']>
 

@@ -183,6 +183,20 @@ export function resolveConfig(
       }
     }
   })
+  // WebSocket APIs (§14): Lambda integrations and authorizers name Lambdas of the map; AWS_IAM on $connect needs iam.
+  config.websocketApis.forEach((ws, index) => {
+    for (const [i, integration] of ws.integrations.entries()) {
+      const fn = integration.integrationType === 'AWS_PROXY' && integration.integrationUri !== undefined ? lambdaName(integration.integrationUri) : undefined
+      if (fn !== undefined && !fn.includes('${') && config.lambdas[fn] === undefined)
+        fail(['websocketApis', index, 'integrations', i, 'integrationUri'], `integration ${integration.integrationId} invokes Lambda '${fn}' which is not in lambdas (add lambdas.${fn}: ./path.mjs#handler)`)
+    }
+    for (const [i, authorizer] of ws.authorizers.entries()) {
+      const fn = lambdaName(authorizer.authorizerUri)
+      if (fn !== undefined && config.lambdas[fn] === undefined) fail(['websocketApis', index, 'authorizers', i, 'authorizerUri'], `authorizer ${authorizer.authorizerId} invokes Lambda '${fn}' which is not in lambdas`)
+    }
+    for (const [i, route] of ws.routes.entries())
+      if (route.authorizationType === 'AWS_IAM' && iam === undefined) fail(['websocketApis', index, 'routes', i, 'authorizationType'], '$connect uses AWS_IAM (§10.8), which needs an iam section')
+  })
   return { file, dir, config, apis, files, iam }
 }
 

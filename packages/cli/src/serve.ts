@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { jsonLogger, type Logger } from '@gw/core'
-import { RedisCacheStore, RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
+import { RedisCacheStore, RedisConnectionStore, RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
+import { createGateway, type Gateway } from '@gw/gateway'
+import { attachWebSocketApis } from '@gw/websocket'
+import type { ConnectionStore } from '@gw/core'
 import { gwConfigSchema, type GwConfigInput } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
 import { loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
@@ -129,8 +132,23 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     await metrics?.metrics.close()
     throw err
   }
+  // WebSocket APIs (§14) are built once per start: a --watch reload keeps their live connections (and their routes).
+  const connectionStore = config.websocketApis.length === 0 || config.store === 'memory' ? undefined : new RedisConnectionStore({ url: config.store, prefix: config.storePrefix, logger })
+  if (connectionStore !== undefined) {
+    try {
+      await connectionStore.ready(REDIS_START_WAIT_MS)
+    } catch (err) {
+      logger.warn({ event: 'gw.store_not_ready', store: 'redis', waitedMs: REDIS_START_WAIT_MS, error: err instanceof Error ? err.message : String(err) })
+    }
+  }
+  const websockets = buildWebSockets(loaded, state, () => runtime, logger, connectionStore, options.stageVariables)
+  const mounted = websockets.map((g) => {
+    const api = g.websocket[0] as Gateway['websocket'][number]
+    return { api, prefix: websockets.length === 1 ? '' : `/${api.apiId}` }
+  })
+  let intercept: (req: IncomingMessage, res: ServerResponse) => boolean = () => false
 
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+  const httpListener = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight++
     res.on('close', () => {
       inFlight--
@@ -138,6 +156,13 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     })
     runtime.listener(req, res)
   }
+  // Without WebSocket APIs the HTTP path is exactly what it was: no @connections check per request.
+  const listener =
+    websockets.length === 0
+      ? httpListener
+      : (req: IncomingMessage, res: ServerResponse): void => {
+          if (!intercept(req, res)) httpListener(req, res)
+        }
   let inFlight = 0
   const drained: (() => void)[] = []
   const tls = config.server.tls
@@ -145,6 +170,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     tls === undefined
       ? createHttpServer(listener)
       : createHttpsServer({ cert: readFileSync(resolve(loaded.dir, tls.cert)), key: readFileSync(resolve(loaded.dir, tls.key)) }, listener)
+  intercept = attachWebSocketApis(server, mounted)
   const host = options.host ?? config.server.host
   await new Promise<void>((ok, fail) => {
     server.once('error', fail)
@@ -153,6 +179,9 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   const port = (server.address() as AddressInfo).port
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
   const origin = `${tls === undefined ? 'http' : 'https'}://${shownHost}:${String(port)}`
+  const wsOrigin = `${tls === undefined ? 'ws' : 'wss'}://${shownHost}:${String(port)}`
+  await Promise.all(mounted.map((m) => m.api.ready()))
+  const wsEndpoints = mounted.flatMap((m) => m.api.stageNames.map((stage) => ({ api: m.api.name, stage, url: `${wsOrigin}${m.prefix}/${stage}` })))
 
   const reload = async (): Promise<void> => {
     const next = load()
@@ -201,6 +230,9 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     (closing ??= (async () => {
       clearInterval(watcher)
       clearTimeout(pending)
+      // WebSocket clients get 1001 and $disconnect runs; their sockets left the HTTP server at the upgrade.
+      await Promise.allSettled(websockets.map((g) => g.close()))
+      await connectionStore?.close()
       const stopped = new Promise<void>((ok) => server.close(() => ok()))
       if (inFlight > 0) {
         await Promise.race([new Promise<void>((ok) => drained.push(ok)), new Promise<void>((ok) => setTimeout(ok, loaded.config.server.drainTimeoutMs).unref())])
@@ -216,10 +248,10 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
 
   return {
     get urls() {
-      return runtime.stageUrls().map((u) => `${origin}${u.path}`)
+      return [...runtime.stageUrls().map((u) => `${origin}${u.path}`), ...wsEndpoints.map((e) => e.url)]
     },
     get endpoints() {
-      return runtime.stageUrls().map((u) => ({ api: u.api, stage: u.stage, url: `${origin}${u.path}` }))
+      return [...runtime.stageUrls().map((u) => ({ api: u.api, stage: u.stage, url: `${origin}${u.path}` })), ...wsEndpoints]
     },
     port,
     server,
@@ -241,6 +273,53 @@ export async function checkServable(loaded: LoadedConfig, env: NodeJS.ProcessEnv
   await startMetrics(loaded.config, loaded.file, loaded.dir, jsonLogger, false)
   const app = await buildRuntime(loaded, new UsageState(), env, jsonLogger, 0)
   await Promise.all(app.apis.map((a) => a.gateway.close()))
+  const websockets = buildWebSockets(loaded, app.state, () => app, jsonLogger, undefined, undefined)
+  await Promise.all(websockets.map((g) => g.close()))
+}
+
+/**
+ * One `createGateway()` per `websocketApis` entry (§14), sharing the config's Lambdas (looked up in the current
+ * runtime, so a --watch reload serves edited handlers), usage plans, throttle store, `iam` and connection store.
+ * @throws GwError GW_CLI_CONFIG_INVALID naming the entry
+ */
+function buildWebSockets(
+  loaded: LoadedConfig,
+  state: UsageState,
+  current: () => GatewayApp,
+  logger: Logger,
+  connectionStore: ConnectionStore | undefined,
+  overrides: Record<string, Record<string, string>> | undefined
+): Gateway[] {
+  const ws = loaded.config.websocket
+  const built: Gateway[] = []
+  loaded.config.websocketApis.forEach((def, index) => {
+    const stages = Object.fromEntries(Object.entries(def.stages).map(([name, stage]) => [name, { ...stage, stageVariables: { ...stage.stageVariables, ...overrides?.[name] } }]))
+    try {
+      built.push(
+        createGateway(
+          { ...def, stages },
+          {
+            logger,
+            usagePlans: state.plans,
+            rateLimitStore: state.rateLimits,
+            integrations: { lambda: (fn: string) => current().lambda(fn) },
+            ...(loaded.iam === undefined ? {} : { iam: loaded.iam }),
+            websocket: {
+              leaseMs: ws.leaseMs,
+              limits: Object.fromEntries(Object.entries(ws.limits).filter(([, v]) => v !== undefined)),
+              unsignedConnectionsApi: ws.unsignedConnectionsApi,
+              ...(ws.instanceId === undefined ? {} : { instanceId: ws.instanceId }),
+              ...(connectionStore === undefined ? {} : { connectionStore })
+            }
+          }
+        )
+      )
+    } catch (err) {
+      void Promise.allSettled(built.map((g) => g.close()))
+      throw CliConfigInvalid(`${loaded.file}: websocketApis[${String(index)}] (${def.name}): ${(err as Error).message}`, { cause: err })
+    }
+  })
+  return built
 }
 
 async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS.ProcessEnv, logger: Logger, generation: number, metrics?: ServedMetrics): Promise<GatewayApp> {

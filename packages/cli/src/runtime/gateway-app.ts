@@ -30,6 +30,8 @@ export class GatewayApp {
   readonly state: UsageState
   readonly apis: ServedApi[] = []
   readonly logger: Logger
+  /** In-process Lambdas of the config by function name or ARN (§2). */
+  readonly lambda: (functionName: string) => LambdaHandler | undefined
   /** Extra handler tried first (the management API); returns true when it answered. */
   intercept: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined
   private readonly nodeHandler: (req: IncomingMessage, res: ServerResponse) => void
@@ -41,6 +43,7 @@ export class GatewayApp {
     this.nodeHandler = toNodeHandler(this.dispatch, { logger, trustProxy: loaded.config.server.trustProxy })
     // In-process Lambdas by function name (§2): the URI's function name or ARN, after `${stageVariables.x}`.
     const lambda = (functionName: string): LambdaHandler | undefined => lambdas.get(lambdaName(functionName) ?? functionName)
+    this.lambda = lambda
     const many = loaded.apis.length > 1
     loaded.apis.forEach((api, index) => {
       let gateway: Gateway
