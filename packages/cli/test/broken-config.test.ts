@@ -37,7 +37,7 @@ interface Row {
 
 // Each row is one broken config or OpenAPI file (§16.1 restrictions, §16.2 extension fields, §6.3, §9.1, config schema).
 const rows: Row[] = [
-  { name: 'config: apis missing', config: 'server: { port: 0 }\n', expect: /gw\.config\.yaml:1: apis: Invalid input/ },
+  { name: 'config: apis missing', config: 'server: { port: 0 }\n', expect: /gw\.config\.yaml:1: apis: at least one API is required \(apis or websocketApis\)/ },
   { name: 'config: YAML syntax error carries the line', serve: true, config: 'apis:\n  - openapi: [unclosed\n', expect: /gw\.config\.yaml:\d+: not valid YAML/ },
   { name: 'config: §6.3 stage variable value', config: 'apis:\n  - openapi: ./openapi.yaml\n    stages:\n      dev:\n        variables: { host: "bad value!" }\n', expect: /gw\.config\.yaml:5: apis\[0\]\.stages\.dev\.variables\.host: stage variable values/ },
   { name: 'config: store is not memory or redis', config: config('store: mysql://db\n'), expect: /gw\.config\.yaml:5: store: / },
