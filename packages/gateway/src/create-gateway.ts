@@ -635,7 +635,9 @@ function websocketOnlyGateway(websocket: readonly WebSocketApi[], logger: Logger
       getStage: () => undefined,
       getStages: () => [],
       getDeployments: () => [],
-      deleteDeployment: unsupported
+      deleteDeployment: unsupported,
+      flushStageCache: unsupported,
+      flushStageAuthorizersCache: unsupported
     },
     async close() {
       await Promise.all(websocket.map((w) => w.close()))
