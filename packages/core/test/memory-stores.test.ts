@@ -62,6 +62,10 @@ describe('bounded memory stores (lru-cache)', () => {
     const got = cache.get('p', 'k')
     expect(got?.[0]).toBe(7)
     expect(got?.buffer.byteLength).toBe(10)
+    // Buffer#slice is a view, not a copy: a pooled Buffer must be copied too
+    const pooled = Buffer.from('abc')
+    cache.set('p', 'b', pooled, 60_000)
+    expect(cache.get('p', 'b')?.buffer.byteLength).toBe(3)
   })
 
   it('ConnectionStore: add/get/remove and expiry', async () => {
