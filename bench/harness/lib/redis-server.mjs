@@ -1,5 +1,5 @@
 // A throwaway redis-server on a free loopback port (no persistence), pinned to `cpu`, tracked by PID so it dies
-// with the harness. Used by the stack suite's Redis rows; the redis suite has its own copy in micro/redis.mjs.
+// with the harness. Used by the redis suite (micro/redis.mjs) and the Redis rows of the stack and scale suites.
 import { spawn, spawnSync } from 'node:child_process'
 import { connect } from 'node:net'
 import { pinned, freePort, track, stopChild } from './proc.mjs'

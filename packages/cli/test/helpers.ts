@@ -3,7 +3,13 @@ import { existsSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { randomBytes } from 'node:crypto'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { onTestFinished } from 'vitest'
+import { serve } from '@gw/cli'
+import { silentLogger } from '@gw/core'
 
 export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url))
@@ -64,4 +70,28 @@ export async function startUpstream(handler: (req: IncomingMessage, res: ServerR
       })
   )
   return { server, port: (server.address() as AddressInfo).port }
+}
+
+/**
+ * Two `serve()` instances of the e2e config on one shared `store` (random `storePrefix`), six requests with alice's
+ * key alternating between them (quota 4 per day, §8.2): the statuses in order.
+ */
+export async function quotaAcrossTwoInstances(store: string): Promise<number[]> {
+  const alice = 'alice-key-0123456789abcdef'
+  const env = { E2E_ALICE_KEY: alice, E2E_ADMIN_TOKEN: 'admin-token-0123456789' }
+  const dir = mkdtempSync(join(tmpdir(), 'gw-store-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  cpSync(`${FIXTURES}e2e`, dir, { recursive: true })
+  const file = join(dir, 'gw.config.yaml')
+  writeFileSync(file, `${readFileSync(file, 'utf8')}store: ${store}\nstorePrefix: gwtest-${randomBytes(6).toString('hex')}\n`)
+  const a = await serve({ config: file, port: 0, env, logger: silentLogger })
+  onTestFinished(() => a.close())
+  const b = await serve({ config: file, port: 0, env, logger: silentLogger })
+  onTestFinished(() => b.close())
+  const statuses: number[] = []
+  for (let i = 0; i < 6; i++) {
+    const gw = i % 2 === 0 ? a : b
+    statuses.push((await fetch(`${gw.urls[0] ?? ''}/private`, { headers: { 'x-api-key': alice } })).status)
+  }
+  return statuses
 }
