@@ -162,7 +162,10 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
         base = stringifyContext(result.context)
         stringified.set(result, base)
       }
-      const out: Record<string, unknown> = { ...base }
+      // Copied key by key (the same keys, values and order as a spread): every request then walks the same map
+      // transitions, where a spread of the cached object and two additions cost a slow path per request.
+      const out: Record<string, unknown> = {}
+      for (const k in base) out[k] = base[k]
       out.principalId = result.principalId
       out.integrationLatency = latency
       ctx.authorizer = out

@@ -349,3 +349,15 @@ describe('cached results re-use their policy decision per method ARN (§10.2 res
     expect(lambda.events).toHaveLength(1)
   })
 })
+
+describe('$context.authorizer built per request from a cached result (§10.4)', () => {
+  it('keeps the context keys in order, then principalId and integrationLatency, on the first call and on cache hits', async () => {
+    const { url } = await setup(() => ({ principalId: 'p1', policyDocument: allowPolicy(), context: { b: 'x', a: 2, '1': true } }), { authorizerResultTtlInSeconds: 300 })
+    for (let i = 0; i < 3; i++) {
+      const res = await call(`${url}/pets/1`, { headers: { authorization: 'tok' } })
+      const authorizer = res.json.authorizer as Record<string, unknown>
+      expect(Object.keys(authorizer)).toEqual(['1', 'b', 'a', 'principalId', 'integrationLatency'])
+      expect(authorizer).toMatchObject({ '1': 'true', b: 'x', a: '2', principalId: 'p1' })
+    }
+  })
+})

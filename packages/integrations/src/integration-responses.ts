@@ -1,6 +1,6 @@
 import { reject, resolveParameterSource, type GatewayContext } from '@gw/core'
 import type { IntegrationResponseDefinition, ParsedIntegration } from './options.js'
-import { selectResponseTemplate, templateVariables } from '@gw/mapping'
+import { selectResponseTemplate, templateVariables, type ResponseTemplateChoice } from '@gw/mapping'
 import { compileTemplates, type CompiledTemplates } from './templates.js'
 import { compileJsonPath, INVALID, parseMappingBody, readJsonPath, stringifyMapped } from './json-path.js'
 
@@ -23,6 +23,9 @@ interface CompiledResponse {
   readonly pattern: RegExp | null
   readonly headers: readonly (readonly [string, Source])[]
   readonly templates: CompiledTemplates
+  /** The last `Accept` seen and its template choice (selection depends on nothing else; clients repeat theirs). */
+  lastAccept: string | undefined | null
+  lastChoice: ResponseTemplateChoice | undefined
 }
 
 /** Compiled `integrationResponses` of one integration: selection and rendering (§4.8). */
@@ -89,7 +92,9 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
       const out = REMAP_ALL.has(name) || (remapHttpAws && REMAP_HTTP_AWS.has(name)) ? `x-amzn-remapped-${name}` : name
       return [[out, compileSource(source)] as const]
     }),
-    templates: compileTemplates(r.responseTemplates)
+    templates: compileTemplates(r.responseTemplates),
+    lastAccept: null,
+    lastChoice: undefined
   }))
   const patterned = compiled.filter((r) => r.pattern !== null)
   const fallback = compiled.find((r) => r.pattern === null)
@@ -119,7 +124,12 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
       }
       let status = selected.statusCode
       let body = endpoint.body
-      const choice = selectResponseTemplate(selected.templates, ctx.headers.accept)
+      const accept = ctx.headers.accept
+      let choice = selected.lastChoice
+      if (choice === undefined || accept !== selected.lastAccept) {
+        choice = selected.lastChoice = selectResponseTemplate(selected.templates, accept)
+        selected.lastAccept = accept
+      }
       if (choice.kind === 'template' && !choice.template.isEmpty) {
         const out = choice.template.render(templateVariables(ctx, endpoint.body, { accountId }))
         body = out.output

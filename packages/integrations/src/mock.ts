@@ -1,7 +1,7 @@
 import { reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { ParsedIntegration } from './options.js'
-import { compileIntegrationResponses, noOutputMapping } from './integration-responses.js'
-import { selectRequestTemplate, templateVariables, type MappingTemplate } from '@gw/mapping'
+import { compileIntegrationResponses, noOutputMapping, type EndpointResponse } from './integration-responses.js'
+import { selectRequestTemplate, templateVariables, type MappingTemplate, type RequestTemplateChoice } from '@gw/mapping'
 import { compileTemplates } from './templates.js'
 
 const STATUS = /"statusCode"\s*:\s*(-?\d+(?:\.\d+)?)/
@@ -34,23 +34,34 @@ export function mockIntegration(def: ParsedIntegration, allowed: ReadonlySet<num
     const t = requestTemplates[type] as MappingTemplate
     if (t.constantOutput !== undefined) constantStatus.set(t, mockStatus(t.constantOutput))
   }
+  // The empty endpoint answer of each selected response (§3.5: a MOCK has no backend body or headers), built once.
+  const endpoints = new Map<number, EndpointResponse>()
+  const endpointOf = (status: number): EndpointResponse => {
+    let e = endpoints.get(status)
+    if (e === undefined) endpoints.set(status, (e = Object.freeze({ status, headers: EMPTY, body: '' })))
+    return e
+  }
   const answer = (ctx: GatewayContext<object>, status: number | undefined): void => {
     if (status === undefined) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.5: missing / not an integer → 500
     const chosen = responses.select(String(status))
     if (chosen === undefined || (allowed !== null && !allowed.has(chosen.statusCode))) return noOutputMapping(ctx)
-    responses.respond(ctx, chosen, { status: chosen.statusCode, headers: EMPTY, body: '' })
+    responses.respond(ctx, chosen, endpointOf(chosen.statusCode))
   }
   const render = (ctx: GatewayContext<object>, template: MappingTemplate, body: string): number | undefined =>
     constantStatus.has(template) ? constantStatus.get(template) : mockStatus(template.render(templateVariables(ctx, body, { accountId })).output)
   // Not async: a request without a body is answered in the same tick (no promise); one with a body is read first
   // (its size limit applies, §15) and rendered after.
+  // Selection depends only on the Content-Type: the last one's choice is kept (clients repeat theirs).
+  let lastType: string | undefined | null = null
+  let lastChoice: RequestTemplateChoice | undefined
   return function mock(ctx) {
-    const selected = selectRequestTemplate(requestTemplates, ctx.headers['content-type'], behavior)
+    const type = ctx.headers['content-type']
+    const selected = type === lastType && lastChoice !== undefined ? lastChoice : (lastChoice = selectRequestTemplate(requestTemplates, (lastType = type), behavior))
     if (selected.kind === 'unsupported') return reject(ctx, 'UNSUPPORTED_MEDIA_TYPE')
     if (selected.kind === 'passthrough') {
       const chosen = responses.fallback
       if (chosen === undefined || (allowed !== null && !allowed.has(chosen.statusCode))) return noOutputMapping(ctx)
-      return responses.respond(ctx, chosen, { status: chosen.statusCode, headers: EMPTY, body: '' })
+      return responses.respond(ctx, chosen, endpointOf(chosen.statusCode))
     }
     const template = selected.template
     if (!ctx.source.hasBody) return answer(ctx, render(ctx, template, ''))

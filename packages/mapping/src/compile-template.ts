@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks'
 import { z } from 'zod'
 import { parseOptions } from '@gw/core'
 import { INPUT, UTIL, UTIL_EXTENDED } from './host-objects.js'
-import { compileIr, constantText, parseVtl, referencedRoots, type CompiledIr } from './ir.js'
-import { INVALID_JSON, type InputSource } from './methods.js'
-import { renderNodes, type RenderLimits, type RenderState } from './render.js'
-import { TemplateInvalid, TemplateTooLarge } from './errors.js'
+import { compileIr, constantText, flatStageVariableParts, parseVtl, referencedRoots, type CompiledIr } from './ir.js'
+import { INVALID_JSON, getProperty, type InputSource } from './methods.js'
+import { fail, renderNodes, type RenderLimits, type RenderState } from './render.js'
+import { RenderLimit, TemplateInvalid, TemplateTooLarge } from './errors.js'
 import { NullObject, javaString } from './java-values.js'
 
 /** AWS's mapping-template size limit: 300 KB (§4, §15). */
@@ -99,6 +99,9 @@ const NO_OVERRIDES: TemplateOverrides = Object.freeze({
   path: Object.freeze(new NullObject()) as Record<string, string>
 })
 
+/** `getProperty`'s input for values that are never `$input` (stage variables are plain records). */
+const NO_INPUT: InputSource = { body: '{}', params: { path: {}, querystring: {}, header: {} }, json: () => undefined }
+
 class InputState implements InputSource {
   readonly body: string
   readonly #vars: TemplateVariables
@@ -179,6 +182,8 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
   const constant = constantText(ir)
   const constantOutput = constant !== undefined && constant.length <= limits.maxOutputLength ? constant : undefined
   const constantResult: RenderResult | undefined = constantOutput === undefined ? undefined : Object.freeze({ output: constantOutput, overrides: NO_OVERRIDES })
+  // Text and `$stageVariables.x` only: the same values the interpreter would print (getProperty + javaString), joined.
+  const flat = constantOutput === undefined ? flatStageVariableParts(ir) : undefined
 
   return {
     source: text,
@@ -186,6 +191,13 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
     constantOutput,
     render(vars: TemplateVariables): RenderResult {
       if (constantResult !== undefined) return constantResult
+      if (flat !== undefined) {
+        const stageVariables = vars.stageVariables ?? undefined
+        let output = ''
+        for (const part of flat) output += typeof part === 'string' ? part : javaString(stageVariables === undefined ? undefined : getProperty(stageVariables, part.stageVariable, NO_INPUT))
+        if (output.length > limits.maxOutputLength) fail(RenderLimit(`mapping template output exceeded ${limits.maxOutputLength} characters`))
+        return { output, overrides: NO_OVERRIDES }
+      }
       if (!usesContext) {
         const varMap = new Map<string, unknown>()
         varMap.set('input', INPUT)

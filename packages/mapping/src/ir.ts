@@ -309,3 +309,21 @@ export function constantText(ir: CompiledIr): string | undefined {
   }
   return text
 }
+
+/** One piece of a flat template: literal text, or the name of a `$stageVariables.name` reference. */
+export type FlatPart = string | { readonly stageVariable: string }
+
+/**
+ * The pieces of a template made only of text and `$stageVariables.name` references (no directive, no macro, no
+ * other variable), else `undefined`. Such a template needs no interpreter state: the renderer concatenates.
+ */
+export function flatStageVariableParts(ir: CompiledIr): FlatPart[] | undefined {
+  if (ir.macros.size !== 0) return undefined
+  const parts: FlatPart[] = []
+  for (const n of ir.nodes) {
+    if (n.k === 'text') parts.push(n.v)
+    else if (n.k === 'out' && n.e.id === 'stageVariables' && n.e.path.length === 1 && n.e.path[0]?.k === 'prop') parts.push({ stageVariable: n.e.path[0].name })
+    else return undefined
+  }
+  return parts
+}

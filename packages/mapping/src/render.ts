@@ -33,7 +33,7 @@ export interface RenderState {
 const CHECK_EVERY = 1023
 
 /** Ends the render with API_CONFIGURATION_ERROR (500 `{"message":"Internal server error"}`); `cause` names the limit. */
-function fail(cause: Error): never {
+export function fail(cause: Error): never {
   throw new GatewayError('API_CONFIGURATION_ERROR', undefined, cause)
 }
 

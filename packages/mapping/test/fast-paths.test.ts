@@ -81,3 +81,27 @@ describe('templates without $context (§4.3) never build it', () => {
     expect(out.overrides.status).toBe(404)
   })
 })
+
+describe('text + $stageVariables templates (§4.3) answer like the interpreter', () => {
+  const general = (source: string) => compileTemplate(`#set($unused = 1)${source}`)
+  it.each([
+    ['{"hello":"$stageVariables.hello","id":42}', { hello: 'world' }],
+    ['$stageVariables.a-$stageVariables.b', { a: '1', b: '2' }],
+    ['missing:[$stageVariables.nope]', { a: '1' }],
+    ['none:[$stageVariables.a]', null],
+    ['proto:[$stageVariables.constructor][$stageVariables.__proto__]', { a: '1' }],
+    ['own:[$stageVariables.__proto__]', JSON.parse('{"__proto__":"kept"}') as Record<string, string>]
+  ])('%j', (source, stageVariables) => {
+    const t = compileTemplate(source)
+    const expected = general(source).render(full(stageVariables))
+    const out = t.render(untouchable(stageVariables))
+    expect(out.output).toBe(expected.output)
+    expect(out.overrides).toEqual(expected.overrides)
+  })
+
+  it('the output limit still applies (§15)', () => {
+    const t = compileTemplate('$stageVariables.a$stageVariables.a', { maxOutputLength: 5 })
+    expect(() => t.render(full({ a: 'abc' }))).toThrow()
+    expect(t.render(full({ a: 'ab' })).output).toBe('abab')
+  })
+})
