@@ -1,20 +1,6 @@
-import type { ExecutionLoggingLevel, RouteMetricSettings } from '@gw/core'
+import { methodSettingEntry, type ExecutionLoggingLevel, type RouteMetricSettings } from '@gw/core'
 import type { HttpStageDefinition, MethodSetting, RestStageDefinition } from './definition.js'
 import type { SlotInput } from './slots.js'
-
-/** `methodSettings` keys may be written `/pets/GET`, `pets/GET` or with the patch-path escape `~1pets/GET` (§6.1). */
-function normalizeKey(key: string): string {
-  const decoded = key.replace(/~1/g, '/')
-  return decoded.startsWith('/') ? decoded : `/${decoded}`
-}
-
-/** The method's own `methodSettings` entry (§6.1), or `undefined`. */
-function exactSetting(methodSettings: Readonly<Record<string, MethodSetting>>, resourcePath: string, httpMethod: string): MethodSetting | undefined {
-  const wanted = `${resourcePath}/${httpMethod}`
-  let exact: MethodSetting | undefined
-  for (const [key, setting] of Object.entries(methodSettings)) if (key !== '*/*' && normalizeKey(key) === wanted) exact = setting
-  return exact
-}
 
 /**
  * What metrics, execution logs and tracing need of one method (REST) or route
@@ -27,7 +13,7 @@ function exactSetting(methodSettings: Readonly<Record<string, MethodSetting>>, r
 export function routeMetricSettings(input: SlotInput): RouteMetricSettings {
   if (input.flavour === 'REST') {
     const all = (input.stage as RestStageDefinition).methodSettings as Readonly<Record<string, MethodSetting>>
-    const exact = exactSetting(all, input.resourcePath, input.httpMethod)
+    const exact = methodSettingEntry(all, input.resourcePath, input.httpMethod)
     const star = all['*/*']
     return Object.freeze({
       method: input.httpMethod,

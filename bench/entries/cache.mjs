@@ -1,0 +1,42 @@
+// Stage response cache benchmarks (docs/benchmarks.md "## response cache").
+// mw suite: `gw serve` with the stage cache on (fixtures/cache.config.yaml): GET /api/hello is a cache hit through
+// the whole REST pipeline (stage, route, cache lookup, decoration), beside the bare node:http row.
+// redis suite: a Redis cache hit beside an ioredis GET of the same bytes, at concurrency 1 and 64.
+import { fileURLToPath } from 'node:url'
+import { Readable } from 'node:stream'
+import { Redis } from 'ioredis'
+import { serve, silentLogger } from './_serve.mjs'
+import { GatewayContext } from '../../packages/core/dist/index.js'
+import { cache, encodeEntry } from '../../packages/cache/dist/index.js'
+import { RedisCacheStore } from '../../packages/store-redis/dist/index.js'
+
+export const meta = { suite: 'mw', name: 'gw-serve-cache-hit', description: 'gw serve: REST stage cache hit (§7) in front of the MOCK route' }
+
+export async function start ({ port, host = '127.0.0.1' }) {
+  const gw = await serve({ config: fileURLToPath(new URL('./fixtures/cache.config.yaml', import.meta.url)), port, host, env: {}, logger: silentLogger })
+  // the first request fills the entry; every timed request is a hit
+  await fetch(`${gw.urls[0]}/hello`)
+  return { close: () => gw.close(), path: '/api/hello' }
+}
+
+const PAYLOAD = JSON.stringify({ hello: 'world', id: 42, tags: ['a', 'b'], ok: true })
+
+export async function redisTasks (redisUrl) {
+  const plain = new Redis(redisUrl)
+  const store = new RedisCacheStore({ url: redisUrl, prefix: 'benchcache', onStoreError: 'failClosed' })
+  await store.ready(10_000)
+  // What the cache stores for the mw payload: status, content-type, body (the same bytes in both rows).
+  const entry = encodeEntry(200, { 'content-type': 'application/json' }, Buffer.from(PAYLOAD), new Set())
+  await store.set('bench/api', 'GET /hello', entry, 3_600_000)
+  await plain.set('benchcache:plain', entry)
+  // The cache() middleware on the same store: a hit = one EVALSHA + decode + the response set on ctx.
+  const mw = cache({ ttl: 3600, store, partition: 'bench/api' })
+  const source = { method: 'GET', url: '/hello', headers: {}, rawHeaders: [], remoteAddress: '127.0.0.1', protocol: 'http', readBody: async () => Buffer.alloc(0), stream: () => Readable.from([]), hasBody: false, signal: new AbortController().signal }
+  const miss = () => Promise.reject(new Error('the benchmark entry is missing'))
+  await mw(new GatewayContext(source), async () => {})
+  return [1, 64].flatMap((conc) => [
+    { group: `cache-redis c=${conc}`, name: `ioredis getBuffer (${entry.length} B) [ref]`, conc, ref: true, fn: () => plain.getBuffer('benchcache:plain') },
+    { group: `cache-redis c=${conc}`, name: 'ours RedisCacheStore.get() (one EVALSHA: generation + entry)', conc, fn: () => store.get('bench/api', 'GET /hello') },
+    { group: `cache-redis c=${conc}`, name: 'ours cache() middleware hit on Redis (lookup + decode + response)', conc, fn: () => mw(new GatewayContext(source), miss) }
+  ])
+}
