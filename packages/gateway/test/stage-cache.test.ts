@@ -4,6 +4,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import aws4 from 'aws4'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { cacheLookupChannel, silentLogger, type CacheLookupEvent } from '@gw/core'
+import { createUsagePlans } from '@gw/usage-plans'
 import { createGateway, type ApiDefinitionInput, type Gateway, type GatewayOptions, type IamCredentials } from '@gw/gateway'
 
 // aws-semantics §7 (stage response cache) end to end: createGateway().listen(0) in front of a real upstream that
@@ -382,6 +383,20 @@ describe('§7 the cache sits after throttling, authorizers and API keys (§0.1):
     const statuses = []
     for (let i = 0; i < 3; i++) statuses.push((await send(url, '/prod/pets')).status)
     expect(statuses).toEqual([200, 200, 429])
+    expect(up.count('/pets')).toBe(1)
+  })
+
+  it('§7 §9.2 API keys and quotas still run on hits: no key → 403, the quota ends in 429 while the entry exists', async () => {
+    const up = await upstream()
+    const plans = createUsagePlans({ usagePlans: [{ id: 'basic', name: 'Basic', apiStages: [{ apiId: 'cacheapi01', stage: 'prod' }], quota: { limit: 3, period: 'DAY' } }] })
+    plans.createApiKey({ name: 'alice', value: 'alice-key-0123456789abcdef', usagePlanIds: ['basic'] })
+    const { url } = await serve(restApi(up, {}, {}, { apiKeyRequired: true }), { usagePlans: plans })
+    const key = { 'x-api-key': 'alice-key-0123456789abcdef' }
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push((await send(url, '/prod/pets', { headers: key })).status)
+    const missing = await send(url, '/prod/pets')
+    expect(statuses).toEqual([200, 200, 200, 429])
+    expect([missing.status, missing.body]).toEqual([403, '{"message":"Forbidden"}'])
     expect(up.count('/pets')).toBe(1)
   })
 
