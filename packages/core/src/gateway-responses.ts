@@ -8,6 +8,7 @@ import {
   isGatewayResponseType,
   type GatewayResponseType
 } from './gateway-response-types.js'
+import { NullProto } from './null-proto.js'
 import { parseOptions } from './options.js'
 import { resolveParameterSource } from './parameter-source.js'
 
@@ -100,7 +101,7 @@ export function reject(ctx: GatewayContext<object>, type: GatewayResponseType, o
   const info = GATEWAY_RESPONSE_TYPES[type]
   const message = options?.message !== undefined ? options.message : info.message
   ctx.error = options?.validationErrorString === undefined ? { type, message } : { type, message, validationErrorString: options.validationErrorString }
-  const headers = Object.create(null) as Record<string, string>
+  const headers = new NullProto() as Record<string, string>
   ctx.responseHeaders = headers
   if (ctx.flavour === 'HTTP') {
     const row = HTTP_API_ERRORS[type]

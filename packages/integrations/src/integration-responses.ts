@@ -1,4 +1,4 @@
-import { reject, resolveParameterSource, type GatewayContext } from '@gw/core'
+import { NullProto, reject, resolveParameterSource, type GatewayContext } from '@gw/core'
 import type { IntegrationResponseDefinition, ParsedIntegration } from './options.js'
 import { selectResponseTemplate, templateVariables, type ResponseTemplateChoice } from '@gw/mapping'
 import { compileTemplates, type CompiledTemplates } from './templates.js'
@@ -105,7 +105,7 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
       return fallback
     },
     respond(ctx, selected, endpoint) {
-      const headers = Object.create(null) as Record<string, string>
+      const headers = new NullProto() as Record<string, string> // prototype-less and fast-mode (written and iterated per request)
       const mapped = selected.headers
       if (mapped.length !== 0) {
         let parsedBody: unknown
