@@ -48,6 +48,11 @@ export function httpIntegration(
     headers['user-agent'] = `AmazonAPIGateway_${ctx.apiId ?? ''}`
     if (ctx.apiId !== undefined) headers['x-amzn-apigateway-api-id'] = ctx.apiId
     headers['x-amzn-trace-id'] = traceId(ctx.requestTimeEpoch)
+    // W3C trace context passes through (the client's, or the integration span @gw/metrics' tracer set; §13), as on HTTP_PROXY.
+    const traceparent = ctx.headers.traceparent
+    if (typeof traceparent === 'string') headers.traceparent = traceparent
+    const tracestate = ctx.headers.tracestate
+    if (typeof tracestate === 'string') headers.tracestate = tracestate
     const ct = ctx.headers['content-type']
     if (ct !== undefined && !NO_BODY_CONTENT_TYPE.has(method)) headers['content-type'] = ct
     for (const [name, source] of params.headers) {

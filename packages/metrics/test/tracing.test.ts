@@ -76,6 +76,25 @@ describe('OpenTelemetry spans through @opentelemetry/api (SDK in-memory exporter
     expect(seen?.['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/)
   })
 
+  it('HTTP (non-proxy) integrations get the integration span as traceparent too; without a tracer the client traceparent passes unchanged', async () => {
+    exporter.reset()
+    const up = await upstream()
+    const http = { type: 'HTTP' as const, httpMethod: 'GET', uri: `${up.url}/items`, responses: { default: { statusCode: '200' } } }
+    const def = { protocol: 'REST' as const, name: 'shop', stages: { prod: {} }, resources: { '/h': { resourceMethods: { GET: { integration: http } } } } }
+    const client = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+    const { url } = await serveGateway(def)
+    // no collector subscribed yet: the client's header reaches the upstream as sent
+    await (await fetch(`${url}/prod/h`, { headers: { traceparent: client } })).arrayBuffer()
+    expect(up.seen.at(-1)?.traceparent).toBe(client)
+    const metrics = createMetrics({ prometheus: false, executionLog: false, tracing: true })
+    onTestFinished(() => metrics.close())
+    await metrics.ready
+    await (await fetch(`${url}/prod/h`, { headers: { traceparent: client } })).arrayBuffer()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const integration = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT)
+    expect(up.seen.at(-1)?.traceparent).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${integration?.spanContext().spanId ?? 'none'}-01`)
+  })
+
   it('a cache lookup span carries the hit; no client traceparent → a new trace; 5xx marks the request span as an error', async () => {
     exporter.reset()
     const up = await upstream()
