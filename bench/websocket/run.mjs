@@ -1,5 +1,5 @@
 // WebSocket benchmarks of docs/benchmarks.md (not run by `pnpm test`): `pnpm build` first, then
-//   flock /work/bench.lock node bench/websocket/run.mjs [--seconds 5] [--rounds 3] [--clients 32]
+//   node bench/websocket/run.mjs [--seconds 5] [--rounds 3] [--clients 32]
 // 1. echo round trips/s: ws's own echo server vs gw two-way routes (in-process Lambda, MOCK), each in its own
 //    process pinned to CPU 0 (taskset), the clients here on CPU 1; targets interleaved per round, medians reported.
 // 2. @connections delivery across instances: two gw processes on Redis, client on instance 1, POST to instance 2,
