@@ -39,6 +39,23 @@ const NOT_STORED: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'x-amzn-
 
 const resolved: Promise<void> = Promise.resolve()
 
+// Decoded entries by the stored bytes they came from (weak: an evicted entry's bytes take their decoding along).
+const decoded = new WeakMap<Uint8Array, CachedResponse>()
+
+// The header names of each decoded headers object, so a copy is plain assignments (no for-in per hit).
+const headerNames = new WeakMap<ResponseHeaders, string[]>()
+
+function copyHeaders(headers: ResponseHeaders): ResponseHeaders {
+  let names = headerNames.get(headers)
+  if (names === undefined) headerNames.set(headers, (names = Object.keys(headers)))
+  const out = Object.create(null) as ResponseHeaders
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string
+    out[name] = headers[name] as string | string[]
+  }
+  return out
+}
+
 /**
  * The stage response cache step (aws-semantics §7, §0.1 step 9): after
  * throttling, authorizers, API keys and validation (they run on every hit),
@@ -96,7 +113,7 @@ export function responseCache(s: ResponseCacheSettings): Middleware<object> {
           return after(ctx, fill(ctx, next, key), warn)
         }
         // The waiters share one decoded entry: each gets its own headers object (decoration writes to it).
-        serve(ctx, { status: entry.status, headers: Object.assign(Object.create(null) as ResponseHeaders, entry.headers), body: entry.body })
+        serve(ctx, { status: entry.status, headers: copyHeaders(entry.headers), body: entry.body })
         publish(ctx, true)
         if (warn) addWarning(ctx)
         return undefined
@@ -127,9 +144,16 @@ export function responseCache(s: ResponseCacheSettings): Middleware<object> {
   }
 
   function found(ctx: GatewayContext<object>, next: Next, key: string, bytes: Uint8Array | undefined, warn: boolean): Promise<void> | undefined {
-    const entry = bytes === undefined ? undefined : decodeEntry(bytes)
-    if (entry === undefined) return miss(ctx, next, key, warn)
-    serve(ctx, entry)
+    if (bytes === undefined) return miss(ctx, next, key, warn)
+    // A memory store hands back the same bytes on every hit: decode them once, copy only the headers per request
+    // (decoration writes to them). Bytes from Redis are new each time and decoded each time.
+    let entry = decoded.get(bytes)
+    if (entry === undefined) {
+      entry = decodeEntry(bytes)
+      if (entry === undefined) return miss(ctx, next, key, warn)
+      decoded.set(bytes, entry)
+    }
+    serve(ctx, { status: entry.status, headers: copyHeaders(entry.headers), body: entry.body })
     publish(ctx, true)
     if (warn) addWarning(ctx)
     return undefined
