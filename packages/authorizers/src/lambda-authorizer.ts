@@ -139,7 +139,7 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
         // Without conditions the decision depends only on the method ARN: remembered per result (cache hits
         // re-evaluate nothing). A new result (re-invocation, TTL expiry) starts empty.
         let byArn = decisions.get(result)
-        if (byArn === undefined) decisions.set(result, (byArn = new Map()))
+        if (byArn === undefined) decisions.set(result, (byArn = new Map<string, PolicyDecision>()))
         let d = byArn.get(arn)
         if (d === undefined) {
           d = policy.evaluate({ action: 'execute-api:Invoke', resource: arn, principal: null, condition: conditionLookup(ctx, null) })

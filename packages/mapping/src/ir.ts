@@ -250,7 +250,8 @@ function collectNodeRoots(nodes: readonly Node[], into: Set<string>): void {
       case 'define':
         collectNodeRoots(n.body, into)
         break
-      default:
+      case 'text':
+      case 'break':
         break
     }
   }
@@ -282,7 +283,7 @@ function collectExprRoots(e: Expr, into: Set<string>): void {
       collectExprRoots(e.a, into)
       if (e.b !== null) collectExprRoots(e.b, into)
       break
-    default:
+    case 'lit':
       break
   }
 }
