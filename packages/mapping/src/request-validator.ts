@@ -54,8 +54,8 @@ const PROTO_ALIAS = '__proto__\u0000gw'
 /** Rewrites model URLs in `$ref`s to their canonical ids and renames a `__proto__` property to `PROTO_ALIAS`. */
 function rewriteRefs(node: unknown, parent = '', aliased?: { used: boolean }): unknown {
   if (Array.isArray(node)) {
-    if (parent === 'required') return node.map((v) => (v === '__proto__' && aliased !== undefined ? ((aliased.used = true), PROTO_ALIAS) : v))
-    return node.map((v) => rewriteRefs(v, '', aliased))
+    if (parent === 'required') return (node as unknown[]).map((v) => (v === '__proto__' && aliased !== undefined ? ((aliased.used = true), PROTO_ALIAS) : v))
+    return (node as unknown[]).map((v) => rewriteRefs(v, '', aliased))
   }
   if (node === null || typeof node !== 'object') return node
   const out: Record<string, unknown> = {}
