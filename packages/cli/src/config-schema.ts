@@ -3,6 +3,7 @@ import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
 import { PRINCIPAL_ARN_PATTERN, restStageSchema } from '@gw/gateway'
 import { REDIS_URL_PATTERN } from '@gw/store-redis'
 import { webSocketApiSchema } from '@gw/websocket'
+import { corsConfigurationSchema as corsSchema } from '@gw/cors'
 
 const throttleSchema = z
   .object({
@@ -27,10 +28,29 @@ const canarySchema = z
   })
   .strict()
 
+/** HTTP API route settings (§6.2, §8.1), the `apigatewayv2` Stage's RouteSettings names. */
+const routeSettingsSchema = z
+  .object({
+    throttlingBurstLimit: z.number().int().min(0).optional().describe('Bucket size of the route (§8.1).'),
+    throttlingRateLimit: z.number().min(0).optional().describe('Steady-state requests per second of the route (§8.1).'),
+    detailedMetricsEnabled: z.boolean().optional().describe('Per-route metrics (§13.1).'),
+    loggingLevel: z.enum(['OFF', 'ERROR', 'INFO']).optional().describe('Execution log level (§6.2; WebSocket on AWS).'),
+    dataTraceEnabled: z.boolean().optional().describe('Full request/response logging (§6.2; WebSocket on AWS).')
+  })
+  .strict()
+
+/** An HTTP API route key (§1.3), as `routeSettings` keys name routes. */
+const ROUTE_KEY = /^\$default$|^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) \/\S*$/
+
 const stageSchema = z
   .object({
     description: z.string().optional(),
     variables: stageVariablesSchema.default({}),
+    defaultRouteSettings: routeSettingsSchema.optional().describe('HTTP APIs: settings of every route of the stage (§6.2); throttling replaces `throttle`.'),
+    routeSettings: z
+      .record(z.string().regex(ROUTE_KEY, "route settings are keyed by route key, e.g. 'GET /pets' or '$default' (§6.2)"), routeSettingsSchema)
+      .optional()
+      .describe('HTTP APIs: per-route settings, overriding defaultRouteSettings field by field (§6.2).'),
     canary: canarySchema.optional(),
     throttle: throttleSchema.optional().describe('Stage-level default method throttle (§8.1).'),
     cache: z
@@ -52,7 +72,8 @@ const apiSchema = z
     openapi: z.string().min(1).describe('OpenAPI 3 / Swagger 2 file, relative to this config file.'),
     basePath: z.enum(['ignore', 'prepend', 'split']).default('ignore').describe('§16.1 basepath import option.'),
     failOnWarnings: z.boolean().default(false),
-    stages: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'stage names are letters, digits, _ and -'), stageSchema)
+    cors: z.union([z.literal(true), corsSchema]).optional().describe('HTTP APIs: corsConfiguration (§11.2), replacing x-amazon-apigateway-cors. REST APIs: the console\'s "Enable CORS" (§11.1).'),
+    stages: z.record(z.string().regex(/^(\$default|[A-Za-z0-9_-]+)$/, 'stage names are letters, digits, _ and -, or $default (HTTP APIs, served at the root)'), stageSchema)
   })
   .strict()
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { importOpenApiFile, parseSourceText, type ApiDefinition, type ImportWarning } from '@gw/openapi'
 import { ACCESS_KEY_ID_PATTERN, compilePolicy, type GatewayIamOptions, type IamCredentials } from '@gw/gateway'
+import { withRestCors, type RestCorsOptions } from '@gw/cors'
 import { gwConfigSchema, type ApiConfig, type GwConfig } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
 
@@ -91,13 +92,36 @@ export function resolveConfig(
     const imported = importOpenApiFile(openapiFile, { basePath: api.basePath, failOnWarnings: api.failOnWarnings })
     const name = api.name ?? slug(imported.definition.name)
     if (apis.some((other) => other.name === name)) fail(['apis', index, 'name'], `duplicate API name '${name}'`)
+    const protocol = imported.definition.protocol
+    // `cors:` on an HTTP API is its corsConfiguration (§11.2), put on the definition so serve and export both see it
+    if (api.cors !== undefined && protocol === 'HTTP') imported.definition.cors = api.cors === true ? { ...HTTP_CORS_ANYWHERE } : (Object.fromEntries(Object.entries(api.cors).filter(([, v]) => v !== undefined)))
+    // on a REST API it generates the console's "Enable CORS" shape (§11.1) into the definition (so export shows it)
+    const restCors = (definition: ApiDefinition): ApiDefinition => {
+      if (api.cors === undefined || definition.protocol !== 'REST') return definition
+      try {
+        return withRestCors(definition, api.cors === true ? {} : (api.cors as RestCorsOptions))
+      } catch (err) {
+        return fail(['apis', index, 'cors'], (err as Error).message)
+      }
+    }
+    imported.definition = restCors(imported.definition)
+    const routeKeys = new Set(imported.definition.routes.map((r) => (r.path === '/$default' || r.isDefaultRoute === true ? '$default' : `${r.method} ${r.path}`)))
+    for (const [stage, settings] of Object.entries(api.stages)) {
+      const at = ['apis', index, 'stages', stage]
+      if (protocol === 'REST' && stage === '$default') fail(at, 'only HTTP APIs have a $default stage (§6.2); name REST stages with letters, digits, _ and -')
+      if (protocol === 'REST' && (settings.defaultRouteSettings !== undefined || settings.routeSettings !== undefined))
+        fail([...at, settings.defaultRouteSettings === undefined ? 'routeSettings' : 'defaultRouteSettings'], 'defaultRouteSettings / routeSettings are HTTP API stage settings (§6.2); REST stages use throttle')
+      if (settings.throttle !== undefined && settings.defaultRouteSettings !== undefined) fail([...at, 'throttle'], 'give throttle or defaultRouteSettings, not both (throttle is defaultRouteSettings throttling on HTTP APIs)')
+      for (const key of Object.keys(settings.routeSettings ?? {}))
+        if (!routeKeys.has(key)) fail([...at, 'routeSettings', key], `the API has no route '${key}' (routes: ${[...routeKeys].join(', ')})`)
+    }
     const canaryDefinitions: Record<string, ApiDefinition> = {}
     for (const [stage, settings] of Object.entries(api.stages)) {
       if (settings.canary?.openapi === undefined) continue
       const canaryFile = resolve(dir, settings.canary.openapi)
       if (!existsSync(canaryFile)) fail(['apis', index, 'stages', stage, 'canary', 'openapi'], `file not found: ${canaryFile}`)
       files.push(canaryFile)
-      canaryDefinitions[stage] = importOpenApiFile(canaryFile, { basePath: api.basePath }).definition
+      canaryDefinitions[stage] = restCors(importOpenApiFile(canaryFile, { basePath: api.basePath }).definition)
     }
     apis.push({ name, config: api, file: openapiFile, definition: imported.definition, canaryDefinitions, warnings: imported.warnings })
   })
@@ -199,6 +223,9 @@ export function resolveConfig(
   })
   return { file, dir, config, apis, files, iam }
 }
+
+/** `cors: true` on an HTTP API: every origin, method and header (§11.2). */
+const HTTP_CORS_ANYWHERE = { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'] }
 
 /** The function name of a Lambda integration URI (`...:function:orders/invocations` → `orders`), or the bare name. */
 export function lambdaName(uri: string): string | undefined {

@@ -43,12 +43,12 @@ import {
   type RestStageDefinition
 } from './definition.js'
 import { decorateResponse } from './decorate.js'
-import { apiArn, defaultResourcePolicy, defaultSlots, type DefaultSlotDeps } from './default-slots.js'
+import { apiArn, defaultCors, defaultResourcePolicy, defaultSlots, type DefaultSlotDeps } from './default-slots.js'
 import { GatewayUnsupported } from './errors.js'
 import { iamInvalidateCache } from './invalidate-cache.js'
 import type { WebSocketApi, WebSocketApiDefinitionInput } from '@gw/websocket'
 import { buildWebSocketApis, isWebSocketDefinition, mountWebSocketApis, websocketOnlyHandler, type GatewayWebSocketOptions } from './websocket-gateway.js'
-import { SLOT_ORDER, type GatewayApiSlots, type GatewaySlots, type SlotInput } from './slots.js'
+import { SLOT_ORDER, type ApiRoutes, type GatewayApiSlots, type GatewaySlots, type SlotInput } from './slots.js'
 import { routeLookupKey, routeMetricSettings } from './route-metrics.js'
 import { bodyBytes, requestBytes } from './body-bytes.js'
 
@@ -87,7 +87,7 @@ export interface GatewayOptions {
   cache?: GatewayCacheOptions
   /** Per-method steps (§0.1 / §0.2) replacing the defaults. @default see GatewaySlots */
   slots?: GatewaySlots
-  /** API-level steps before routing. @default none */
+  /** API-level steps before routing. @default resource policy (@gw/authorizers) and CORS (@gw/cors) when the definition asks for them */
   apiSlots?: GatewayApiSlots
   /** Canary decision options (sticky mode, automatic rollback: beyond AWS). @default AWS behaviour */
   canary?: CanaryOptions
@@ -96,7 +96,7 @@ export interface GatewayOptions {
   /** API keys and usage plans for methods with `apiKeyRequired` (§9). @default none */
   usagePlans?: UsagePlans
   /** Options of the default integration slot's `createIntegration()`: Lambda resolver, AWS endpoint/credentials, pools. @default {} */
-  integrations?: Omit<IntegrationOptions, 'flavour' | 'binaryMediaTypes' | 'methodResponses' | 'logger'>
+  integrations?: Omit<IntegrationOptions, 'flavour' | 'binaryMediaTypes' | 'methodResponses' | 'logger' | 'defaultRoute'>
   /** Where unhandled errors are logged. @default jsonLogger */
   logger?: Logger
   /** Request body limit (§15). @default 10 MB */
@@ -289,12 +289,12 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
   }
   const defaults = defaultSlots(deps)
   const slots: Required<GatewaySlots> = { ...defaults, ...options.slots }
-  const apiSlots: GatewayApiSlots = { resourcePolicy: defaultResourcePolicy(apiArn(deps)), ...options.apiSlots }
+  const apiSlots: GatewayApiSlots = { resourcePolicy: defaultResourcePolicy(apiArn(deps)), cors: defaultCors, ...options.apiSlots }
   const stageSettings = new Map<string, StageSettings>()
   /** Each pipeline's methods/routes with their metric settings, read only for observed requests. */
   const routeTables = new WeakMap<Middleware<object>, Map<string, RouteMetricSettings>>()
 
-  function checkApiSlots(api: ApiDefinition): Middleware<object>[] {
+  function checkApiSlots(api: ApiDefinition, routes: ApiRoutes): Middleware<object>[] {
     const out: Middleware<object>[] = []
     if (api.protocol === 'REST' && api.policy !== undefined) {
       if (apiSlots.resourcePolicy === undefined) throw GatewayUnsupported('policy: a resource policy needs options.apiSlots.resourcePolicy (@gw/authorizers)')
@@ -303,7 +303,7 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
     }
     if (api.protocol === 'HTTP' && api.corsConfiguration !== undefined) {
       if (apiSlots.cors === undefined) throw GatewayUnsupported('corsConfiguration: CORS needs options.apiSlots.cors')
-      const mw = apiSlots.cors(api)
+      const mw = apiSlots.cors(api, routes)
       if (mw !== null) out.push(mw)
     }
     return out
@@ -347,7 +347,7 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
       routes.set(flavour === 'HTTP' ? input.routeKey : routeLookupKey(input.httpMethod, input.resourcePath), routeMetricSettings(input))
     }
     const route = routerMiddleware(table)
-    const before = checkApiSlots(api)
+    const before = checkApiSlots(api, { hasOptionsRoute: (path) => table.match('OPTIONS', path) !== undefined })
     const pipeline = before.length === 0 ? route : compose([...before, route])
     routeTables.set(pipeline, routes)
     return pipeline

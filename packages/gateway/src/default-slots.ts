@@ -20,7 +20,8 @@ import {
 import type { Middleware } from '@gw/core'
 import { createRequestValidator } from '@gw/mapping'
 import type { ApiDefinition, AuthorizerDefinition } from './definition.js'
-import type { GatewaySlots, SlotFactory, SlotInput } from './slots.js'
+import type { ApiRoutes, GatewaySlots, SlotFactory, SlotInput } from './slots.js'
+import { httpApiCors } from '@gw/cors'
 
 /** What the default slots need from `createGateway()` options. */
 export interface DefaultSlotDeps {
@@ -107,6 +108,16 @@ export function defaultResourcePolicy(arn: ArnOptions): (api: ApiDefinition) => 
     const policy = compiledPolicy(api, arn)
     return policy === undefined ? null : resourcePolicy({ policy, arn, authorizationType: 'CUSTOM' })
   }
+}
+
+/**
+ * Default CORS step of HTTP APIs (§0.2 steps 2 and 7, §11.2): @gw/cors `httpApiCors()` from the API's
+ * `corsConfiguration`; a preflight that an `OPTIONS`, greedy or `$default` route matches goes to that route.
+ * No step (nothing on the hot path) without a configuration.
+ */
+export function defaultCors(api: ApiDefinition, routes: ApiRoutes): Middleware<object> | null {
+  if (api.protocol !== 'HTTP' || api.corsConfiguration === undefined) return null
+  return httpApiCors(api.corsConfiguration, { hasOptionsRoute: (path) => routes.hasOptionsRoute(path) })
 }
 
 // One NONE-auth policy check per deployment's definition, shared by its methods.
@@ -266,6 +277,7 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
     const def = input.integration
     if (def === undefined) throw GatewayUnsupported(`${where(input)}: No integration defined for method`)
     const options: IntegrationOptions = { ...deps.integrationOptions, flavour: input.flavour, logger: deps.logger }
+    if (input.routeKey === '$default' && input.flavour === 'HTTP') options.defaultRoute = true
     if (input.api.protocol === 'REST') {
       options.binaryMediaTypes = input.api.binaryMediaTypes
       const statuses = Object.keys((input.method as MethodDefinition).methodResponses)

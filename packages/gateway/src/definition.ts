@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { STAGE_VARIABLE_LIMITS, STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
 import { CACHE_CLUSTER_SIZES } from '@gw/cache'
+import { corsConfigurationSchema as corsSchema } from '@gw/cors'
 import { integrationSchema, integrationResponseSchema as integrationResponseDefinitionSchema } from '@gw/integrations'
 
 /*
@@ -232,7 +233,11 @@ export const routeSettingsSchema = z
   .object({
     throttlingBurstLimit: z.number().int().min(0).optional(),
     throttlingRateLimit: z.number().min(0).optional(),
-    detailedMetricsEnabled: z.boolean().optional()
+    detailedMetricsEnabled: z.boolean().optional(),
+    /** `apigatewayv2` RouteSettings `LoggingLevel` (§6.2; WebSocket on AWS), for access/execution logging. */
+    loggingLevel: z.enum(['OFF', 'ERROR', 'INFO']).optional(),
+    /** `apigatewayv2` RouteSettings `DataTraceEnabled` (§6.2). */
+    dataTraceEnabled: z.boolean().optional()
   })
   .strict()
 
@@ -273,17 +278,8 @@ export const routeDefinitionSchema = z
 /** A validated HTTP API route. */
 export type RouteDefinition = z.output<typeof routeDefinitionSchema>
 
-/** HTTP API `corsConfiguration` (§11.2). */
-export const corsConfigurationSchema = z
-  .object({
-    allowOrigins: z.array(z.string()).optional(),
-    allowCredentials: z.boolean().optional(),
-    exposeHeaders: z.array(z.string()).optional(),
-    maxAge: z.number().int().min(0).max(86400).optional(),
-    allowMethods: z.array(z.string()).optional(),
-    allowHeaders: z.array(z.string()).optional()
-  })
-  .strict()
+/** HTTP API `corsConfiguration` (§11.2): @gw/cors' schema, one source of truth (`allowCredentials` with `*` refused). */
+export const corsConfigurationSchema = corsSchema
 
 const gatewayResponsesSchema = z.record(
   z.string(),

@@ -53,12 +53,22 @@ export interface GatewaySlots {
   integration?: SlotFactory
 }
 
+/** What an API-level step may ask about the deployment's routes. */
+export interface ApiRoutes {
+  /** Whether a route matches `OPTIONS` on this path (stage already removed). */
+  hasOptionsRoute(path: string): boolean
+}
+
 /** API-level steps that run before route matching. */
 export interface GatewayApiSlots {
   /** §0.1 step 3: resource policy, phase 1 (REST, when `policy` is set). @default @gw/authorizers `resourcePolicy()` (explicit Deny → 403 ACCESS_DENIED; phase 2 runs in the authorization slot) */
   resourcePolicy?: (api: ApiDefinition) => Middleware<object> | null
-  /** §0.2 step 2: CORS preflight (HTTP, when `corsConfiguration` is set). @default none: CORS is refused at construction */
-  cors?: (api: ApiDefinition) => Middleware<object> | null
+  /**
+   * §0.2 step 2 and 7: CORS (HTTP, when `corsConfiguration` is set): preflights no route matches are answered
+   * before routing; actual responses get the configured headers. `routes.hasOptionsRoute(path)` tells whether a
+   * route of this deployment matches `OPTIONS` there (§11.2). @default @gw/cors `httpApiCors()`
+   */
+  cors?: (api: ApiDefinition, routes: ApiRoutes) => Middleware<object> | null
 }
 
 /** Step names in chain order, per flavour. */

@@ -9,6 +9,8 @@ type Part = string | ((ctx: GatewayContext<object>, res: ResponseView | undefine
 export interface ResponseView {
   readonly status: number
   readonly headers: Record<string, string | string[] | undefined>
+  /** The parsed response body, for `$response.body.{jsonpath}` (collected only when a mapping reads it). */
+  readonly body?: () => unknown
 }
 
 /** One compiled `append|overwrite|remove:{header|querystring}.{name}` or `overwrite:path|statuscode` (§3.7 HTTP API). */
@@ -23,6 +25,19 @@ const KEY = /^(append|overwrite|remove):(header|querystring)\.(.+)$|^overwrite:(
 const REFERENCE = /\$\{([^}]+)\}|\$((?:request|response|context|stageVariables)\.[A-Za-z0-9_.\-[\]']+|request\.path|request\.body)/g
 /** §3.7: headers HTTP APIs refuse to map. */
 const RESERVED = /^(?:access-control-.*|apigw-.*|authorization|connection|content-encoding|content-length|content-location|forwarded|keep-alive|origin|proxy-authenticate|proxy-authorization|te|trailers|transfer-encoding|upgrade|x-amz-.*|x-amzn-.*|x-forwarded-for|x-forwarded-host|x-forwarded-proto|via)$/i
+
+/**
+ * The raw request text of a request being mapped (`$request.body`), set by the integration before it evaluates
+ * values; a WeakMap so contexts carry no extra field when no mapping reads the body.
+ */
+export const wholeBody = new WeakMap<GatewayContext<object>, string>()
+
+/** §3.7: JSONPath of `$request.body.x` / `$response.body.x`: no recursive descent, no filters. */
+function jsonPathKeys(ref: string, path: string): readonly (string | number)[] {
+  if (ref.includes('..') || path.includes('?') || path.includes('*') || path.includes('('))
+    throw IntegrationUnsupported(`parameter mapping value "$${ref}": HTTP APIs support no recursive descent (..), wildcards or filters in body JSONPath (§3.7)`)
+  return compileJsonPath(path)
+}
 
 function reference(ref: string): Exclude<Part, string> {
   const [head, ...rest] = ref.split('.')
@@ -40,16 +55,25 @@ function reference(ref: string): Exclude<Part, string> {
     if (kind === 'querystring') return (ctx) => ctx.query[name]?.join(',')
     if (kind === 'path') return name === '' ? (ctx) => ctx.path : (ctx) => ctx.pathParameters?.[name]
     if (kind === 'body') {
-      const keys = compileJsonPath(name)
+      // `$request.body` is the whole body; `$request.body.{jsonpath}` reads the first 100 KB, parsed (§3.7)
+      if (name === '') return (ctx) => wholeBody.get(ctx)
+      const keys = jsonPathKeys(ref, name)
       return (_c, _r, body) => stringifyMapped(readJsonPath(body(), keys))
     }
   }
   if (head === 'response') {
     const [kind, ...n] = rest
-    const name = n.join('.').toLowerCase()
-    if (kind === 'header') return (_c, res) => {
-      const v = res?.headers[name]
-      return Array.isArray(v) ? v.join(',') : v
+    const name = n.join('.')
+    if (kind === 'header') {
+      const lower = name.toLowerCase()
+      return (_c, res) => {
+        const v = res?.headers[lower]
+        return Array.isArray(v) ? v.join(',') : v
+      }
+    }
+    if (kind === 'body' && name !== '') {
+      const keys = jsonPathKeys(ref, name)
+      return (_c, res) => stringifyMapped(readJsonPath(res?.body?.(), keys))
     }
   }
   if (head === 'context') return (ctx) => stringifyMapped(lookupContextVariable(contextVariables(ctx), tail))
@@ -57,19 +81,21 @@ function reference(ref: string): Exclude<Part, string> {
   throw IntegrationUnsupported(`parameter mapping value "$${ref}" is not a source HTTP APIs know (§3.7)`)
 }
 
-function compileValue(value: string): { parts: Part[]; body: boolean } {
+function compileValue(value: string): { parts: Part[]; body: boolean; responseBody: boolean } {
   const parts: Part[] = []
   let body = false
+  let responseBody = false
   let last = 0
   for (const m of value.matchAll(REFERENCE)) {
     if (m.index > last) parts.push(value.slice(last, m.index))
     const ref = m[1] ?? m[2] ?? ''
     body ||= ref.startsWith('request.body')
+    responseBody ||= ref.startsWith('response.body')
     parts.push(reference(ref))
     last = m.index + m[0].length
   }
   if (last < value.length) parts.push(value.slice(last))
-  return { parts, body }
+  return { parts, body, responseBody }
 }
 
 /**
@@ -79,17 +105,33 @@ function compileValue(value: string): { parts: Part[]; body: boolean } {
  * `$response.header.*`, `$context.*`, `$stageVariables.*`, `${…}` interpolation.
  * @throws GwError GW_INTEGRATIONS_UNSUPPORTED for an unknown key, a reserved header or an unknown source
  */
-export function compileHttpApiParameters(map: Record<string, string> | undefined): { ops: HttpApiOperation[]; needsBody: boolean } {
+export function compileHttpApiParameters(
+  map: Record<string, string> | undefined,
+  field = 'requestParameters'
+): { ops: HttpApiOperation[]; needsBody: boolean; needsResponseBody: boolean } {
   const ops: HttpApiOperation[] = []
   let needsBody = false
+  let needsResponseBody = false
+  const response = field !== 'requestParameters'
   for (const [key, raw] of Object.entries(map ?? {})) {
+    const where = `${field}["${key}"]`
     const m = KEY.exec(key)
-    if (m === null) throw IntegrationUnsupported(`parameter mapping key "${key}" is not append|overwrite|remove:header.x|querystring.x or overwrite:path|statuscode (§3.7)`)
+    if (m === null) throw IntegrationUnsupported(`${where}: the key is not append|overwrite|remove:header.x|querystring.x or overwrite:path|statuscode (§3.7)`)
     const target = (m[2] ?? m[4]) as HttpApiOperation['target']
     const name = m[3] ?? ''
-    if (target === 'header' && RESERVED.test(name)) throw IntegrationUnsupported(`header "${name}" is reserved on HTTP APIs and cannot be mapped (§3.7)`)
-    const { parts, body } = compileValue(raw)
+    if (target === 'header' && RESERVED.test(name)) throw IntegrationUnsupported(`${where}: header "${name}" is reserved on HTTP APIs and cannot be mapped (§3.7)`)
+    if (target === 'statuscode' && !response) throw IntegrationUnsupported(`${where}: overwrite:statuscode is a response mapping (responseParameters, §3.7)`)
+    if (response && (target === 'querystring' || target === 'path')) throw IntegrationUnsupported(`${where}: responses map only headers and the status code (§3.7)`)
+    let compiled: ReturnType<typeof compileValue>
+    try {
+      compiled = compileValue(raw)
+    } catch (err) {
+      throw IntegrationUnsupported(`${where}: ${(err as Error).message}`, { cause: err })
+    }
+    const { parts, body, responseBody } = compiled
+    if (responseBody && !response) throw IntegrationUnsupported(`${where}: $response.* is only available in responseParameters (§3.7)`)
     needsBody ||= body
+    needsResponseBody ||= responseBody
     ops.push({
       action: (m[1] ?? 'overwrite') as HttpApiOperation['action'],
       target,
@@ -105,17 +147,21 @@ export function compileHttpApiParameters(map: Record<string, string> | undefined
       }
     })
   }
-  return { ops, needsBody }
+  return { ops, needsBody, needsResponseBody }
 }
 
-/** Lazy parsed-body reader for `$request.body.*` (§3.7: first 100 KB). */
-export function bodyReader(text: string): () => unknown {
+/** §3.7: `$request.body.{jsonpath}` is evaluated on the first 100 KB of the body. */
+export const MAPPING_BODY_LIMIT = 102_400
+
+/** Lazy parsed-body reader for `$request.body.*` (§3.7: first 100 KB; a body cut mid-JSON reads as nothing). */
+export function bodyReader(body: Buffer | string, limit = MAPPING_BODY_LIMIT): () => unknown {
   let parsed: unknown
   let done = false
   return () => {
     if (!done) {
       done = true
-      parsed = parseMappingBody(text.length > 102_400 ? text.slice(0, 102_400) : text)
+      const buf = typeof body === 'string' ? Buffer.from(body) : body
+      parsed = parseMappingBody((buf.length > limit ? buf.subarray(0, limit) : buf).toString('utf8'))
     }
     return parsed
   }

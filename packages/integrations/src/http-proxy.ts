@@ -8,7 +8,7 @@ import { upstreamFailure } from './upstream-failure.js'
 import { callUpstream, type UpstreamResponse } from './upstream-call.js'
 import { ProxyExchange } from './proxy-exchange.js'
 import { parseMappingBody } from './json-path.js'
-import { bodyReader, compileHttpApiParameters, type HttpApiOperation } from './http-api-parameters.js'
+import { bodyReader, compileHttpApiParameters, wholeBody, type HttpApiOperation, type ResponseView } from './http-api-parameters.js'
 import { traceId } from './trace-id.js'
 
 /**
@@ -28,6 +28,37 @@ const DROP_RESPONSE = new Set(['transfer-encoding', 'content-encoding', 'via', '
 const REMAP_RESPONSE = new Map(['connection', 'content-length', 'date', 'server'].map((name) => [name, `x-amzn-remapped-${name}`]))
 
 const noBody = (): unknown => undefined
+
+/** Applies one status' HTTP API response mappings (§3.7) to the outgoing headers; returns the status to send. */
+function applyResponseOps(ctx: GatewayContext<object>, ops: readonly HttpApiOperation[], view: ResponseView, out: Record<string, string | string[]>): number {
+  let status = view.status
+  for (const op of ops) {
+    const v = op.value(ctx, view, noBody)
+    if (op.target === 'statuscode') {
+      const n = Number(v)
+      if (Number.isInteger(n) && n >= 100 && n <= 599) status = n
+    } else if (op.target === 'header') {
+      if (op.action === 'remove') delete out[op.name] // rare path: delete makes this object a dictionary
+      else if (v !== undefined) {
+        const prev = out[op.name]
+        out[op.name] = op.action === 'append' && prev !== undefined ? `${String(prev)},${v}` : v
+      }
+    }
+  }
+  return status
+}
+
+/** Collects a response body (collected already, or streaming) into one buffer. */
+async function collect(body: unknown): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return body
+  if (body === null || typeof body !== 'object' || !(Symbol.asyncIterator in body)) return Buffer.alloc(0)
+  const chunks: Buffer[] = []
+  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk)
+  return Buffer.concat(chunks)
+}
+
+/** Responses whose mappings read `$response.body.*`: applied once the body is collected (§3.7). */
+const pendingResponses = new WeakMap<GatewayContext<object>, { ops: readonly HttpApiOperation[]; view: { status: number; headers: Record<string, string | string[]> } }>()
 
 /** Applies one HTTP API querystring operation to a raw query string (§3.7). */
 function editQuery(query: string, op: HttpApiOperation, value: string | undefined): string {
@@ -79,8 +110,19 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
   const params = compileRequestParameters(httpApi ? undefined : def.requestParameters, false)
   const apiRequest = httpApi ? compileHttpApiParameters(def.requestParameters) : { ops: [], needsBody: false }
   const apiResponse = new Map<number, HttpApiOperation[]>()
-  if (httpApi) for (const [status, map] of Object.entries(def.responseParameters ?? {})) apiResponse.set(Number(status), compileHttpApiParameters(map).ops)
+  // statuses whose mappings read the response body: only those responses are collected
+  const apiResponseBody = new Set<number>()
+  if (httpApi)
+    for (const [status, map] of Object.entries(def.responseParameters ?? {})) {
+      const compiled = compileHttpApiParameters(map, `responseParameters["${status}"]`)
+      apiResponse.set(Number(status), compiled.ops)
+      if (compiled.needsResponseBody) apiResponseBody.add(Number(status))
+    }
+  const readsResponseBody = apiResponseBody.size > 0
   const apiOps = apiRequest.ops.length > 0
+  // §1.3: the `$default` route sends the full request path (`/store/checkout` → `https://backend/store/checkout`);
+  // a greedy route does not (its URI names `{proxy}` if it wants the path).
+  const appendPath = httpApi && options.defaultRoute
   const hasMappings = params.headers.length > 0 || params.query.length > 0
   const fixedMethod = def.httpMethod === undefined || def.httpMethod.toUpperCase() === 'ANY' ? null : def.httpMethod.toUpperCase()
   const timeout = def.timeoutInMillis ?? (options.flavour === 'HTTP' ? 30_000 : 29_000)
@@ -97,12 +139,26 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     const uri = dynamic ? resolveUri(ctx.stageVariables) : staticUri
     if (uri === undefined || params.forbidden) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.4 invalid URI, §3.2 forbidden mapping → 500
     if (params.needsBody || apiRequest.needsBody) {
-      return ctx.readBody().then((buffer) => {
+      const sent = ctx.readBody().then((buffer) => {
         const text = buffer.toString('utf8')
+        if (apiRequest.needsBody) wholeBody.set(ctx, text)
         return send(ctx, uri, text, parseMappingBody(text))
       })
+      return readsResponseBody ? sent.then(() => mapResponseBody(ctx)) : sent
     }
-    return send(ctx, uri, '', undefined)
+    return readsResponseBody ? send(ctx, uri, '', undefined).then(() => mapResponseBody(ctx)) : send(ctx, uri, '', undefined)
+  }
+
+  /** Applies the deferred response mappings that read `$response.body.*`, on the collected body. */
+  function mapResponseBody(ctx: GatewayContext<object>): Promise<void> | undefined {
+    const pending = pendingResponses.get(ctx)
+    if (pending === undefined) return undefined
+    pendingResponses.delete(ctx)
+    return collect(ctx.body).then((buffer) => {
+      const view = { ...pending.view, body: bodyReader(buffer, Infinity) }
+      ctx.status = applyResponseOps(ctx, pending.ops, view, ctx.responseHeaders)
+      ctx.body = buffer
+    })
   }
 
   /** Sends the integration request; settles once the answer (or the failure) is on `ctx`. */
@@ -136,6 +192,7 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
       }
     }
     let path = fillPath(ctx, uri, params, bodyText, parsed)
+    if (appendPath) path = path === '/' ? ctx.path : path.endsWith('/') ? path + ctx.path.slice(1) : path + ctx.path
     if (apiOps) {
       const read = bodyReader(bodyText)
       for (const op of apiRequest.ops) {
@@ -186,20 +243,8 @@ export function httpProxyIntegration(def: ParsedIntegration, options: ParsedInte
     let status = res.statusCode
     const responseOps = httpApi ? apiResponse.get(status) : undefined
     if (responseOps !== undefined) {
-      const view = { status, headers: rh }
-      for (const op of responseOps) {
-        const v = op.value(ctx, view, noBody)
-        if (op.target === 'statuscode') {
-          const n = Number(v)
-          if (Number.isInteger(n) && n >= 100 && n <= 599) status = n
-        } else if (op.target === 'header') {
-          if (op.action === 'remove') delete out[op.name] // rare path: delete makes this object a dictionary
-          else if (v !== undefined) {
-            const prev = out[op.name]
-            out[op.name] = op.action === 'append' && prev !== undefined ? `${String(prev)},${v}` : v
-          }
-        }
-      }
+      if (readsResponseBody && apiResponseBody.has(status)) pendingResponses.set(ctx, { ops: responseOps, view: { status, headers: rh } })
+      else status = applyResponseOps(ctx, responseOps, { status, headers: rh }, out)
     }
     ctx.status = status
     ctx.responseHeaders = out

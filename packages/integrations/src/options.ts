@@ -82,6 +82,8 @@ export const integrationOptionsSchema = z
     accountId: z.string().regex(/^\d{12}$/).default('123456789012'),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, 'a Logger').optional(),
     methodResponses: z.array(z.string().regex(/^[1-5]\d\d$/)).optional(),
+    /** The integration serves an HTTP API's `$default` route: HTTP_PROXY appends the request's full path to the URI's (§1.3). */
+    defaultRoute: z.boolean().default(false),
     connections: z.number().int().positive().default(128),
     keepAliveTimeout: z.number().int().positive().default(4_000)
   })

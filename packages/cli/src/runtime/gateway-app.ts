@@ -82,7 +82,9 @@ export class GatewayApp {
   stageUrls(): { api: string; stage: string; path: string }[] {
     const out: { api: string; stage: string; path: string }[] = []
     for (const served of this.apis) {
-      for (const stage of served.gateway.management.getStages()) out.push({ api: served.api.name, stage: stage.stageName, path: `${served.prefix}/${stage.stageName}` })
+      // the $default stage is served at the root (§1.1, §6.2)
+      for (const stage of served.gateway.management.getStages())
+        out.push({ api: served.api.name, stage: stage.stageName, path: stage.stageName === '$default' ? served.prefix : `${served.prefix}/${stage.stageName}` })
     }
     return out
   }
@@ -136,6 +138,9 @@ export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig, metrics?:
     } else if (stage.methodSettings !== undefined || stage.cacheClusterEnabled !== undefined || stage.cacheClusterSize !== undefined || stage.cache !== undefined) {
       throw CliConfigInvalid(`${api.openapi}: stages.${name}: methodSettings and the response cache are REST stage settings; HTTP APIs have no caching (§0.2) and use routeSettings (§6.2)`)
     } else if (stage.throttle !== undefined) settings.defaultRouteSettings = { throttlingRateLimit: stage.throttle.rateLimit, throttlingBurstLimit: stage.throttle.burstLimit }
+    // §6.2 HTTP stages: AWS's own names pass through (load-config refused them on REST APIs)
+    if (stage.defaultRouteSettings !== undefined) settings.defaultRouteSettings = stage.defaultRouteSettings
+    if (stage.routeSettings !== undefined) settings.routeSettings = stage.routeSettings
     applyMetricsSettings(protocol, settings, metrics)
     // A canary with its own OpenAPI file is deployed after construction (definitions cannot name deployments).
     if (protocol === 'REST' && stage.canary !== undefined && stage.canary.openapi === undefined) {

@@ -1,0 +1,11 @@
+// @gw/cors public surface: every export named here (no `export *`).
+export { cors, httpApiCors } from './cors.js'
+export type { CorsOptions, HttpApiCorsOptions } from './cors.js'
+export { corsConfigurationSchema, ORIGIN_PATTERNS } from './options.js'
+export type { CorsConfiguration, ParsedCorsConfiguration } from './options.js'
+export { compileCors, addVaryOrigin } from './compile-cors.js'
+export type { CompiledCors } from './compile-cors.js'
+export { compileOrigins } from './origin-matcher.js'
+export type { OriginMatcher } from './origin-matcher.js'
+export { withRestCors, REST_CORS_DEFAULT_HEADERS } from './rest-cors.js'
+export type { RestCorsOptions, RestCorsTarget } from './rest-cors.js'
