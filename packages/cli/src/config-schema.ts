@@ -5,6 +5,8 @@ import { REDIS_URL_PATTERN } from '@gw/store-redis'
 import { webSocketApiSchema } from '@gw/websocket'
 import { corsConfigurationSchema as corsSchema } from '@gw/cors'
 
+const storeErrorMode = z.enum(['failOpen', 'failClosed', 'local'])
+
 const throttleSchema = z
   .object({
     rateLimit: z.number().min(0).describe('Steady-state requests per second (§8.1).'),
@@ -229,6 +231,18 @@ export const gwConfigSchema = z
       .union([z.literal('memory'), z.string().regex(REDIS_URL_PATTERN, "store is 'memory', a redis:// URL or redis+cluster://host:port,host:port (Cluster seed nodes)")])
       .default('memory')
       .describe("'memory', a redis:// URL shared by gateway instances (and workers), or redis+cluster://h1:p1,h2:p2 for Redis Cluster."),
+    onStoreError: z
+      .object({
+        throttle: storeErrorMode.default('local').describe('Rate limits while Redis is down: local buckets per instance (N instances admit up to N × the rate).'),
+        quota: storeErrorMode
+          .default('failClosed')
+          .describe('Quotas while Redis is down: failClosed refuses (429 Limit Exceeded) so no instance over-admits; local counts on from the last count each instance saw.'),
+        cache: storeErrorMode.default('failOpen').describe('Response cache while Redis is down: failOpen reads as a miss and skips writes.'),
+        connections: storeErrorMode.default('local').describe('WebSocket connection registry while Redis is down: local keeps this instance\'s connections.')
+      })
+      .strict()
+      .default({ throttle: 'local', quota: 'failClosed', cache: 'failOpen', connections: 'local' })
+      .describe('What each kind of shared state does while the Redis store fails: failOpen, failClosed or local (see the CLI README).'),
     storePrefix: z
       .string()
       .regex(/^[^{}\s]+$/, 'no braces or spaces')

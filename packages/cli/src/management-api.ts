@@ -95,6 +95,7 @@ async function route(runtime: GatewayApp, method: string, path: string, query: U
   const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent)
   const [a, b, c, d, e, f, g] = parts
+  if (a === 'stores' && b === undefined && method === 'GET') return { status: 200, body: storeHealth(runtime) }
   if (a === 'apikeys' && b === undefined && method === 'POST') return createApiKey(runtime, input)
   if (a === 'apikeys' && b === undefined && method === 'GET') return listApiKeys(runtime)
   if (a === 'apikeys' && b !== undefined && c === undefined && method === 'PATCH') return updateApiKey(runtime, b, input)
@@ -118,6 +119,27 @@ async function route(runtime: GatewayApp, method: string, path: string, query: U
     }
   }
   return notFound(`No management operation for ${method} ${path}`)
+}
+
+/** What a store reports about outages (the Redis stores of @gw/store-redis; memory stores report nothing). */
+interface StoreReport {
+  readonly stats?: { readonly errors: number; readonly degraded: boolean }
+  readonly mode?: string
+  readonly decidedBy?: string
+}
+
+/**
+ * `GET {path}/stores`: for quotas and rate limits, whether the shared store is down now (`degraded`), how many
+ * commands failed, its `onStoreError` mode and what decided the last request (`redis` or that mode). No URL,
+ * password or key value is shown.
+ */
+function storeHealth(runtime: GatewayApp): Record<string, unknown> {
+  const describe = (store: unknown): Record<string, unknown> => {
+    const s = store as StoreReport
+    if (s.stats === undefined) return { backend: 'memory', degraded: false }
+    return { backend: 'redis', degraded: s.stats.degraded, errors: s.stats.errors, mode: s.mode, decidedBy: s.decidedBy ?? (s.stats.degraded ? s.mode : 'redis') }
+  }
+  return { quota: describe(runtime.state.quotas), throttle: describe(runtime.state.rateLimits) }
 }
 
 const ERROR_TYPES: Readonly<Record<number, string>> = { 400: 'BadRequestException', 404: 'NotFoundException', 409: 'ConflictException', 429: 'LimitExceededException' }

@@ -108,10 +108,10 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   let state: UsageState
   if (config.store === 'memory') state = new UsageState()
   else {
-    const quotas = new RedisQuotaStore({ url: config.store, prefix: config.storePrefix, logger })
-    const rates = new RedisRateLimitStore({ url: config.store, prefix: config.storePrefix, logger })
-    // §7 on Redis: entries shared by every instance; while Redis is down the cache is bypassed (a miss), never an error.
-    const cache = new RedisCacheStore({ url: config.store, prefix: config.storePrefix, logger, onStoreError: 'failOpen' })
+    const quotas = new RedisQuotaStore({ url: config.store, prefix: config.storePrefix, logger, onStoreError: config.onStoreError.quota })
+    const rates = new RedisRateLimitStore({ url: config.store, prefix: config.storePrefix, logger, onStoreError: config.onStoreError.throttle })
+    // §7 on Redis: entries shared by every instance; while Redis is down the cache follows onStoreError.cache (failOpen: a miss, never an error).
+    const cache = new RedisCacheStore({ url: config.store, prefix: config.storePrefix, logger, onStoreError: config.onStoreError.cache })
     state = new UsageState(quotas, rates, cache)
     // Serve only once Redis answers: a request decided before the connection is up would follow onStoreError
     // (in-memory by default), and two instances would then count a shared quota apart. A Redis that is down at
@@ -133,7 +133,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     throw err
   }
   // WebSocket APIs (§14) are built once per start: a --watch reload keeps their live connections (and their routes).
-  const connectionStore = config.websocketApis.length === 0 || config.store === 'memory' ? undefined : new RedisConnectionStore({ url: config.store, prefix: config.storePrefix, logger })
+  const connectionStore = config.websocketApis.length === 0 || config.store === 'memory' ? undefined : new RedisConnectionStore({ url: config.store, prefix: config.storePrefix, logger, onStoreError: config.onStoreError.connections })
   if (connectionStore !== undefined) {
     try {
       await connectionStore.ready(REDIS_START_WAIT_MS)

@@ -11,7 +11,7 @@ describe('gw.config.yaml schema', () => {
 
   it('the JSON Schema names every top-level section for editor completion', () => {
     const schema = gwConfigJsonSchema() as { properties: Record<string, unknown>; required: string[] }
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'apis', 'websocketApis', 'websocket', 'usagePlans', 'apiKeys', 'lambdas', 'iam', 'store', 'storePrefix', 'cache', 'metrics', 'server', 'management'])
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'apis', 'websocketApis', 'websocket', 'usagePlans', 'apiKeys', 'lambdas', 'iam', 'store', 'onStoreError', 'storePrefix', 'cache', 'metrics', 'server', 'management'])
     expect(schema.required ?? []).toEqual([])
   })
 

@@ -1,9 +1,9 @@
 import { MemoryQuotaStore, parseOptions, type QuotaDecision, type QuotaStore, type QuotaWindow } from '@gw/core'
 import { z } from 'zod'
 import { StoreUnavailable } from './errors.js'
-import { redisStoreSchema, type RedisStoreOptions } from './options.js'
+import { redisStoreSchema, type RedisStoreOptions, type StoreErrorMode } from './options.js'
 import { RedisStoreBase } from './redis-store-base.js'
-import { QUOTA_CONSUME } from './scripts.js'
+import { QUOTA_CONSUME, QUOTA_RECONCILE } from './scripts.js'
 
 /** Options of {@link RedisQuotaStore}. */
 export interface RedisQuotaStoreOptions extends RedisStoreOptions {
@@ -13,14 +13,33 @@ export interface RedisQuotaStoreOptions extends RedisStoreOptions {
 
 const schema = redisStoreSchema.extend({ usageRetentionDays: z.number().int().min(1).max(3660).default(90) })
 
+/** How many (key, period) counts an instance remembers for outages; the oldest is forgotten first. */
+const SEEN_MAX = 100_000
+
+/** What an instance knows of a key's period while Redis cannot be trusted (see `consume`). */
+interface Floor {
+  /** The highest count seen from Redis, or reached locally, for this period. */
+  used: number
+  /** Requests admitted locally during the outage, not yet added to Redis. */
+  delta: number
+}
+
 /**
  * Quota counters in Redis (aws-semantics §8.2, §9.3): exact across any
  * number of gateway instances (one atomic Lua call per decision) and kept
  * across gateway restarts. Keys `{prefix}:q:{owner}:p:{period}` and
  * `…:d:{day}` share the owner's hash tag (Cluster-safe). While Redis fails,
- * `consume` follows `onStoreError` (`local`: counted in-process, so not exact
- * across instances until Redis is back); management calls throw
- * GW_STORE_UNAVAILABLE.
+ * `consume` follows `onStoreError`; management calls throw GW_STORE_UNAVAILABLE.
+ *
+ * An outage never refills a quota (issue #15): the store remembers the last
+ * count Redis gave it per key and period (bounded, `SEEN_MAX`). In `local`
+ * mode the in-process fallback starts from that count, so a key at its limit
+ * stays refused; across N instances an outage can still admit up to
+ * (N − 1) × (limit − last count seen) more, which is why `failClosed` is the
+ * strict choice for quotas. When Redis answers again, the first call for a
+ * key adds what was admitted locally and raises the count to at least the
+ * last one seen (`QUOTA_RECONCILE`): a count never moves backwards, even when
+ * Redis restarted empty.
  * @throws GwError GW_CONFIG_INVALID on bad options
  * @example
  * usagePlans({ quotaStore: new RedisQuotaStore({ url: process.env.REDIS_URL }) })
@@ -29,6 +48,12 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
   readonly #prefix: string
   readonly #dayTtl: number
   readonly #local: MemoryQuotaStore | undefined
+  /** Last count seen per `{owner}:p:{period}` (insertion order = age). */
+  readonly #seen = new Map<string, number>()
+  /** Keys whose Redis count must be reconciled before the next decision. */
+  readonly #floors = new Map<string, Floor>()
+  /** Which mode decided the last request: 'redis' or the fallback's (management API, metrics). */
+  #decidedBy: 'redis' | StoreErrorMode = 'redis'
 
   constructor(options: RedisQuotaStoreOptions = {}) {
     const opts = parseOptions(schema, options, 'RedisQuotaStore')
@@ -38,16 +63,53 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
     this.#local = opts.onStoreError === 'local' ? new MemoryQuotaStore({ usageRetentionDays: opts.usageRetentionDays }) : undefined
   }
 
+  /** 'redis' while Redis decides, else the `onStoreError` mode that decided the last request. */
+  get decidedBy(): 'redis' | StoreErrorMode {
+    return this.#decidedBy
+  }
+
   /** Counts `cost` requests when they fit in `limit`, atomically, in one round trip. */
   consume(window: QuotaWindow, cost = 1): Promise<QuotaDecision> | QuotaDecision {
     if (!this.conn.ready) return this.#fallback(window, cost, 'connection not ready')
     const owner = this.#owner(window.key)
+    const periodKey = `${owner}:p:${window.period}`
+    const dayKey = `${owner}:d:${window.day}`
+    const ttl = Math.max(1, Math.ceil(window.ttlMs))
     this.conn.inflight++
-    return QUOTA_CONSUME.run(this.conn.client, 2, [`${owner}:p:${window.period}`, `${owner}:d:${window.day}`, window.limit, cost, Math.max(1, Math.ceil(window.ttlMs)), this.#dayTtl]).then(
+    const floor = this.#floors.size === 0 ? undefined : this.#floors.get(periodKey)
+    let call: Promise<unknown>
+    if (floor === undefined) call = QUOTA_CONSUME.run(this.conn.client, 2, [periodKey, dayKey, window.limit, cost, ttl, this.#dayTtl])
+    else {
+      // Taken now, before the reply: concurrent calls for the key must not add the same local admissions twice.
+      this.#floors.delete(periodKey)
+      call = QUOTA_RECONCILE.run(this.conn.client, 2, [periodKey, dayKey, floor.delta, floor.used, ttl, this.#dayTtl]).then(
+        (count) => {
+          this.#remember(periodKey, Number(count))
+          return QUOTA_CONSUME.run(this.conn.client, 2, [periodKey, dayKey, window.limit, cost, ttl, this.#dayTtl])
+        },
+        (err: unknown) => {
+          this.#restore(periodKey, floor)
+          throw err
+        }
+      )
+    }
+    return call.then(
       (reply) => {
         this.conn.settled()
         this.conn.succeeded()
-        const [allowed, used] = reply as [number, number]
+        this.#decidedBy = 'redis'
+        const [allowed, used, fresh] = reply as [number, number, number]
+        const seen = fresh === 1 ? this.#seen.get(periodKey) : undefined
+        if (seen !== undefined && seen > 0) {
+          // The period's key is gone although this instance saw a count: Redis restarted empty between two calls
+          // without a failed command. Never move backwards: decide on the count this instance knows, and have the
+          // next call raise Redis to it. (A count lowered on purpose, UpdateUsage, leaves the key in place.)
+          this.#floors.set(periodKey, { used: seen + (allowed === 1 ? cost : 0), delta: 0 })
+          const known = seen + (allowed === 1 ? cost : 0)
+          const ok = allowed === 1 && known <= window.limit
+          return { allowed: ok, used: known, remaining: Math.max(0, window.limit - known) }
+        }
+        this.#remember(periodKey, used)
         return { allowed: allowed === 1, used, remaining: Math.max(0, window.limit - used) }
       },
       (err: unknown) => {
@@ -55,6 +117,25 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
         return this.#fallback(window, cost, err)
       }
     )
+  }
+
+  /** Puts back a floor whose reconciliation failed, merged with any the outage added since. */
+  #restore(periodKey: string, floor: Floor): void {
+    const now = this.#floors.get(periodKey)
+    if (now === undefined) this.#floors.set(periodKey, floor)
+    else {
+      now.delta += floor.delta
+      now.used = Math.max(now.used, floor.used)
+    }
+  }
+
+  #remember(periodKey: string, used: number): void {
+    const seen = this.#seen
+    if (seen.delete(periodKey) === false && seen.size >= SEEN_MAX) {
+      const oldest = seen.keys().next().value
+      if (oldest !== undefined) seen.delete(oldest)
+    }
+    seen.set(periodKey, used)
   }
 
   /** Requests counted in `period`. @throws GwError GW_STORE_UNAVAILABLE */
@@ -65,7 +146,11 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
 
   /** Overwrites the period's count (UpdateUsage). @throws GwError GW_STORE_UNAVAILABLE */
   async setUsed(key: string, period: string, used: number, ttlMs: number): Promise<void> {
-    await this.#management(() => this.conn.client.set(`${this.#owner(key)}:p:${period}`, String(used), 'PX', Math.max(1, Math.ceil(ttlMs))))
+    const periodKey = `${this.#owner(key)}:p:${period}`
+    await this.#management(() => this.conn.client.set(periodKey, String(used), 'PX', Math.max(1, Math.ceil(ttlMs))))
+    // A count lowered on purpose is the new floor, not a loss to repair.
+    this.#floors.delete(periodKey)
+    this.#remember(periodKey, used)
   }
 
   /** Admitted requests per day (GetUsage). @throws GwError GW_STORE_UNAVAILABLE */
@@ -100,7 +185,26 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
 
   #fallback(window: QuotaWindow, cost: number, err: unknown): QuotaDecision {
     this.conn.failed(err)
-    if (this.#local !== undefined) return this.#local.consume(window, cost)
-    return this.conn.mode === 'failOpen' ? { allowed: true, used: 0, remaining: window.limit } : { allowed: false, used: window.limit, remaining: 0 }
+    const mode = this.conn.mode
+    this.#decidedBy = mode
+    const periodKey = `${this.#owner(window.key)}:p:${window.period}`
+    const seen = this.#seen.get(periodKey) ?? 0
+    let floor = this.#floors.get(periodKey)
+    if (floor === undefined) this.#floors.set(periodKey, (floor = { used: seen, delta: 0 }))
+    if (this.#local !== undefined) {
+      // Start from the last count seen, never from zero: a key at its limit stays refused.
+      const local = this.#local
+      if ((local.used(window.key, window.period) as number) < floor.used) local.setUsed(window.key, window.period, floor.used, window.ttlMs)
+      const decision = local.consume(window, cost)
+      if (decision.allowed) floor.delta += cost
+      floor.used = Math.max(floor.used, decision.used)
+      return decision
+    }
+    if (mode === 'failOpen') {
+      floor.delta += cost
+      floor.used += cost
+      return { allowed: true, used: floor.used, remaining: Math.max(0, window.limit - floor.used) }
+    }
+    return { allowed: false, used: Math.max(floor.used, window.limit), remaining: 0 }
   }
 }

@@ -1,4 +1,4 @@
-import type { ParsedRedisStoreOptions } from './options.js'
+import type { ParsedRedisStoreOptions, StoreErrorMode } from './options.js'
 import { RedisConnection, type StoreErrorStats } from './redis-connection.js'
 
 /**
@@ -15,6 +15,11 @@ export abstract class RedisStoreBase {
   /** Outage counters: `errors` (failed or skipped commands) and `degraded` (deciding with the fallback now). */
   get stats(): StoreErrorStats {
     return this.conn.stats
+  }
+
+  /** The `onStoreError` mode this store follows while Redis fails. */
+  get mode(): StoreErrorMode {
+    return this.conn.mode
   }
 
   /** Resolves once the connection is up (rejects after `timeoutMs`). */

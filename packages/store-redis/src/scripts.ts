@@ -143,12 +143,33 @@ return out
  * ARGV: limit, cost, period ttl ms, day ttl ms. Returns {allowed, used}.
  */
 export const QUOTA_CONSUME = new LuaScript(`
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local raw = redis.call('GET', KEYS[1])
+local used = tonumber(raw or '0')
+local fresh = raw and 0 or 1
 local cost = tonumber(ARGV[2])
-if used + cost > tonumber(ARGV[1]) then return {0, used} end
+if used + cost > tonumber(ARGV[1]) then return {0, used, fresh} end
 used = redis.call('INCRBY', KEYS[1], cost)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('INCRBY', KEYS[2], cost)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-return {1, used}
+return {1, used, fresh}
+`)
+
+/**
+ * Puts back what an outage hid from Redis (issue #15: an outage never refills a
+ * quota): adds the requests this instance admitted locally (`ARGV[1]`) and
+ * raises the period count to at least the last count this instance saw
+ * (`ARGV[2]`), so a Redis that restarted empty never hands the quota out again.
+ * KEYS: period, day. ARGV: delta, floor, period ttl ms, day ttl ms. Returns the count.
+ */
+export const QUOTA_RECONCILE = new LuaScript(`
+local used = tonumber(redis.call('GET', KEYS[1]) or '0') + tonumber(ARGV[1])
+local floor = tonumber(ARGV[2])
+if used < floor then used = floor end
+redis.call('SET', KEYS[1], used, 'PX', ARGV[3])
+if tonumber(ARGV[1]) > 0 then
+  redis.call('INCRBY', KEYS[2], ARGV[1])
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
+return used
 `)
