@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
+import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE, serverLimitsSchema } from '@gw/core'
 import { PRINCIPAL_ARN_PATTERN, restStageSchema } from '@gw/gateway'
 import { REDIS_URL_PATTERN } from '@gw/store-redis'
 import { webSocketApiSchema } from '@gw/websocket'
@@ -261,7 +261,10 @@ export const gwConfigSchema = z
         port: z.number().int().min(0).max(65535).default(8080),
         trustProxy: trustProxySchema.default(false),
         tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional().describe('PEM files, relative to the config.'),
-        drainTimeoutMs: z.number().int().min(0).default(10_000).describe('How long SIGTERM waits for in-flight requests.')
+        drainTimeoutMs: z.number().int().min(0).default(10_000).describe('How long SIGTERM waits for in-flight requests.'),
+        limits: serverLimitsSchema
+          .optional()
+          .describe('Slow-client and connection limits: headersTimeoutMs (10000), requestTimeoutMs (60000), keepAliveTimeoutMs (5000), idleTimeoutMs (65000), maxConnections (0 = no cap).')
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8080, trustProxy: false, drainTimeoutMs: 10_000 }),

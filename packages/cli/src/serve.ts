@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { jsonLogger, type Logger } from '@gw/core'
+import { applyServerLimits, gatewayClientErrorHandler, jsonLogger, type Logger } from '@gw/core'
 import { RedisCacheStore, RedisConnectionStore, RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
 import { createGateway, type Gateway } from '@gw/gateway'
 import { attachWebSocketApis } from '@gw/websocket'
@@ -168,8 +168,11 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   const tls = config.server.tls
   const server =
     tls === undefined
-      ? createHttpServer(listener)
-      : createHttpsServer({ cert: readFileSync(resolve(loaded.dir, tls.cert)), key: readFileSync(resolve(loaded.dir, tls.key)) }, listener)
+      ? createHttpServer({ connectionsCheckingInterval: 1000 }, listener)
+      : createHttpsServer({ cert: readFileSync(resolve(loaded.dir, tls.cert)), key: readFileSync(resolve(loaded.dir, tls.key)), connectionsCheckingInterval: 1000 }, listener)
+  // Slowloris, slow bodies, slow readers and connection floods are cut (issue #15); parser refusals get gateway bodies.
+  applyServerLimits(server, config.server.limits)
+  server.on('clientError', gatewayClientErrorHandler('REST'))
   intercept = attachWebSocketApis(server, mounted)
   const host = options.host ?? config.server.host
   await new Promise<void>((ok, fail) => {

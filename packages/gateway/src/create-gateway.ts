@@ -7,6 +7,8 @@ import {
   jsonLogger,
   parseOptions,
   createGatewayServer,
+  serverLimitsSchema,
+  type ServerLimits,
   handlePipelineError,
   isPending,
   observePhase,
@@ -101,6 +103,8 @@ export interface GatewayOptions {
   logger?: Logger
   /** Request body limit (§15). @default 10 MB */
   bodyLimit?: number
+  /** Connection limits of the servers `listen()` starts (@gw/core `ServerLimits`: headers 10 s, request 60 s, keep-alive 5 s, idle 65 s, no connection cap). */
+  serverLimits?: ServerLimits
   /** `AWS_IAM` authorization (§10.8) with the API's resource policy (§10.9). @default none: `AWS_IAM` methods are refused at construction */
   iam?: GatewayIamOptions
   /** Cognito user pool authorizers (§10.6). @default AWS's issuers */
@@ -121,6 +125,7 @@ const optionsSchema = z
     integrations: z.custom<IntegrationOptions>((v) => typeof v === 'object' && v !== null, 'createIntegration() options').optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).error === 'function').optional(),
     bodyLimit: z.number().int().positive().optional(),
+    serverLimits: serverLimitsSchema.optional(),
     iam: iamOptionsSchema.optional(),
     cognito: z.object({ issuerBaseUrl: z.url('a URL such as http://127.0.0.1:9999') }).partial().strict().optional(),
     cache: z
@@ -571,6 +576,7 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
   const servers = new Set<Server>()
   const nodeOptions: NonNullable<Parameters<typeof createGatewayServer>[1]> = { logger, flavour }
   if (opts.bodyLimit !== undefined) nodeOptions.bodyLimit = opts.bodyLimit
+  if (opts.serverLimits !== undefined) nodeOptions.limits = opts.serverLimits
 
   return {
     handler,

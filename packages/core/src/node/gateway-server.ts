@@ -4,6 +4,7 @@ import type { ApiFlavour } from '../gateway-response-types.js'
 import { restRequestId, shortRequestId } from '../request-id.js'
 import type { Middleware } from '../middleware.js'
 import { toNodeHandler, type NodeHandlerOptions } from './node-handler.js'
+import { applyServerLimits, type ServerLimits } from './server-limits.js'
 
 interface ParserError extends Error {
   code?: string
@@ -51,13 +52,18 @@ export function gatewayClientErrorHandler(flavour: ApiFlavour = 'REST'): (err: P
 /**
  * An `http.Server` running `toNodeHandler(pipeline, options)` whose parser
  * errors (malformed chunked encoding, duplicate `Content-Length`, oversized
- * headers) get gateway-shaped answers instead of node's empty 400.
+ * headers) get gateway-shaped answers instead of node's empty 400, with the
+ * connection limits of `applyServerLimits` (`options.limits`: headers 10 s,
+ * request 60 s, keep-alive 5 s, idle socket 65 s, no connection cap by default).
  * @throws GwError GW_CONFIG_INVALID on bad options
  * @example
  * createGatewayServer(compose([router, app]), { trustProxy: ['loopback'] }).listen(3000)
  */
-export function createGatewayServer(pipeline: Middleware<object>, options?: NodeHandlerOptions): Server {
-  const server = createServer(toNodeHandler(pipeline, options))
+export function createGatewayServer(pipeline: Middleware<object>, options?: NodeHandlerOptions & { limits?: ServerLimits }): Server {
+  const { limits, ...handlerOptions } = options ?? {}
+  // Checked every second (node's default is 30 s) so headersTimeout / requestTimeout cut slow clients on time.
+  const server = createServer({ connectionsCheckingInterval: 1000 }, toNodeHandler(pipeline, handlerOptions))
+  applyServerLimits(server, limits)
   server.on('clientError', gatewayClientErrorHandler(options?.flavour ?? 'REST'))
   return server
 }
