@@ -15,6 +15,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   /** Registers the SIGTERM/SIGINT handler of `gw serve`. */
   onSignal(handler: (signal: NodeJS.Signals) => void): void
+  /** Registers the SIGHUP handler of `gw serve` (reload the config, keep state). @default none */
+  onHangup?(handler: () => void): void
 }
 
 const USAGE = `Usage: gw <command> [options]
@@ -22,6 +24,7 @@ const USAGE = `Usage: gw <command> [options]
   serve [config]                     serve gw.config.yaml (prints each API stage URL)
   serve --openapi api.yaml [--lambda name=./m.mjs#handler] [--stage dev] [--stage-variable k=v] [--port 0]
         [--watch]                    reload config and OpenAPI files on change, keeping quota/throttle state
+                                     (SIGHUP reloads too)
         [--workers N]                N processes on one port (node:cluster); N > 1 needs store: redis://…
   validate [config]                  check a config and its OpenAPI files (exit 2 when invalid)
   import <openapi> [--out file]      print the imported API definition (JSON) and warnings
@@ -93,6 +96,9 @@ function processIo(): CliIo {
     onSignal: (handler) => {
       process.once('SIGTERM', handler)
       process.once('SIGINT', handler)
+    },
+    onHangup: (handler) => {
+      process.on('SIGHUP', handler)
     }
   }
 }
@@ -146,6 +152,13 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (values.workers === undefined) {
     const single = await serve(options)
     for (const api of single.runtime.loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
+    // SIGHUP re-reads the config and OpenAPI files like --watch does; throttle, quota and key state are kept.
+    io.onHangup?.(() => {
+      single.reload().then(
+        () => io.err('gw: SIGHUP: reloaded\n'),
+        (err: unknown) => io.err(`gw: SIGHUP: reload refused, still serving the previous config: ${(err as Error).message}\n`)
+      )
+    })
     gateway = single
   } else {
     const workers = Number(values.workers)
