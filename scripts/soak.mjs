@@ -126,12 +126,12 @@ const faultTimer = setInterval(async () => {
     await sleep(1000)
     await startRedis()
     faults.redisRestarts++
-  } else if (second % 20 === 10) {
-    for (const s of upstreamSockets) s.destroy()
-    faults.upstreamKills++
   } else if (second % 60 === 30) {
     gw.kill('SIGHUP')
     faults.reloads++
+  } else if (second % 20 === 10) {
+    for (const s of upstreamSockets) s.destroy()
+    faults.upstreamKills++
   }
 }, 1000)
 
