@@ -17,6 +17,9 @@ const SECONDS = Number(args.get('seconds') ?? 5)
 const ROUNDS = Number(args.get('rounds') ?? 3)
 const CLIENTS = Number(args.get('clients') ?? 32)
 const IDLE = Number(args.get('idle') ?? 10_000)
+const SAMPLES = Number(args.get('samples') ?? 2000)
+// --parts echo,delivery,memory (default all): the memory part is no timing, it needs no quiet machine
+const PARTS = new Set((args.get('parts') ?? 'echo,delivery,memory').split(','))
 const server = fileURLToPath(new URL('./server.mjs', import.meta.url))
 const pin = (cpu) => (process.platform === 'linux' ? ['taskset', ['-c', String(cpu), process.execPath]] : [process.execPath, []])
 
@@ -105,6 +108,7 @@ const log = (s) => { out.push(s); console.log(s) }
 log(`# WebSocket benchmarks (${new Date().toISOString()}, node ${process.version}, ${SECONDS}s x ${ROUNDS} rounds, ${CLIENTS} clients)`)
 
 // 1. echo
+if (PARTS.has('echo')) {
 const rates = { bare: [], lambda: [], mock: [] }
 for (let r = 0; r < ROUNDS; r++) {
   for (const mode of Object.keys(rates)) {
@@ -116,20 +120,24 @@ for (let r = 0; r < ROUNDS; r++) {
 const base = median(rates.bare)
 log('\n| target | round trips/s (median) | ratio to bare ws |\n| --- | --- | --- |')
 for (const [mode, xs] of Object.entries(rates)) log(`| ${mode === 'bare' ? 'ws echo server (bare)' : mode === 'lambda' ? 'gw two-way route, in-process Lambda proxy' : 'gw two-way route, MOCK'} | ${Math.round(median(xs))} | ${(median(xs) / base).toFixed(2)} |`)
+}
 
 // 2. cross-instance delivery over Redis
+if (PARTS.has('delivery')) {
 const prefix = `gwbench-${randomBytes(6).toString('hex')}`
 const one = await start('instance', { BENCH_PREFIX: prefix })
 const two = await start('instance', { BENCH_PREFIX: prefix })
-const same = await delivery(one.port, one.port, 2000)
-const across = await delivery(two.port, one.port, 2000)
+const same = await delivery(one.port, one.port, SAMPLES)
+const across = await delivery(two.port, one.port, SAMPLES)
 await one.stop()
 await two.stop()
 log('\n| @connections POST → frame at the client | p50 ms | p99 ms |\n| --- | --- | --- |')
 log(`| same instance | ${same.p50.toFixed(2)} | ${same.p99.toFixed(2)} |`)
 log(`| across instances (Redis pub/sub) | ${across.p50.toFixed(2)} | ${across.p99.toFixed(2)} |`)
+}
 
 // 3. memory per idle connection
+if (PARTS.has('memory')) {
 const idle = await start('lambda')
 const before = await idle.stats()
 const conns = []
@@ -142,4 +150,5 @@ log(`\n| ${IDLE} idle connections on one process | per connection |\n| --- | ---
 log(`| RSS | ${((after.rss - before.rss) / IDLE / 1024).toFixed(1)} KB |`)
 log(`| JS heap (after full GC) | ${((after.heapUsed - before.heapUsed) / IDLE / 1024).toFixed(1)} KB |`)
 log(`| external + array buffers | ${((after.external - before.external) / IDLE / 1024).toFixed(1)} KB |`)
+}
 process.exit(0)

@@ -26,7 +26,32 @@ function roundTrip(url: string, message: string): Promise<string> {
   })
 }
 
+const MESSAGE = JSON.stringify({ service: 'chat', action: 'join', data: { room: 'r1' } })
+
 describe('createGateway() with WebSocket APIs (§14)', () => {
+  // aws-semantics §14.2: every row of the selection-expression table through createGateway().listen(0).
+  it.each([
+    ['$request.body.action', 'join'],
+    ['${request.body.action}', 'join'],
+    ['${request.body.service}/${request.body.action}', 'chat/join'],
+    ['${request.body.action}-${request.body.invalidPath}', 'join-'],
+    ['action', 'action'],
+    ['\\$default', '$default']
+  ])('§14.2 row %s selects route %s', async (expression, key) => {
+    const gw = createGateway(
+      {
+        ...chat,
+        routeSelectionExpression: expression,
+        routes: [{ routeKey: key, target: 'integrations/pong', routeResponseSelectionExpression: '$default' as const }],
+        integrations: [{ ...chat.integrations[0], integrationResponses: [{ integrationResponseKey: '$default', responseTemplates: { $default: '$context.routeKey' } }] }]
+      },
+      { logger: silentLogger }
+    )
+    onTestFinished(() => gw.close())
+    const port = ((await gw.listen(0)).address() as AddressInfo).port
+    expect(await roundTrip(`ws://127.0.0.1:${String(port)}/dev`, MESSAGE)).toBe(key)
+  })
+
   it('a WebSocket definition: listen() serves ws://host:port/{stage}', async () => {
     const gw = createGateway(chat, { logger: silentLogger })
     onTestFinished(() => gw.close())
