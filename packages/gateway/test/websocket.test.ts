@@ -5,6 +5,8 @@ import { silentLogger } from '@gw/core'
 import { createGateway } from '@gw/gateway'
 import { mock } from './serve.js'
 
+const pong = { integrationId: 'pong', integrationType: 'MOCK' as const, requestTemplates: { $default: '{"statusCode": 200}' } }
+
 const chat = {
   protocolType: 'WEBSOCKET' as const,
   name: 'chat',
@@ -43,7 +45,7 @@ describe('createGateway() with WebSocket APIs (§14)', () => {
         ...chat,
         routeSelectionExpression: expression,
         routes: [{ routeKey: key, target: 'integrations/pong', routeResponseSelectionExpression: '$default' as const }],
-        integrations: [{ ...chat.integrations[0], integrationResponses: [{ integrationResponseKey: '$default', responseTemplates: { $default: '$context.routeKey' } }] }]
+        integrations: [{ ...pong, integrationResponses: [{ integrationResponseKey: '$default', responseTemplates: { $default: '$context.routeKey' } }] }]
       },
       { logger: silentLogger }
     )
