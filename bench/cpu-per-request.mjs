@@ -6,6 +6,7 @@
 //   node bench/cpu-per-request.mjs bench/entries/serve-key-plan.mjs bench/entries/serve-key-plan-metrics.mjs [--rounds 7] [--requests 20000]
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
+import { createServer } from 'node:net'
 import { createInterface } from 'node:readline'
 import { pathToFileURL, fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -34,7 +35,7 @@ if (args[0] === '--child-port') {
   const here = fileURLToPath(import.meta.url)
   const servers = []
   for (const file of candidates) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const port = await freePort()
     const cmd = pin ? ['taskset', ['-c', '0', process.execPath, here, '--child-port', String(port), file]] : [process.execPath, [here, '--child-port', String(port), file]]
     const child = spawn(cmd[0], cmd[1], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } })
     const lines = createInterface({ input: child.stdout })
@@ -43,6 +44,13 @@ if (args[0] === '--child-port') {
     servers.push({ file, child, next, port, hello })
   }
   const results = servers.map(() => [])
+  async function freePort () {
+    const probe = createServer()
+    await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const { port } = probe.address()
+    await new Promise((resolve) => probe.close(resolve))
+    return port
+  }
   for (const s of servers) s.pool = new Pool(`http://127.0.0.1:${s.port}`, { connections: 32, pipelining: 1 })
   const drive = async (s, n) => {
     let left = n

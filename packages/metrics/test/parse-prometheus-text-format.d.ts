@@ -1,4 +1,4 @@
-// The package ships no types: the shape parse-prometheus-text-format returns (samples keep the text values).
+// The package ships no types: the shape parse-prometheus-text-format returns (samples keep the text values). Shared with @gw/cli's tests (its tsconfig includes this file).
 declare module 'parse-prometheus-text-format' {
   interface ParsedSample {
     labels?: Record<string, string>
