@@ -194,7 +194,7 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
     if (this.#local !== undefined) {
       // Start from the last count seen, never from zero: a key at its limit stays refused.
       const local = this.#local
-      if ((local.used(window.key, window.period) as number) < floor.used) local.setUsed(window.key, window.period, floor.used, window.ttlMs)
+      if (local.used(window.key, window.period) < floor.used) local.setUsed(window.key, window.period, floor.used, window.ttlMs)
       const decision = local.consume(window, cost)
       if (decision.allowed) floor.delta += cost
       floor.used = Math.max(floor.used, decision.used)
