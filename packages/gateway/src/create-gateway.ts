@@ -581,34 +581,41 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
   return {
     handler,
     websocket,
-    async listen(port = 0, host = '127.0.0.1') {
-      const server = createGatewayServer(handler, nodeOptions)
-      mountWebSocketApis(server, websocket)
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject)
-        server.listen(port, host, () => resolve())
-      })
-      await Promise.all(websocket.map((w) => w.ready()))
-      servers.add(server)
-      return server
-    },
+    listen: (port = 0, host = '127.0.0.1') => listenGatewayServer(createGatewayServer(handler, nodeOptions), websocket, servers, port, host),
     management,
     async close() {
-      await Promise.all(websocket.map((w) => w.close()))
-      await Promise.all(
-        [...servers].map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              s.closeIdleConnections()
-              s.close(() => resolve())
-            })
-        )
-      )
-      servers.clear()
+      await closeGatewayServers(websocket, servers)
       await Promise.all([...closables].map((c) => c.close()))
       closables.clear()
     }
   }
+}
+
+/** Listens on `port`/`host` with the WebSocket APIs mounted on the same server, and remembers the server for `close()`. */
+async function listenGatewayServer(server: Server, websocket: readonly WebSocketApi[], servers: Set<Server>, port: number, host: string): Promise<Server> {
+  mountWebSocketApis(server, websocket)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  await Promise.all(websocket.map((w) => w.ready()))
+  servers.add(server)
+  return server
+}
+
+/** Closes the WebSocket APIs, then every listening server (idle keep-alive sockets first, so close() does not wait for them). */
+async function closeGatewayServers(websocket: readonly WebSocketApi[], servers: Set<Server>): Promise<void> {
+  await Promise.all(websocket.map((w) => w.close()))
+  await Promise.all(
+    [...servers].map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.closeIdleConnections()
+          s.close(() => resolve())
+        })
+    )
+  )
+  servers.clear()
 }
 
 /** A gateway whose definition is a WebSocket API (§14): `listen()` serves its stages; there is no REST-style management. */
@@ -620,17 +627,8 @@ function websocketOnlyGateway(websocket: readonly WebSocketApi[], logger: Logger
   return {
     handler: websocketOnlyHandler,
     websocket,
-    async listen(port = 0, host = '127.0.0.1') {
-      const server = createGatewayServer(websocketOnlyHandler, { logger, flavour: 'HTTP' })
-      mountWebSocketApis(server, websocket)
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject)
-        server.listen(port, host, () => resolve())
-      })
-      await Promise.all(websocket.map((w) => w.ready()))
-      servers.add(server)
-      return server
-    },
+    listen: (port = 0, host = '127.0.0.1') =>
+      listenGatewayServer(createGatewayServer(websocketOnlyHandler, { logger, flavour: 'HTTP' }), websocket, servers, port, host),
     management: {
       putDefinition: unsupported,
       createDeployment: unsupported,
@@ -645,18 +643,6 @@ function websocketOnlyGateway(websocket: readonly WebSocketApi[], logger: Logger
       flushStageCache: unsupported,
       flushStageAuthorizersCache: unsupported
     },
-    async close() {
-      await Promise.all(websocket.map((w) => w.close()))
-      await Promise.all(
-        [...servers].map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              s.closeIdleConnections()
-              s.close(() => resolve())
-            })
-        )
-      )
-      servers.clear()
-    }
+    close: () => closeGatewayServers(websocket, servers)
   }
 }
