@@ -6,6 +6,7 @@
 //   micro  - ops/s of building blocks (router, limiter, cache, JWT, SigV4, JSON)
 //   redis  - Redis round trips (ioredis, rate-limiter-flexible) on loopback
 //   stack  - one whole API (API key + usage plan, JWT authorizer, CORS, JSON answer) per stack, memory and Redis rows
+//   cors   - CORS middleware per stack, twice: on a preflight (OPTIONS) and on an actual GET (lib/requests.mjs)
 // Every HTTP measurement: fresh server process pinned to --sut-cpu, load
 // generator pinned to --load-cpu, warmup then measured window; targets are
 // interleaved (order rotated per round); medians over --rounds are reported.
@@ -18,7 +19,8 @@ import os from 'node:os'
 import { startServer, freePort, pinned, track, tasksetAvailable, machineTicks } from './lib/proc.mjs'
 import { measure, load, wrkAvailable } from './lib/load.mjs'
 import { startRedis, redisServerAvailable } from './lib/redis-server.mjs'
-import { checkAnswers } from './lib/check.mjs'
+import { checkAnswers, checkCors } from './lib/check.mjs'
+import { CORS_KINDS } from './lib/requests.mjs'
 import { writeFixture } from './targets/stack/_fixture.mjs'
 import { median, spread, fmtInt, fmtNum, fmtOps, mdTable, rotate } from './lib/stats.mjs'
 
@@ -49,7 +51,7 @@ const { values } = parseArgs({
   }
 })
 if (values.help) {
-  console.log(`usage: pnpm bench [--compare A.json B.json | --suite proxy,mw,micro,redis,stack,scale] [--rounds 3] [--mode interleave|sequential]
+  console.log(`usage: pnpm bench [--compare A.json B.json | --suite proxy,mw,micro,redis,stack,scale,cors] [--rounds 3] [--mode interleave|sequential]
   [--warmup 4] [--cycles 10] [--slice 1]   (interleave: per round, cycles x slice seconds per target)
   [--duration 10]                          (sequential: seconds per target per round)
   [--connections 50] [--tool wrk|autocannon] [--only a,b] [--skip a,b]
@@ -76,10 +78,10 @@ const skip = new Set((values.skip || '').split(',').filter(Boolean))
 const outDir = resolve(values.out || join(HERE, '..', 'results'))
 const stamp = new Date().toISOString().replace(/[:.]/g, '-')
 
-const BASELINE = { proxy: 'upstream', mw: 'bare', stack: 'bare', scale: 'bare' }
+const BASELINE = { proxy: 'upstream', mw: 'bare', stack: 'bare', scale: 'bare', cors: 'bare' }
 const SECOND_REF = { proxy: 'undici-raw' }
-const DEFAULT_HEADERS = { proxy: {}, mw: { origin: 'http://client.example.test' }, stack: { origin: 'http://client.example.test' }, scale: { origin: 'http://client.example.test' } }
-const DEFAULT_PATH = { proxy: '/api/hello', mw: '/api/hello', stack: '/api/hello', scale: '/api/hello' }
+const DEFAULT_HEADERS = { proxy: {}, mw: { origin: 'http://client.example.test' }, stack: { origin: 'http://client.example.test' }, scale: { origin: 'http://client.example.test' }, cors: {} }
+const DEFAULT_PATH = { proxy: '/api/hello', mw: '/api/hello', stack: '/api/hello', scale: '/api/hello', cors: '/api/hello' }
 
 function log (...a) { process.stderr.write(a.join(' ') + '\n') }
 
@@ -128,7 +130,8 @@ function aggregate (slices) {
   }
 }
 
-async function httpSuite (suite) {
+// `kind` (cors suite only): which request of CORS_KINDS every target gets (method + headers)
+async function httpSuite (suite, kind) {
   // scale: several serving processes (workers) must be free to use both cores, so nothing is pinned there
   const sutCpu = suite === 'scale' ? '' : SUT_CPU
   const loadCpu = suite === 'scale' ? '' : LOAD_CPU
@@ -137,7 +140,8 @@ async function httpSuite (suite) {
   const plan = mode === 'interleave'
     ? `${rounds} rounds x (${warmup}s warmup + ${cycles} x ${slice}s slices, round-robin)`
     : `${rounds} rounds x (${warmup}s warmup + ${duration}s), one target at a time`
-  log(`\n== suite ${suite}: ${targets.map((t) => t.name).join(', ')}\n   ${plan}, ${connections} conns, ${tool}`)
+  const title = kind ? `${suite}-${kind}` : suite
+  log(`\n== suite ${title}: ${targets.map((t) => t.name).join(', ')}\n   ${plan}, ${connections} conns, ${tool}`)
   let upstream = null
   let redis = null
   let fixtureDir = null
@@ -163,7 +167,14 @@ async function httpSuite (suite) {
   const skipped = new Map()
   const watch = (srv) => upstream ? [srv.pid, upstream.pid] : [srv.pid]
   const urlOf = (srv) => `http://127.0.0.1:${srv.port}${srv.info.path || DEFAULT_PATH[suite]}`
-  const headersOf = (srv) => ({ ...DEFAULT_HEADERS[suite], ...srv.info.headers })
+  const headersOf = (srv) => ({ ...DEFAULT_HEADERS[suite], ...(kind ? CORS_KINDS[kind].headers : {}), ...srv.info.headers })
+  const method = kind ? CORS_KINDS[kind].method : 'GET'
+  // answers are checked before timing where the suite compares behaviour (stack/scale, cors)
+  const wrongAnswer = (t, srv) => suite === 'cors'
+    ? checkCors({ url: urlOf(srv), method, headers: headersOf(srv), kind, baseline: t.name === BASELINE[suite] })
+    : suite === 'stack' || suite === 'scale'
+      ? checkAnswers({ url: urlOf(srv), headers: headersOf(srv), baseline: t.name === BASELINE[suite] })
+      : null
   try {
     for (let r = 0; r < rounds; r++) {
       if (mode === 'interleave') {
@@ -177,31 +188,29 @@ async function httpSuite (suite) {
               const srv = await startServer({ module: t.module, port, upstream: upstream?.url, cpu: sutCpu })
               srv.port = port
               srvs.set(t.name, srv)
-              if (suite === 'stack' || suite === 'scale') {
-                const wrong = await checkAnswers({ url: urlOf(srv), headers: headersOf(srv), baseline: t.name === BASELINE[suite] })
-                if (wrong) { srvs.delete(t.name); await srv.stop(); throw new Error(`wrong answer: ${wrong}`) }
-              }
+              const wrong = await wrongAnswer(t, srv)
+              if (wrong) { srvs.delete(t.name); await srv.stop(); throw new Error(`wrong answer: ${wrong}`) }
             } catch (err) {
               skipped.set(t.name, String(err.message).split('\n').find((l) => /Error|error/.test(l)) || String(err.message).split('\n')[0])
-              log(`  [${suite} r${r + 1}] ${t.name}: skipped (${skipped.get(t.name)})`)
+              log(`  [${title} r${r + 1}] ${t.name}: skipped (${skipped.get(t.name)})`)
             }
           }
           const live = targets.filter((t) => srvs.has(t.name))
           for (const t of rotate(live, r)) {
             const srv = srvs.get(t.name)
-            await load({ tool, url: urlOf(srv), connections, duration: warmup, headers: headersOf(srv), cpu: loadCpu })
+            await load({ tool, url: urlOf(srv), connections, duration: warmup, headers: headersOf(srv), method, cpu: loadCpu })
           }
           const acc = Object.fromEntries(live.map((t) => [t.name, []]))
           for (let c = 0; c < cycles; c++) {
             for (const t of rotate(live, r + c)) {
               const srv = srvs.get(t.name)
-              acc[t.name].push(await measure({ tool, url: urlOf(srv), connections, duration: slice, headers: headersOf(srv), cpu: loadCpu, watchPids: watch(srv) }))
+              acc[t.name].push(await measure({ tool, url: urlOf(srv), connections, duration: slice, headers: headersOf(srv), method, cpu: loadCpu, watchPids: watch(srv) }))
             }
           }
           for (const t of live) {
             const agg = aggregate(acc[t.name])
             samples[t.name].push(agg)
-            log(`  [${suite} r${r + 1}] ${t.name.padEnd(22)} ${label(agg)}`)
+            log(`  [${title} r${r + 1}] ${t.name.padEnd(22)} ${label(agg)}`)
           }
         } finally {
           for (const srv of srvs.values()) await srv.stop()
@@ -213,21 +222,19 @@ async function httpSuite (suite) {
           try {
             srv = await startServer({ module: t.module, port, upstream: upstream?.url, cpu: sutCpu })
             srv.port = port
-            if (suite === 'stack' || suite === 'scale') {
-              const wrong = await checkAnswers({ url: urlOf(srv), headers: headersOf(srv), baseline: t.name === BASELINE[suite] })
-              if (wrong) { await srv.stop(); throw new Error(`wrong answer: ${wrong}`) }
-            }
+            const wrong = await wrongAnswer(t, srv)
+            if (wrong) { await srv.stop(); throw new Error(`wrong answer: ${wrong}`) }
           } catch (err) {
             skipped.set(t.name, String(err.message).split('\n')[0])
-            log(`  [${suite} r${r + 1}] ${t.name}: skipped (${skipped.get(t.name)})`)
+            log(`  [${title} r${r + 1}] ${t.name}: skipped (${skipped.get(t.name)})`)
             continue
           }
           srv.port = port
           try {
-            const res = await measure({ tool, url: urlOf(srv), connections, duration, warmup, headers: headersOf(srv), cpu: loadCpu, watchPids: watch(srv) })
+            const res = await measure({ tool, url: urlOf(srv), connections, duration, warmup, headers: headersOf(srv), method, cpu: loadCpu, watchPids: watch(srv) })
             const agg = aggregate([res])
             samples[t.name].push(agg)
-            log(`  [${suite} r${r + 1}] ${t.name.padEnd(22)} ${label(agg)}`)
+            log(`  [${title} r${r + 1}] ${t.name.padEnd(22)} ${label(agg)}`)
           } finally {
             await srv.stop()
           }
@@ -283,7 +290,7 @@ async function httpSuite (suite) {
   }))
   let note = skipped.size ? '\n\nskipped: ' + [...skipped].map(([k, v]) => `${k} (${v})`).join('; ') : ''
   if (suite === 'scale') note += '\n\nscale: nothing pinned (workers and the load generator share both cores); SUT CPU% is the first process only (a cluster primary serves nothing itself).'
-  return { suite, rows, table: table + note, skipped: Object.fromEntries(skipped) }
+  return { suite: title, rows, table: table + note, skipped: Object.fromEntries(skipped) }
 }
 
 function runChild (script, args, cpu) {
@@ -346,13 +353,17 @@ for (const suite of suites) {
   const m0 = machineTicks()
   const t0 = Date.now()
   const stealNote = () => `machine steal during suite: ${fmtNum(stealSince(m0), 2)}% (${Math.round((Date.now() - t0) / 1000)} s)`
-  if (suite === 'proxy' || suite === 'mw' || suite === 'stack' || suite === 'scale') {
-    const res = await httpSuite(suite)
-    if (!res) continue
-    report.suites[suite] = res.rows
-    const how = mode === 'interleave' ? `${warmup}s warmup, then ${cycles} x ${slice}s slices round-robin per round` : `${warmup}s warmup + ${duration}s per target per round`
-    md.push('', `## ${suite}  (${connections} connections; ${how})`, '', res.table, '', stealNote())
-    console.log(`\n## ${suite}\n\n${res.table}\n\n${stealNote()}`)
+  if (suite === 'proxy' || suite === 'mw' || suite === 'stack' || suite === 'scale' || suite === 'cors') {
+    // the cors suite runs its targets once per request kind: two tables, cors-preflight and cors-actual
+    for (const kind of suite === 'cors' ? Object.keys(CORS_KINDS) : [undefined]) {
+      const res = await httpSuite(suite, kind)
+      if (!res) continue
+      report.suites[res.suite] = res.rows
+      const how = mode === 'interleave' ? `${warmup}s warmup, then ${cycles} x ${slice}s slices round-robin per round` : `${warmup}s warmup + ${duration}s per target per round`
+      const what = kind ? `; ${CORS_KINDS[kind].method} with ${Object.keys(CORS_KINDS[kind].headers).join(', ')}` : ''
+      md.push('', `## ${res.suite}  (${connections} connections; ${how}${what})`, '', res.table, '', stealNote())
+      console.log(`\n## ${res.suite}\n\n${res.table}\n\n${stealNote()}`)
+    }
   } else if (suite === 'micro') {
     log(`\n== suite micro (${values['micro-rounds']} rounds x ${values['micro-time']} ms per task, pinned to cpu ${sutCpu})`)
     const data = await runChild('micro/micro.mjs', ['--rounds', values['micro-rounds'], '--time', values['micro-time'], ...values.micro.flatMap((p) => ['--extra', resolve(p)])], sutCpu)

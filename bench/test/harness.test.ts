@@ -1,7 +1,7 @@
 // The harness's own logic that a benchmark result depends on: the answer check of the stack suite (a stack that
 // answers differently must not be timed) and `--compare` (ratio changes between two result files).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -9,7 +9,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM module of the harness, no types
-import { checkAnswers } from '../harness/lib/check.mjs'
+import { checkAnswers, checkCors } from '../harness/lib/check.mjs'
+// @ts-expect-error plain ESM module of the harness, no types
+import { CORS_KINDS, wrkScript } from '../harness/lib/requests.mjs'
 
 const harness = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../harness')
 const PAYLOAD = { hello: 'world', id: 42, tags: ['a', 'b'], ok: true }
@@ -59,6 +61,47 @@ describe('stack suite answer check', () => {
     servers.push(wrongBody, noCors)
     expect(await checkAnswers({ url: wrongBody.url, headers })).toMatch(/^body /)
     expect(await checkAnswers({ url: noCors.url, headers })).toMatch(/access-control-allow-origin/)
+  })
+})
+
+/** A CORS row that answers both request kinds of the cors suite correctly. */
+const goodCors = (req: IncomingMessage, res: ServerResponse): void => {
+  res.setHeader('access-control-allow-origin', String(req.headers.origin))
+  if (req.method === 'OPTIONS') return void res.writeHead(204, { 'access-control-allow-methods': 'GET,POST' }).end()
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(PAYLOAD))
+}
+
+describe('cors suite answer check and request specs', () => {
+  const servers: { close: () => Promise<void> }[] = []
+  afterAll(async () => {
+    for (const s of servers) await s.close()
+  })
+  const ask = async (url: string, kind: 'preflight' | 'actual', baseline = false): Promise<string | null> =>
+    (await checkCors({ url, method: CORS_KINDS[kind].method, headers: CORS_KINDS[kind].headers, kind, baseline })) as string | null
+
+  it('accepts a row that answers the preflight and the actual request', async () => {
+    const s = await serve(goodCors)
+    servers.push(s)
+    expect(await ask(s.url, 'preflight')).toBeNull()
+    expect(await ask(s.url, 'actual')).toBeNull()
+  })
+
+  it('refuses a preflight without CORS headers, and an actual answer without allow-origin', async () => {
+    const plain = await serve((req, res) => res.writeHead(req.method === 'OPTIONS' ? 204 : 200).end(req.method === 'OPTIONS' ? '' : JSON.stringify(PAYLOAD)))
+    servers.push(plain)
+    expect(await ask(plain.url, 'preflight')).toMatch(/access-control-allow-methods/)
+    expect(await ask(plain.url, 'actual')).toMatch(/access-control-allow-origin null/)
+    // the baseline only answers the JSON, whatever the method
+    expect(await ask(plain.url, 'preflight', true)).toMatch(/status 204 \(want 200\)/)
+  })
+
+  it('writes a wrk script carrying the method and every header', () => {
+    const file = wrkScript('OPTIONS', CORS_KINDS.preflight.headers)
+    const text = readFileSync(file, 'utf8')
+    rmSync(path.dirname(file), { recursive: true, force: true })
+    expect(text).toContain('wrk.method = "OPTIONS"')
+    expect(text).toContain('wrk.headers["access-control-request-method"] = "GET"')
+    expect(text).toContain('wrk.headers["origin"] = "http://client.example.test"')
   })
 })
 

@@ -4,8 +4,8 @@
 import { isDeepStrictEqual } from 'node:util'
 import { PAYLOAD } from '../targets/mw/_payload.mjs'
 
-async function get (url, headers) {
-  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) })
+async function get (url, headers, method = 'GET') {
+  const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(10_000) })
   const text = await res.text()
   let body
   try { body = JSON.parse(text) } catch { body = text }
@@ -31,5 +31,30 @@ export async function checkAnswers ({ url, headers, baseline = false }) {
     const noKey = await get(url, without('x-api-key'))
     if (noKey.status !== 403) return `without an API key: status ${noKey.status} (want 403)`
   }
+  return null
+}
+
+/**
+ * The cors suite: `null` when the target answers the request kind like a browser expects, else what differs.
+ * preflight: 204 or 200 with `access-control-allow-origin` = the Origin (or `*`) and `-allow-methods` naming the
+ * requested method; actual: 200 + the payload + `access-control-allow-origin`. The baseline only answers 200 + payload.
+ */
+export async function checkCors ({ url, method, headers, kind, baseline = false }) {
+  const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(10_000) })
+  const text = await res.text()
+  const acao = res.headers.get('access-control-allow-origin')
+  if (baseline || kind === 'actual') {
+    if (res.status !== 200) return `status ${res.status} (want 200): ${text.slice(0, 200)}`
+    let body
+    try { body = JSON.parse(text) } catch { body = text }
+    if (!isDeepStrictEqual(body, PAYLOAD)) return `body ${text.slice(0, 200)} (want ${JSON.stringify(PAYLOAD)})`
+    if (baseline) return null
+  } else {
+    if (res.status !== 204 && res.status !== 200) return `preflight status ${res.status} (want 204)`
+    const methods = res.headers.get('access-control-allow-methods') || ''
+    const want = headers['access-control-request-method']
+    if (!methods.split(',').map((m) => m.trim()).includes(want)) return `access-control-allow-methods ${methods} (want ${want})`
+  }
+  if (acao !== '*' && acao !== headers.origin) return `access-control-allow-origin ${acao} (want * or the Origin)`
   return null
 }
