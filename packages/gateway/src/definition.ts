@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { STAGE_VARIABLE_LIMITS, STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
+import { STAGE_VARIABLE_LIMITS, STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE, routeSettingsSchema } from '@gw/core'
 import { CACHE_CLUSTER_SIZES } from '@gw/cache'
 import { corsConfigurationSchema as corsSchema } from '@gw/cors'
 import { integrationSchema, integrationResponseSchema as integrationResponseDefinitionSchema } from '@gw/integrations'
@@ -228,18 +228,8 @@ export const restStageSchema = z
 /** A validated REST stage. */
 export type RestStageDefinition = z.output<typeof restStageSchema>
 
-/** HTTP API route settings (§6.2). */
-export const routeSettingsSchema = z
-  .object({
-    throttlingBurstLimit: z.number().int().min(0).optional(),
-    throttlingRateLimit: z.number().min(0).optional(),
-    detailedMetricsEnabled: z.boolean().optional(),
-    /** `apigatewayv2` RouteSettings `LoggingLevel` (§6.2; WebSocket on AWS), for access/execution logging. */
-    loggingLevel: z.enum(['OFF', 'ERROR', 'INFO']).optional(),
-    /** `apigatewayv2` RouteSettings `DataTraceEnabled` (§6.2). */
-    dataTraceEnabled: z.boolean().optional()
-  })
-  .strict()
+/** HTTP API route settings (§6.2): @gw/core's schema, shared with WebSocket stages. */
+export { routeSettingsSchema }
 
 /** An HTTP API `Stage` (§6.2). */
 export const httpStageSchema = z

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { STAGE_VARIABLE_LIMITS, STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE } from '@gw/core'
+import { STAGE_VARIABLE_LIMITS, STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE, routeSettingsSchema } from '@gw/core'
 import { compileSelectionExpression } from './selection-expression.js'
 
 /*
@@ -95,16 +95,6 @@ const stageVariablesSchema = z
     for (const key of Object.keys(record))
       if (key.length > STAGE_VARIABLE_LIMITS.keyLength || !STAGE_VARIABLE_NAME.test(key)) issue.addIssue({ code: 'custom', path: [key], message: 'stage variable names are letters, digits and _ (§6.3)' })
   })
-
-const routeSettingsSchema = z
-  .object({
-    throttlingBurstLimit: z.number().int().min(0).optional(),
-    throttlingRateLimit: z.number().min(0).optional(),
-    detailedMetricsEnabled: z.boolean().optional(),
-    loggingLevel: z.enum(['OFF', 'ERROR', 'INFO']).optional(),
-    dataTraceEnabled: z.boolean().optional()
-  })
-  .strict()
 
 /** A WebSocket `Stage` (§6.2): stage variables and route throttles (§8.1). */
 export const webSocketStageSchema = z
