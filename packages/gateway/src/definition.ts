@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { STAGE_VARIABLE_LIMITS, STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE, routeSettingsSchema } from '@gw/core'
+import { routeSettingsSchema, stageVariablesSchema } from '@gw/core'
 import { CACHE_CLUSTER_SIZES } from '@gw/cache'
 import { corsConfigurationSchema as corsSchema } from '@gw/cors'
 import { integrationSchema, integrationResponseSchema as integrationResponseDefinitionSchema } from '@gw/integrations'
@@ -44,22 +44,6 @@ function keyed<V extends z.ZodType>(value: V, check: (key: string) => string | u
 }
 
 const rule = (re: RegExp, message: string) => (key: string): string | undefined => (re.test(key) ? undefined : message)
-
-// Checked by hand and passed through as given (not rebuilt by z.record): a variable named `__proto__` stays a
-// variable instead of being lost to the prototype setter (issue #15 item 4).
-const stageVariablesSchema = z
-  .custom<Record<string, string>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'an object of stage variables' })
-  .superRefine((record, issue) => {
-    const keys = Object.keys(record)
-    if (keys.length > STAGE_VARIABLE_LIMITS.count) issue.addIssue({ code: 'custom', message: `at most ${String(STAGE_VARIABLE_LIMITS.count)} stage variables (§6.3)` })
-    for (const key of keys) {
-      const value: unknown = record[key]
-      if (key.length > STAGE_VARIABLE_LIMITS.keyLength || !STAGE_VARIABLE_NAME.test(key))
-        issue.addIssue({ code: 'custom', path: [key], message: `stage variable names are letters, digits and _, at most ${String(STAGE_VARIABLE_LIMITS.keyLength)} (§6.3)` })
-      else if (typeof value !== 'string' || value.length > STAGE_VARIABLE_LIMITS.valueLength || !STAGE_VARIABLE_VALUE.test(value))
-        issue.addIssue({ code: 'custom', path: [key], message: 'stage variable values match [A-Za-z0-9-._~:/?#&=,]+ (§6.3)' })
-    }
-  })
 
 /** Stage variables: names and values as §6.3 allows, at most 100. */
 export const stageVariablesDefinitionSchema = stageVariablesSchema

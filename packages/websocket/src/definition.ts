@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { STAGE_VARIABLE_LIMITS, STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE, routeSettingsSchema } from '@gw/core'
+import { routeSettingsSchema, stageVariablesSchema } from '@gw/core'
 import { compileSelectionExpression } from './selection-expression.js'
 
 /*
@@ -88,13 +88,6 @@ export const webSocketAuthorizerSchema = z
     authorizerResultTtlInSeconds: z.number().int().min(0).max(3600).default(0)
   })
   .strict()
-
-const stageVariablesSchema = z
-  .record(z.string(), z.string().max(STAGE_VARIABLE_LIMITS.valueLength).regex(STAGE_VARIABLE_VALUE, 'stage variable values match [A-Za-z0-9-._~:/?#&=,]+ (§6.3)'))
-  .superRefine((record, issue) => {
-    for (const key of Object.keys(record))
-      if (key.length > STAGE_VARIABLE_LIMITS.keyLength || !STAGE_VARIABLE_NAME.test(key)) issue.addIssue({ code: 'custom', path: [key], message: 'stage variable names are letters, digits and _ (§6.3)' })
-  })
 
 /** A WebSocket `Stage` (§6.2): stage variables and route throttles (§8.1). */
 export const webSocketStageSchema = z
