@@ -22,8 +22,10 @@ function store(prefix: string): RedisConnectionStore {
 describe('@connections across instances through Redis (§14.7)', () => {
   it('a post to instance 2 reaches a client of instance 1; GET and DELETE too; a dead instance reads as gone within its lease', async () => {
     const prefix = `gwtest-${randomBytes(6).toString('hex')}`
-    const one = await serveApi(def, { connectionStore: store(prefix), leaseMs: 600, unsignedConnectionsApi: true })
-    const two = await serveApi(def, { connectionStore: store(prefix), leaseMs: 600, unsignedConnectionsApi: true })
+    // Leases long enough that a loaded CI machine's event-loop lag never lets a live instance's lease lapse mid-test
+    // (a 600 ms lease renewed every 200 ms did, answering 410 for a live connection).
+    const one = await serveApi(def, { connectionStore: store(prefix), leaseMs: 30_000, unsignedConnectionsApi: true })
+    const two = await serveApi(def, { connectionStore: store(prefix), leaseMs: 30_000, unsignedConnectionsApi: true })
     const client = await open(`${one.wsOrigin}/dev`, { headers: { 'User-Agent': 'wscat' } })
     client.ws.send('{"action":"whoami"}')
     const id = await client.next()
@@ -39,7 +41,6 @@ describe('@connections across instances through Redis (§14.7)', () => {
     expect(got.status).toBe(200)
     expect(((await got.json()) as { identity: unknown }).identity).toEqual({ sourceIp: '127.0.0.1', userAgent: 'wscat' })
 
-    // instance 1 stops renewing its lease without closing anything (as a SIGKILLed process would)
     const other = await open(`${one.wsOrigin}/dev`)
     other.ws.send('{"action":"whoami"}')
     const otherId = await other.next()
@@ -47,5 +48,18 @@ describe('@connections across instances through Redis (§14.7)', () => {
     expect((await fetch(at, { method: 'DELETE' })).status).toBe(204)
     await client.closed
     await expect.poll(async () => (await fetch(at)).status).toBe(410)
+  })
+
+  it('a connection whose instance holds no lease (it was SIGKILLed and its lease ran out) reads as gone: 410 to GET and POST', async () => {
+    const prefix = `gwtest-${randomBytes(6).toString('hex')}`
+    const shared = store(prefix)
+    const live = await serveApi(def, { connectionStore: store(prefix), leaseMs: 30_000, unsignedConnectionsApi: true })
+    // The record a killed instance left behind: its lease key `@instance/ghost` is absent, as after `leaseMs` without renewal.
+    await shared.add('ghostconn=', JSON.stringify({ i: 'ghost', s: 'dev', c: Date.now(), a: Date.now(), ip: '127.0.0.1', ua: 'wscat' }), 60_000)
+    const at = `${live.httpOrigin}/dev/@connections/${encodeURIComponent('ghostconn=')}`
+    expect((await fetch(at)).status).toBe(410)
+    expect((await fetch(at, { method: 'POST', body: 'x' })).status).toBe(410)
+    // and the stale record is swept, not left for the next reader
+    await expect.poll(() => shared.get('ghostconn=')).toBeUndefined()
   })
 })
