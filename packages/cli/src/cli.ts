@@ -255,8 +255,10 @@ async function keysCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (sub === 'list') {
     const { values } = parseArgs({ args: rest, options: adminOptions })
-    const { json } = await admin(io, values, 'GET', '/apikeys')
-    io.out(`${JSON.stringify(json, null, 2)}\n`)
+    const { json } = await admin(io, values, 'GET', '/apikeys?limit=500')
+    // The wire's list member `item` is printed as `items`, as `aws apigateway get-api-keys` prints it.
+    const { item, ...paging } = json as { item?: unknown[] }
+    io.out(`${JSON.stringify({ items: item ?? [], ...paging }, null, 2)}\n`)
     return 0
   }
   if (sub === 'disable') {

@@ -112,7 +112,7 @@ describe('management API (off by default, admin token required)', () => {
     for (let i = 0; i < 3; i++) expect((await fetch(`${gw.urls[0] ?? ''}/private`, { headers: { 'x-api-key': key.value } })).status).toBe(200)
     const today = new Date().toISOString().slice(0, 10)
     const usage = await admin(gw, `/usageplans/basic/usage?startDate=${today}&endDate=${today}&keyId=${key.id}`)
-    expect(await usage.json()).toEqual({ usagePlanId: 'basic', startDate: today, endDate: today, position: null, values: { [key.id]: [[3, 1]] } })
+    expect(await usage.json()).toEqual({ usagePlanId: 'basic', startDate: today, endDate: today, values: { [key.id]: [[3, 1]] } })
     const dup = await admin(gw, '/apikeys', { method: 'POST', body: { name: 'again', value: key.value } })
     expect(dup.status).toBe(409)
   })

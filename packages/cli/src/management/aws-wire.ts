@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto'
+import type { ApiDefinition, RouteDefinition } from '@gw/openapi'
+
+/**
+ * The API Gateway REST API's wire shapes (its `restJson1` protocol, as `@aws-sdk/client-api-gateway` and the AWS
+ * CLI read them): timestamps are epoch seconds (numbers), lists are `{"item": [...], "position": "..."}` (SDKs
+ * present `item` as `items`), absent members are left out rather than sent as null.
+ */
+
+/** An ISO timestamp as AWS sends it: whole epoch seconds. */
+export const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000)
+
+/** Members whose value is `undefined` or `null` left out, as AWS leaves out unset members. */
+export function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) if (v !== undefined && v !== null) out[k] = v
+  return out as Partial<T>
+}
+
+/** Replaces `createdDate` / `lastUpdatedDate` ISO strings with epoch seconds and drops unset members. */
+export function withEpochDates<T extends Record<string, unknown>>(value: T): Record<string, unknown> {
+  const out: Record<string, unknown> = compact(value)
+  for (const field of ['createdDate', 'lastUpdatedDate']) {
+    const v = out[field]
+    if (typeof v === 'string') out[field] = epochSeconds(v)
+  }
+  return out
+}
+
+/** Paging of `GET` list calls: `limit` 1–500 (default 25), `position` an opaque cursor from the previous page. */
+export interface PageQuery {
+  readonly limit: string | null
+  readonly position: string | null
+}
+
+/** One page of a list in AWS's shape, or the 400 message for a bad `limit` / `position`. */
+export function page<T>(items: readonly T[], query: PageQuery): { item: T[]; position?: string } | string {
+  const limit = query.limit === null ? 25 : Number(query.limit)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) return 'Invalid limit specified. Must be between 1 and 500'
+  let offset = 0
+  if (query.position !== null) {
+    offset = Number(Buffer.from(query.position, 'base64url').toString())
+    if (!Number.isInteger(offset) || offset < 0) return 'Invalid position specified'
+  }
+  const next = offset + limit
+  const out: { item: T[]; position?: string } = { item: items.slice(offset, next) }
+  if (next < items.length) out.position = Buffer.from(String(next)).toString('base64url')
+  return out
+}
+
+/** A resource id as AWS makes them (10 lower-case letters and digits), stable for a path so links keep working. */
+export const resourceId = (apiId: string, path: string): string => createHash('sha256').update(`${apiId}\0${path}`).digest('hex').slice(0, 10)
+
+/** AWS's `Method` shape for one route of the definition (GetResources `embed=methods`). */
+function methodOf(route: RouteDefinition): Record<string, unknown> {
+  const integration = route.integration
+  return compact({
+    httpMethod: route.method,
+    authorizationType: route.authorizationType,
+    authorizerId: route.authorizer,
+    apiKeyRequired: route.apiKeyRequired,
+    operationName: route.operationName,
+    authorizationScopes: route.authorizationScopes,
+    requestParameters: route.requestParameters,
+    requestModels: route.requestModels,
+    methodIntegration:
+      integration === undefined
+        ? undefined
+        : compact({
+            type: integration.type,
+            httpMethod: integration.httpMethod,
+            uri: integration.uri,
+            connectionType: integration.connectionType,
+            passthroughBehavior: integration.passthroughBehavior,
+            timeoutInMillis: integration.timeoutInMillis,
+            cacheNamespace: integration.cacheNamespace,
+            cacheKeyParameters: integration.cacheKeyParameters
+          })
+  })
+}
+
+/**
+ * GetResources: the definition's paths as AWS's resource tree (`/`, `/pets`, `/pets/{petId}`, each with `id`,
+ * `parentId`, `pathPart`, `path` and its methods in `resourceMethods`), every ancestor included, in path order.
+ */
+export function resourcesOf(apiId: string, definition: ApiDefinition): Record<string, unknown>[] {
+  const byPath = new Map<string, Record<string, Record<string, unknown>>>([['/', {}]])
+  for (const route of definition.routes) {
+    const segments = route.path.split('/').filter(Boolean)
+    for (let i = 1; i <= segments.length; i++) {
+      const path = `/${segments.slice(0, i).join('/')}`
+      if (!byPath.has(path)) byPath.set(path, {})
+    }
+    const methods = byPath.get(route.path === '' ? '/' : route.path)
+    if (methods !== undefined) methods[route.method] = methodOf(route)
+  }
+  return [...byPath.keys()].sort().map((path) => {
+    const methods = byPath.get(path) ?? {}
+    const parent = path === '/' ? undefined : path.slice(0, path.lastIndexOf('/')) || '/'
+    return compact({
+      id: resourceId(apiId, path),
+      parentId: parent === undefined ? undefined : resourceId(apiId, parent),
+      pathPart: path === '/' ? undefined : path.slice(path.lastIndexOf('/') + 1),
+      path,
+      resourceMethods: Object.keys(methods).length === 0 ? undefined : methods
+    })
+  })
+}
