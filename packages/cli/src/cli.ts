@@ -5,6 +5,8 @@ import { exportOpenApi, formatOpenApi, importOpenApiFile, type ImportWarning } f
 import { gwConfigJsonSchema } from './config-schema.js'
 import { CliUsage } from './errors.js'
 import { loadConfig } from './load-config.js'
+import { loadTemplate, type TemplateSourceOptions } from './template-source.js'
+import { parseParameterOverrides } from '@gw/sam'
 import { checkServable, serve, type ServeOptions } from './serve.js'
 import { serveWorkers } from './workers.js'
 
@@ -22,6 +24,9 @@ export interface CliIo {
 const USAGE = `Usage: gw <command> [options]
 
   serve [config]                     serve gw.config.yaml (prints each API stage URL)
+  serve --sam template.yaml [--stage s] [--parameter-overrides K=V ...] [--region r] [--port 0] [--watch]
+  serve --serverless serverless.yml [--stage s] [--region r] [--port 0] [--watch]
+                                     an AWS SAM template / serverless.yml as it is (Node.js handlers in-process)
   serve --openapi api.yaml [--lambda name=./m.mjs#handler] [--stage dev] [--stage-variable k=v] [--port 0]
         [--watch]                    reload config and OpenAPI files on change, keeping quota/throttle state
                                      (SIGHUP reloads too)
@@ -29,6 +34,7 @@ const USAGE = `Usage: gw <command> [options]
   validate [config]                  check a config and its OpenAPI files (exit 2 when invalid)
   import <openapi> [--out file]      print the imported API definition (JSON) and warnings
   export <openapi> [--format yaml|json] [--out file]   OpenAPI 3 with x-amazon-apigateway extensions
+  export --sam template.yaml | --serverless serverless.yml [--api id] [--format yaml|json]   what the template amounts to
   keys create --name n [--plan id] [--value v]   | keys list | keys disable <id>     (management API)
   usage <plan> [--key id] [--start YYYY-MM-DD] [--end YYYY-MM-DD]                   (management API)
   cache flush <api> <stage> [--authorizers]   FlushStageCache (or FlushStageAuthorizersCache)  (management API)
@@ -103,6 +109,34 @@ function processIo(): CliIo {
   }
 }
 
+/** Flags of the commands that read a SAM template or serverless.yml. */
+const TEMPLATE_FLAGS = {
+  sam: { type: 'string' },
+  serverless: { type: 'string' },
+  'parameter-overrides': { type: 'string', multiple: true },
+  region: { type: 'string' },
+  stage: { type: 'string' }
+} as const
+
+/** `--sam` / `--serverless` with their flags, or undefined. */
+function templateOptions(values: { sam?: string | undefined; serverless?: string | undefined; 'parameter-overrides'?: string[] | undefined; region?: string | undefined; stage?: string | undefined }): TemplateSourceOptions | undefined {
+  if (values.sam !== undefined && values.serverless !== undefined) throw CliUsage('give --sam or --serverless, not both')
+  const file = values.sam ?? values.serverless
+  if (file === undefined) {
+    if (values['parameter-overrides'] !== undefined) throw CliUsage('--parameter-overrides goes with --sam')
+    return undefined
+  }
+  if (values.serverless !== undefined && values['parameter-overrides'] !== undefined) throw CliUsage('--parameter-overrides goes with --sam (serverless.yml reads ${opt:…} and ${env:…})')
+  return {
+    kind: values.sam === undefined ? 'serverless' : 'sam',
+    file,
+    // `--parameter-overrides A=1 B=2` (one flag, several pairs, as sam deploy takes them) or repeated
+    parameterOverrides: parseParameterOverrides((values['parameter-overrides'] ?? []).flatMap((v) => v.split(/\s+/).filter((p) => p !== ''))),
+    ...(values.stage === undefined ? {} : { stage: values.stage }),
+    ...(values.region === undefined ? {} : { region: values.region })
+  }
+}
+
 function pairs(values: string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const value of values ?? []) {
@@ -120,19 +154,25 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
     options: {
       openapi: { type: 'string' },
       lambda: { type: 'string', multiple: true },
-      stage: { type: 'string' },
       'stage-variable': { type: 'string', multiple: true },
       port: { type: 'string' },
       host: { type: 'string' },
       watch: { type: 'boolean' },
-      workers: { type: 'string' }
+      workers: { type: 'string' },
+      ...TEMPLATE_FLAGS
     }
   })
   const port = values.port === undefined ? undefined : Number(values.port)
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw CliUsage(`--port must be 0-65535, got '${String(values.port)}'`)
-  if (values.openapi !== undefined && positionals.length > 0) throw CliUsage('give either a config file or --openapi, not both')
+  if ([values.openapi, values.sam, values.serverless, positionals[0]].filter((v) => v !== undefined).length > 1) throw CliUsage('give one of a config file, --openapi, --sam or --serverless')
+  const template = templateOptions(values)
+  if (template !== undefined && values.workers !== undefined) throw CliUsage('--workers serves a gw.config.yaml; not with --sam / --serverless')
+  // Warnings and key values are printed once at start; reloads re-translate quietly.
+  let started = false
   const options: ServeOptions = {
-    ...(values.openapi === undefined
+    ...(template !== undefined
+      ? { load: (env: NodeJS.ProcessEnv) => loadTemplate(template, env, started ? undefined : (line) => io.err(line)) }
+      : values.openapi === undefined
       ? { config: positionals[0] ?? 'gw.config.yaml' }
       : {
           quick: {
@@ -151,6 +191,7 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
   let gateway: { endpoints: { api: string; stage: string; url: string }[]; port: number; close(): Promise<void> }
   if (values.workers === undefined) {
     const single = await serve(options)
+    started = true
     for (const api of single.runtime.loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
     // SIGHUP re-reads the config and OpenAPI files like --watch does; throttle, quota and key state are kept.
     io.onHangup?.(() => {
@@ -191,8 +232,9 @@ function formatWarning(file: string, w: ImportWarning): string {
 }
 
 async function validateCommand(args: string[], io: CliIo): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} })
-  const loaded = loadConfig(positionals[0] ?? 'gw.config.yaml', io.env)
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: TEMPLATE_FLAGS })
+  const template = templateOptions(values)
+  const loaded = template === undefined ? loadConfig(positionals[0] ?? 'gw.config.yaml', io.env) : loadTemplate(template, io.env, (line) => (line.startsWith('gw: warning') ? io.err(line) : undefined))
   await checkServable(loaded, io.env)
   for (const api of loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
   io.out(`${loaded.file}: valid (${String(loaded.apis.length)} API(s), ${String(loaded.apis.reduce((n, a) => n + a.definition.routes.length, 0))} route(s))\n`)
@@ -211,10 +253,23 @@ function importCommand(args: string[], io: CliIo): number {
 }
 
 function exportCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, format: { type: 'string' } } })
-  const file = positionals[0] ?? (() => { throw CliUsage('gw export <openapi file>') })()
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, format: { type: 'string' }, api: { type: 'string' }, ...TEMPLATE_FLAGS } })
   const format = values.format ?? 'yaml'
   if (format !== 'yaml' && format !== 'json') throw CliUsage(`--format must be yaml or json, got '${format}'`)
+  const template = templateOptions(values)
+  if (template !== undefined) {
+    // The template's APIs as the gateway loads them (translation → config loader → importer), exported (§16.3).
+    const loaded = loadTemplate(template, io.env, (line) => (line.startsWith('gw: warning') ? io.err(line) : undefined))
+    const apis = values.api === undefined ? loaded.apis : loaded.apis.filter((a) => a.name === values.api)
+    if (apis.length === 0) throw CliUsage(`--api: the template has no API '${String(values.api)}' (APIs: ${loaded.apis.map((a) => a.name).join(', ')})`)
+    const text = format === 'json' && apis.length > 1
+      ? `${JSON.stringify(Object.fromEntries(apis.map((a) => [a.name, exportOpenApi(a.definition)])), null, 2)}\n`
+      : apis.map((a) => formatOpenApi(exportOpenApi(a.definition), format)).join(format === 'yaml' ? '---\n' : '')
+    if (values.out === undefined) io.out(text)
+    else writeFileSync(values.out, text)
+    return 0
+  }
+  const file = positionals[0] ?? (() => { throw CliUsage('gw export <openapi file>') })()
   const result = importOpenApiFile(file)
   for (const w of result.warnings) io.err(formatWarning(file, w))
   const text = formatOpenApi(exportOpenApi(result.definition), format)

@@ -225,7 +225,20 @@ export const gwConfigSchema = z
       .describe('Registry and limits of the WebSocket APIs (the registry is `store`: memory, or Redis shared by instances).'),
     usagePlans: z.array(usagePlanSchema).default([]),
     apiKeys: z.array(apiKeySchema).default([]),
-    lambdas: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'Lambda names are letters, digits, _ and -'), lambdaRef).default({}),
+    lambdas: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_-]+$/, 'Lambda names are letters, digits, _ and -'),
+        z.union([
+          lambdaRef,
+          z
+            .object({
+              handler: lambdaRef,
+              environment: z.record(envName, z.string()).default({}).describe("The function's own environment variables (Lambda Environment.Variables): process.env shows them to this function only.")
+            })
+            .strict()
+        ])
+      )
+      .default({}),
     iam: iamSchema.optional().describe('AWS_IAM (SigV4) routes (§10.8): the accepted access keys, read from environment variables.'),
     store: z
       .union([z.literal('memory'), z.string().regex(REDIS_URL_PATTERN, "store is 'memory', a redis:// URL or redis+cluster://host:port,host:port (Cluster seed nodes)")])

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { importOpenApiFile, parseSourceText, type ApiDefinition, type ImportWarning } from '@gw/openapi'
+import { importOpenApiFile, importOpenApiObject, parseSourceText, type ApiDefinition, type ImportWarning } from '@gw/openapi'
 import { ACCESS_KEY_ID_PATTERN, compilePolicy, type GatewayIamOptions, type IamCredentials } from '@gw/gateway'
 import { withRestCors, type RestCorsOptions } from '@gw/cors'
 import { gwConfigSchema, type ApiConfig, type GwConfig } from './config-schema.js'
@@ -31,6 +31,8 @@ export interface LoadedConfig {
   files: string[]
   /** `createGateway()` options for AWS_IAM routes (§10.8): the `iam` section with its keys read from the environment. */
   iam: GatewayIamOptions | undefined
+  /** The environment `valueFromEnv` names were read from, when it is not the caller's (a translated template's keys). */
+  env?: NodeJS.ProcessEnv
 }
 
 /**
@@ -68,6 +70,44 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   return resolveConfig(result.data, absolute, dirname(absolute), env, (path) => source.lineOf(path))
 }
 
+/** A config that is not a file of its own: a translated SAM template or serverless.yml (@gw/sam). */
+export interface ConfigObjectSource {
+  /** The `gw.config.yaml` object. */
+  config: unknown
+  /** The file it came from (messages name it; relative paths resolve against its directory). */
+  file: string
+  /** OpenAPI documents by the name `apis[].openapi` gives them. */
+  documents?: Readonly<Record<string, unknown>>
+  /** More files the config depends on (`--watch`). */
+  files?: readonly string[]
+  /** Environment values the config's `valueFromEnv` names default to; the real environment wins. */
+  env?: Readonly<Record<string, string>>
+}
+
+/**
+ * Validates and resolves a config object exactly like {@link loadConfig} does a file (same schema, same checks).
+ * @throws GwError GW_CLI_CONFIG_INVALID (`file: field: why`), GW_OPENAPI_INVALID, GW_OPENAPI_REF
+ * @example
+ * const loaded = loadConfigObject({ config: { apis: [...] }, file: 'template.yaml', documents }, process.env)
+ */
+export function loadConfigObject(source: ConfigObjectSource, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const absolute = resolve(source.file)
+  const result = gwConfigSchema.safeParse(source.config)
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${absolute}: ${formatPath(issue.path.filter((p): p is string | number => typeof p !== 'symbol'))}: ${issue.message}`)
+    throw CliConfigInvalid(lines.join('\n'), { cause: result.error })
+  }
+  const merged = source.env === undefined ? env : { ...source.env, ...env }
+  const loaded = resolveConfig(result.data, absolute, dirname(absolute), merged, undefined, source.documents)
+  for (const file of source.files ?? []) if (!loaded.files.includes(file)) loaded.files.push(file)
+  return { ...loaded, env: merged }
+}
+
+/** The `module#export` of a `lambdas` entry (a string, or `{ handler, environment }`). */
+export function lambdaHandlerRef(entry: GwConfig['lambdas'][string]): string {
+  return typeof entry === 'string' ? entry : entry.handler
+}
+
 /**
  * Resolves an already-validated config object (quick mode builds one from flags).
  * @throws GwError GW_CLI_CONFIG_INVALID, GW_OPENAPI_INVALID, GW_OPENAPI_REF
@@ -77,7 +117,8 @@ export function resolveConfig(
   file: string,
   dir: string,
   env: NodeJS.ProcessEnv,
-  lineOf: (path: (string | number)[]) => number | undefined = () => undefined
+  lineOf: (path: (string | number)[]) => number | undefined = () => undefined,
+  documents: Readonly<Record<string, unknown>> = {}
 ): LoadedConfig {
   const fail: (path: (string | number)[], message: string) => never = (path, message) => {
     const line = lineOf(path)
@@ -86,10 +127,13 @@ export function resolveConfig(
   const files = [file]
   const apis: LoadedApi[] = []
   config.apis.forEach((api, index) => {
-    const openapiFile = resolve(dir, api.openapi)
-    if (!existsSync(openapiFile)) fail(['apis', index, 'openapi'], `file not found: ${openapiFile}`)
-    files.push(openapiFile)
-    const imported = importOpenApiFile(openapiFile, { basePath: api.basePath, failOnWarnings: api.failOnWarnings })
+    // An in-memory document (a translated SAM template's API) is named by its label; anything else is a file.
+    const inMemory = Object.hasOwn(documents, api.openapi)
+    const openapiFile = inMemory ? api.openapi : resolve(dir, api.openapi)
+    if (!inMemory && !existsSync(openapiFile)) fail(['apis', index, 'openapi'], `file not found: ${openapiFile}`)
+    if (!inMemory) files.push(openapiFile)
+    const importOptions = { basePath: api.basePath, failOnWarnings: api.failOnWarnings }
+    const imported = inMemory ? importOpenApiObject(documents[api.openapi], importOptions, openapiFile) : importOpenApiFile(openapiFile, importOptions)
     const name = api.name ?? slug(imported.definition.name)
     if (apis.some((other) => other.name === name)) fail(['apis', index, 'name'], `duplicate API name '${name}'`)
     const protocol = imported.definition.protocol
@@ -154,7 +198,8 @@ export function resolveConfig(
       if (!planIds.has(plan)) fail(['apiKeys', index, 'usagePlans', p], `unknown usage plan '${plan}'`)
     })
   })
-  for (const [name, ref] of Object.entries(config.lambdas)) {
+  for (const [name, entry] of Object.entries(config.lambdas)) {
+    const ref = lambdaHandlerRef(entry)
     const module = resolve(dir, ref.slice(0, ref.lastIndexOf('#')))
     if (!existsSync(module)) fail(['lambdas', name], `module not found: ${module}`)
     files.push(module)

@@ -11,7 +11,8 @@ import { attachWebSocketApis } from '@gw/websocket'
 import type { ConnectionStore } from '@gw/core'
 import { gwConfigSchema, type GwConfigInput } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
-import { loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
+import { lambdaHandlerRef, loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
+import { lambdaWithEnvironment, withLambdaEnvironment } from './runtime/lambda-environment.js'
 import { mountManagementApi } from './management-api.js'
 import { GatewayApp } from './runtime/gateway-app.js'
 import { startMetrics, type ServedMetrics } from './runtime/metrics-setup.js'
@@ -30,9 +31,11 @@ export interface QuickServeOptions {
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
-  /** Path of `gw.config.yaml`; or use `quick`. */
+  /** Path of `gw.config.yaml`; or use `quick` or `load`. */
   config?: string
   quick?: QuickServeOptions
+  /** Loads the config some other way (a translated SAM template: `loadConfigObject()`); called again on reload. */
+  load?: (env: NodeJS.ProcessEnv) => LoadedConfig
   /** Overrides `server.port` (0 = any free port). */
   port?: number
   /** Overrides `server.host`. */
@@ -95,7 +98,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   const env = options.env ?? process.env
   const logger = options.logger ?? jsonLogger
   const load = (): LoadedConfig => {
-    const loaded = options.quick !== undefined ? quickConfig(options.quick, env) : loadConfig(options.config ?? 'gw.config.yaml', env)
+    const loaded = options.load !== undefined ? options.load(env) : options.quick !== undefined ? quickConfig(options.quick, env) : loadConfig(options.config ?? 'gw.config.yaml', env)
     for (const api of loaded.config.apis) {
       for (const [stage, settings] of Object.entries(api.stages)) Object.assign(settings.variables, options.stageVariables?.[stage])
     }
@@ -327,22 +330,26 @@ function buildWebSockets(
 
 async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS.ProcessEnv, logger: Logger, generation: number, metrics?: ServedMetrics): Promise<GatewayApp> {
   const lambdas = new Map<string, LambdaHandler>()
-  for (const [name, ref] of Object.entries(loaded.config.lambdas)) {
+  for (const [name, entry] of Object.entries(loaded.config.lambdas)) {
+    const ref = lambdaHandlerRef(entry)
+    const environment = typeof entry === 'string' ? undefined : entry.environment
     const hash = ref.lastIndexOf('#')
     const file = resolve(loaded.dir, ref.slice(0, hash))
     const exportName = ref.slice(hash + 1)
     let module: Record<string, unknown>
     try {
       // A query string makes `--watch` reloads pick up an edited handler module.
-      module = (await import(`${pathToFileURL(file).href}${generation === 0 ? '' : `?v=${String(generation)}`}`)) as Record<string, unknown>
+      const url = `${pathToFileURL(file).href}${generation === 0 ? '' : `?v=${String(generation)}`}`
+      // Top-level code of the module sees the function's own variables too (a Lambda reads them at init).
+      module = (await (environment === undefined ? import(url) : withLambdaEnvironment(environment, () => import(url)))) as Record<string, unknown>
     } catch (err) {
       throw CliConfigInvalid(`${loaded.file}: lambdas.${name}: cannot load ${file}: ${(err as Error).message}`, { cause: err })
     }
     const handler = module[exportName]
     if (typeof handler !== 'function') throw CliConfigInvalid(`${loaded.file}: lambdas.${name}: ${file} has no exported function '${exportName}'`)
-    lambdas.set(name, handler as LambdaHandler)
+    lambdas.set(name, environment === undefined ? (handler as LambdaHandler) : lambdaWithEnvironment(handler as LambdaHandler, environment))
   }
-  state.sync(loaded.config, env, loaded.file)
+  state.sync(loaded.config, loaded.env ?? env, loaded.file)
   const runtime = new GatewayApp(loaded, state, lambdas, logger)
   const management = loaded.config.management
   if (management.enabled) {
