@@ -17,7 +17,7 @@ export interface ManagementApiOptions {
    * Static files answered without the token below `{path}{prefix}` (the admin console, @gw/console): `serve`
    * returns false for a path it does not know.
    */
-  assets?: { readonly prefix: string; serve(req: IncomingMessage, res: ServerResponse, subPath: string): boolean }
+  assets?: { readonly prefix: string; serve(req: IncomingMessage, res: ServerResponse, subPath: string): boolean } | undefined
   /** Clock for SigV4's ±5 minute check (tests). @default Date.now */
   now?: () => number
 }

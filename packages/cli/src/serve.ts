@@ -14,6 +14,7 @@ import { CliConfigInvalid } from './errors.js'
 import { lambdaHandlerRef, loadConfig, resolveConfig, type LoadedConfig } from './load-config.js'
 import { lambdaWithEnvironment, withLambdaEnvironment } from './runtime/lambda-environment.js'
 import { mountManagementApi } from './management-api.js'
+import { adminConsole } from './management/admin-console.js'
 import { GatewayApp } from './runtime/gateway-app.js'
 import { startMetrics, type ServedMetrics } from './runtime/metrics-setup.js'
 import type { LambdaHandler } from '@gw/integrations'
@@ -358,7 +359,7 @@ async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS
       throw CliConfigInvalid(`${loaded.file}: management.tokenFromEnv: environment variable ${management.tokenFromEnv} must hold an admin token of at least 16 characters`)
     }
     const path = metrics?.managementPath
-    mountManagementApi(runtime, { path: management.path, token, ...(path === undefined || metrics === undefined ? {} : { metrics: { path, scrape: () => metrics.metrics.scrape(), contentType: metrics.metrics.contentType } }) })
+    mountManagementApi(runtime, { path: management.path, token, assets: adminConsole(logger), ...(path === undefined || metrics === undefined ? {} : { metrics: { path, scrape: () => metrics.metrics.scrape(), contentType: metrics.metrics.contentType } }) })
   }
   return runtime
 }
