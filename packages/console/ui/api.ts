@@ -59,8 +59,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return (await res.json()) as T
 }
 
-/** Every page of a `{item, position}` list. */
-export async function listAll<T>(path: string): Promise<T[]> {
+/** Every page of a `{item, position}` list; `onPage` sees the items so far after each page (progressive rendering). */
+export async function listAll<T>(path: string, onPage?: (soFar: T[]) => void): Promise<T[]> {
   const out: T[] = []
   let position: string | undefined
   do {
@@ -68,6 +68,7 @@ export async function listAll<T>(path: string): Promise<T[]> {
     const page = await api<{ item?: T[]; position?: string }>('GET', `${path}${sep}limit=500${position === undefined ? '' : `&position=${encodeURIComponent(position)}`}`)
     out.push(...(page.item ?? []))
     position = page.position
+    if (position !== undefined) onPage?.([...out])
   } while (position !== undefined)
   return out
 }

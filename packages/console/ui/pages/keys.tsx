@@ -4,7 +4,10 @@ import { Card, ConfirmButton, Outcome, Status, useLoad } from '../components.js'
 
 /** API keys: create (the value shown once), enable / disable, attach to usage plans. */
 export function KeysPage(): preact.JSX.Element {
-  const keys = useLoad(() => listAll<ApiKey>('/apikeys'), [])
+  // the first page (500 keys) is shown while the next ones load
+  const [partial, setPartial] = useState<ApiKey[] | undefined>(undefined)
+  const loaded = useLoad(() => listAll<ApiKey>('/apikeys', setPartial), [])
+  const keys = { ...loaded, data: loaded.data ?? partial }
   const plans = useLoad(() => listAll<UsagePlan>('/usageplans'), [])
   const [name, setName] = useState('')
   const [plan, setPlan] = useState('')
