@@ -45,8 +45,9 @@ function finish(compiled: CompiledCors, ctx: GatewayContext<object>, origin: str
  * a preflight (`OPTIONS` + `Origin` + `Access-Control-Request-Method`) is answered `204` here and never reaches the
  * handlers; actual responses get `Access-Control-Allow-Origin` (+ credentials, expose) replacing any the handler
  * set, and `Vary: Origin` whenever the answer depends on the origin. Origins match exactly (scheme, host, port),
- * or by `https://*` / `http://*`; `null` and look-alikes never match a pattern. Headers are also put on the
- * response before `next()`, so when an adapter hands the request on to the host framework they go with it.
+ * or by `https://*` / `http://*`; `null` and look-alikes never match a pattern. The headers are written once,
+ * when the rest of the chain has answered; an adapter hands them on to the host framework after the whole
+ * pipeline ran, so they reach the host's response too.
  * @default allowOrigins ['*'], allowMethods GET,HEAD,PUT,PATCH,POST,DELETE; no allowHeaders, exposeHeaders, maxAge, credentials
  * @throws GwError GW_CONFIG_INVALID for a bad field, or `allowCredentials` with a `*` origin
  * @example
@@ -58,13 +59,8 @@ export function cors(options: CorsOptions = {}): Middleware<object> {
   const varies = compiled.varies
   return function cors(ctx, next) {
     const origin = ctx.headers.origin
-    if (typeof origin !== 'string') {
-      if (!varies) return next()
-      addVaryOrigin(ctx.responseHeaders)
-      return after(compiled, ctx, undefined, next)
-    }
+    if (typeof origin !== 'string') return varies ? after(compiled, ctx, undefined, next) : next()
     if (ctx.method === 'OPTIONS' && ctx.headers['access-control-request-method'] !== undefined) return compiled.preflight(ctx, origin)
-    compiled.actual(ctx.responseHeaders, origin)
     return after(compiled, ctx, origin, next)
   }
 }

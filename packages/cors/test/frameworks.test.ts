@@ -7,10 +7,10 @@ import Koa from 'koa'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
 import { serve as honoServe } from '@hono/node-server'
-import { compose, toFetchHandler } from '@gw/core'
 import { expressAdapter } from '@gw/express'
 import { koaAdapter } from '@gw/koa'
 import { fastifyAdapter } from '@gw/fastify'
+import { gw } from '@gw/hono'
 import { cors } from '@gw/cors'
 
 const policy = () => cors({ allowOrigins: ['https://app.example.com'], allowHeaders: ['content-type'], maxAge: 60 })
@@ -54,10 +54,11 @@ const apps: { name: string; start: () => Promise<string> }[] = [
     }
   },
   {
-    name: 'Hono (toFetchHandler)',
+    name: 'Hono (@gw/hono gw())',
     start: async () => {
-      const handler = toFetchHandler(compose([policy(), (ctx) => ctx.json({ ok: true })]))
-      const app = new Hono().all('/*', (c) => handler(c.req.raw))
+      const app = new Hono()
+      app.use('*', gw(policy()))
+      app.all('/*', (c) => c.json({ ok: true }))
       const server = honoServe({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
       await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())))
       onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
