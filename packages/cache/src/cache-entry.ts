@@ -1,4 +1,4 @@
-import type { ResponseHeaders } from '@gw/core'
+import { NullProto, type ResponseHeaders } from '@gw/core'
 
 /** A cached method response (§7: status, headers, body of a 2xx result). */
 export interface CachedResponse {
@@ -60,7 +60,8 @@ export function decodeEntry(bytes: Uint8Array): CachedResponse | undefined {
   if (buf.length < 5 || buf[0] !== VERSION) return undefined
   const status = buf.readUInt16BE(1)
   const count = buf.readUInt16BE(3)
-  const headers = Object.create(null) as ResponseHeaders
+  // A fast-mode dictionary: a hit copies it, decoration adds to it and the writer iterates it (§0.1 step 9)
+  const headers = new NullProto() as ResponseHeaders
   let at = 5
   for (let i = 0; i < count; i++) {
     if (at + 2 > buf.length) return undefined

@@ -1,4 +1,5 @@
-import { cacheLookupChannel, HOP_BY_HOP_HEADERS, reject, type CacheStore, type GatewayContext, type Middleware, type Next, type ResponseHeaders } from '@gw/core'
+import { isUtf8 } from 'node:buffer'
+import { cacheLookupChannel, HOP_BY_HOP_HEADERS, NullProto, reject, type CacheStore, type GatewayContext, type Middleware, type Next, type ResponseHeaders } from '@gw/core'
 import { captureBody } from './body-capture.js'
 import { decodeEntry, encodeEntry, type CachedResponse } from './cache-entry.js'
 import { wantsRefresh } from './cache-control.js'
@@ -39,8 +40,25 @@ const NOT_STORED: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'x-amzn-
 
 const resolved: Promise<void> = Promise.resolve()
 
+/** A decoded memory entry as a hit serves it: the body as text when it is UTF-8. */
+interface ServedEntry {
+  readonly status: number
+  readonly headers: ResponseHeaders
+  readonly body: string | Uint8Array
+}
+
 // Decoded entries by the stored bytes they came from (weak: an evicted entry's bytes take their decoding along).
-const decoded = new WeakMap<Uint8Array, CachedResponse>()
+const decoded = new WeakMap<Uint8Array, ServedEntry>()
+
+/**
+ * A UTF-8 body (JSON, text: nearly every cached answer) is served as the string it decodes to, which node:http
+ * writes in one chunk with the head, where bytes go out as a second chunk (a `writev`). Valid UTF-8 decodes and
+ * encodes back to the same bytes, so the client receives exactly what was stored.
+ */
+function servedOf(entry: CachedResponse): ServedEntry {
+  const body = entry.body
+  return { status: entry.status, headers: entry.headers, body: isUtf8(body) ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : body }
+}
 
 // The header names of each decoded headers object, so a copy is plain assignments (no for-in per hit).
 const headerNames = new WeakMap<ResponseHeaders, string[]>()
@@ -48,7 +66,8 @@ const headerNames = new WeakMap<ResponseHeaders, string[]>()
 function copyHeaders(headers: ResponseHeaders): ResponseHeaders {
   let names = headerNames.get(headers)
   if (names === undefined) headerNames.set(headers, (names = Object.keys(headers)))
-  const out = Object.create(null) as ResponseHeaders
+  // fast mode (not Object.create(null), a hash table): decoration writes to it and the writer iterates it per hit
+  const out = new NullProto() as ResponseHeaders
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string
     out[name] = headers[name] as string | string[]
@@ -149,11 +168,13 @@ export function responseCache(s: ResponseCacheSettings): Middleware<object> {
     // (decoration writes to them). Bytes from Redis are new each time and decoded each time.
     let entry = decoded.get(bytes)
     if (entry === undefined) {
-      entry = decodeEntry(bytes)
-      if (entry === undefined) return miss(ctx, next, key, warn)
-      decoded.set(bytes, entry)
+      const fresh = decodeEntry(bytes)
+      if (fresh === undefined) return miss(ctx, next, key, warn)
+      decoded.set(bytes, (entry = servedOf(fresh)))
     }
-    serve(ctx, { status: entry.status, headers: copyHeaders(entry.headers), body: entry.body })
+    ctx.status = entry.status
+    ctx.responseHeaders = copyHeaders(entry.headers)
+    ctx.body = entry.body
     publish(ctx, true)
     if (warn) addWarning(ctx)
     return undefined

@@ -72,12 +72,15 @@ export function stageCache(input: StageCacheInput): Middleware<object> | null {
   if (methods.length === 0) return null
   const namespace = input.cacheNamespace ?? input.resourcePath
   const variant = input.variant
+  // The key's start per request method, built once: a hit without a canary variant concatenates nothing here.
+  const scopes = new Map(methods.map((m) => [m, `${m} ${namespace}`]))
   return responseCache({
     store: input.store,
     partition: input.partition,
     ttlMs: ttl * 1000,
     methods: new Set(methods),
-    scope: variant === undefined ? (ctx) => `${ctx.method} ${namespace}` : (ctx) => `${variant(ctx)}${ctx.method} ${namespace}`,
+    // responseCache() only asks for methods in `methods`, so the lookup always finds one
+    scope: variant === undefined ? (ctx) => scopes.get(ctx.method) as string : (ctx) => `${variant(ctx)}${ctx.method} ${namespace}`,
     keyValues: compileKeyValues(input.cacheKeyParameters ?? []),
     requireAuthorization: setting.requireAuthorizationForCacheControl ?? true,
     strategy: setting.unauthorizedCacheControlHeaderStrategy ?? 'SUCCEED_WITH_RESPONSE_HEADER',

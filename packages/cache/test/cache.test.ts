@@ -183,6 +183,28 @@ describe('cache() options and behaviour', () => {
     expect(calls).toBe(2)
   })
 
+  it.each([
+    ['binary (not UTF-8)', Buffer.from([0, 255, 10, 13, 0, 128, 0xc3])],
+    ['multi-byte UTF-8', Buffer.from('{"name":"Zoë 🐕","sep":"\u2028"}', 'utf8')]
+  ])('§7 a hit answers the stored body byte for byte: %s', async (_name, bytes) => {
+    let calls = 0
+    const handler: Middleware<object> = (ctx) => {
+      calls++
+      ctx.status = 200
+      ctx.responseHeaders['content-type'] = 'application/octet-stream'
+      ctx.body = bytes
+    }
+    const url = await listen(createServer(toNodeHandler(compose([cache({ ttl: 60, store: new MemoryCacheStore() }), handler]), { logger: silentLogger })))
+    const got: Buffer[] = []
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${url}/blob`)
+      expect(res.headers.get('content-length')).toBe(String(bytes.length))
+      got.push(Buffer.from(await res.arrayBuffer()))
+    }
+    expect(calls).toBe(1)
+    for (const b of got) expect(b.equals(bytes)).toBe(true)
+  })
+
   it('a store that fails is a miss, never an error to the client', async () => {
     const c = counter()
     const broken = { get: () => Promise.reject(new Error('down')), set: () => Promise.reject(new Error('down')), delete: () => undefined, flush: () => undefined }

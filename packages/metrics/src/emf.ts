@@ -59,6 +59,9 @@ class EmfGroup {
  * `AWS/ApiGateway` with AWS's metric names, units and dimension sets.
  * Counts are sums over the interval (read them with the Sum statistic);
  * Latency and IntegrationLatency are a uniform sample of at most 100 values.
+ * A line per combination is the fewest EMF allows: dimension and metric
+ * values are root members, one value per name per line, and the dimension
+ * sets of one combination already share its line.
  */
 export class EmfSink {
   readonly #writer: LineWriter

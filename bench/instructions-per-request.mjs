@@ -1,0 +1,72 @@
+// User-space instructions per request of one mw-suite candidate (the bench/entries contract), counted by valgrind's
+// callgrind: the server runs under callgrind, is warmed with --warm requests (so V8 has optimized the hot path), its
+// counters are zeroed, --n requests are sent with undici keep-alive from this (uninstrumented) process, and the
+// counters are dumped. Unlike req/s or CPU time the count does not depend on what else runs on the machine, so two
+// versions of hot code can be compared on a busy box (run both at once: each takes minutes under callgrind). Kernel
+// work (system calls) is not counted.
+//   node bench/instructions-per-request.mjs bench/entries/cache.mjs [--warm 6000] [--n 3000] [--method GET] [--headers '{"x":"y"}']
+import { spawn, execFileSync } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { once } from 'node:events'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Pool } from 'undici'
+
+const args = process.argv.slice(2)
+if (args[0] === '--child') {
+  const mod = await import(pathToFileURL(path.resolve(args[1])).href)
+  const started = await mod.start({ port: Number(args[2]), host: '127.0.0.1' })
+  process.stdout.write(JSON.stringify({ path: started?.path ?? '/api/hello', headers: started?.headers ?? {} }) + '\n')
+} else {
+  const opt = (name, fallback) => {
+    const i = args.indexOf(name)
+    return i === -1 ? fallback : args[i + 1]
+  }
+  const file = path.resolve(args[0])
+  const warm = Number(opt('--warm', 6000))
+  const n = Number(opt('--n', 3000))
+  const method = opt('--method', 'GET')
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const dir = mkdtempSync(path.join(tmpdir(), 'gw-callgrind-'))
+  const child = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${dir}/cg.%p`, process.execPath, fileURLToPath(import.meta.url), '--child', file, String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' }
+  })
+  const [line] = await once(createInterface({ input: child.stdout }), 'line')
+  const hello = JSON.parse(line)
+  const headers = { origin: 'http://client.example.test', ...hello.headers, ...JSON.parse(opt('--headers', '{}')) }
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 8 })
+  const drive = async (count) => {
+    let left = count
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (left-- > 0) {
+        let res
+        try {
+          res = await pool.request({ method, path: hello.path, headers })
+        } catch (err) {
+          // a keep-alive socket the slowed-down server closed: send that request again
+          if (err.code === 'ECONNRESET' || err.code === 'UND_ERR_SOCKET') { left++; continue }
+          throw err
+        }
+        if (res.statusCode >= 300) throw new Error(`status ${res.statusCode}: ${await res.body.text()}`)
+        await res.body.dump()
+      }
+    }))
+  }
+  await drive(warm)
+  execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' })
+  await drive(n)
+  execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' })
+  let total = 0
+  for (let i = 0; i < 50 && total === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    for (const f of readdirSync(dir).filter((name) => /\.\d+\.1$/.test(name))) total = Number(/^totals:\s+(\d+)/m.exec(readFileSync(path.join(dir, f), 'utf8'))?.[1] ?? 0)
+  }
+  console.log(`${path.relative(process.cwd(), file)} ${method}: ${(total / n / 1000).toFixed(1)} k instructions/request (${n} requests after ${warm})`)
+  child.kill('SIGKILL')
+  await pool.close().catch(() => {})
+  rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+}
