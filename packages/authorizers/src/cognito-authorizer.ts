@@ -1,4 +1,4 @@
-import { parseOptions, reject, type GatewayContext, type Middleware } from '@gw/core'
+import { linearRegex, linearRegexProblem, parseOptions, reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { JWTVerifyGetKey } from 'jose'
 import { z } from 'zod'
 import { stringifyClaims, tokenScopes } from './claims.js'
@@ -41,11 +41,9 @@ const schema = z
     const r = compileIdentitySource(o.identitySource)
     if (typeof r === 'string') issue.addIssue({ code: 'custom', path: ['identitySource'], message: r })
     if (o.identityValidationExpression !== undefined) {
-      try {
-        new RegExp(o.identityValidationExpression)
-      } catch {
-        issue.addIssue({ code: 'custom', path: ['identityValidationExpression'], message: 'not a valid regular expression' })
-      }
+      // The linear-time engine (RE2 syntax): a caller's token can never make the pattern backtrack.
+      const problem = linearRegexProblem(o.identityValidationExpression)
+      if (problem !== undefined) issue.addIssue({ code: 'custom', path: ['identityValidationExpression'], message: problem })
     }
   })
 
@@ -77,7 +75,7 @@ export function cognitoAuthorizer(options: CognitoAuthorizerOptions): Middleware
   const verifier = new JwtVerifier({ keySets, audience: new Set(), algorithms: ['RS256'], clockSkewSec: opts.clockSkewSeconds, cacheMax: opts.cacheMaxEntries, now: opts.now ?? Date.now })
   const scopes = opts.authorizationScopes !== undefined && opts.authorizationScopes.length > 0 ? opts.authorizationScopes : undefined
   const wantUse = scopes === undefined ? 'id' : 'access'
-  const audPattern = opts.identityValidationExpression === undefined ? undefined : new RegExp(`^(?:${opts.identityValidationExpression})$`)
+  const audPattern = opts.identityValidationExpression === undefined ? undefined : linearRegex(opts.identityValidationExpression)
   const allowBearer = opts.allowBearerPrefix
   const resourcePolicy = opts.resourcePolicy
   const arnOf = methodArnBuilder(opts.arn)
@@ -90,7 +88,7 @@ export function cognitoAuthorizer(options: CognitoAuthorizerOptions): Middleware
       const have = tokenScopes(p)
       if (have === null || !scopes.some((s) => have.includes(s))) return reject(ctx, 'UNAUTHORIZED')
     }
-    if (audPattern !== undefined && (typeof p.aud !== 'string' || !audPattern.test(p.aud))) return reject(ctx, 'UNAUTHORIZED')
+    if (audPattern !== undefined && (typeof p.aud !== 'string' || !audPattern.matches(p.aud))) return reject(ctx, 'UNAUTHORIZED')
     if (resourcePolicy !== undefined) {
       // §10.9: Cognito authenticates first, then the resource policy must explicitly allow.
       const arn = arnOf(ctx)

@@ -1,4 +1,4 @@
-import { parseOptions, reject, type GatewayContext, type KeyValueStore, type Middleware } from '@gw/core'
+import { linearRegex, linearRegexProblem, parseOptions, reject, type GatewayContext, type KeyValueStore, type Middleware } from '@gw/core'
 import { z } from 'zod'
 import { conditionLookup } from './condition-keys.js'
 import { compileIdentitySource, type IdentityReader } from './identity-source.js'
@@ -55,11 +55,9 @@ const schema = z
     if (o.enableSimpleResponses && o.authorizerPayloadFormatVersion !== '2.0') issue.addIssue({ code: 'custom', path: ['enableSimpleResponses'], message: 'simple responses need authorizerPayloadFormatVersion "2.0" (§10.5)' })
     if (o.identityValidationExpression !== undefined) {
       if (http || o.type !== 'TOKEN') issue.addIssue({ code: 'custom', path: ['identityValidationExpression'], message: 'only TOKEN authorizers validate the token (§10.2)' })
-      try {
-        new RegExp(o.identityValidationExpression)
-      } catch {
-        issue.addIssue({ code: 'custom', path: ['identityValidationExpression'], message: 'not a valid regular expression' })
-      }
+      // The linear-time engine (RE2 syntax): a caller's token can never make the pattern backtrack.
+      const problem = linearRegexProblem(o.identityValidationExpression)
+      if (problem !== undefined) issue.addIssue({ code: 'custom', path: ['identityValidationExpression'], message: problem })
     }
     const sources = sourceList(o.identitySource, o.type, http)
     sources.forEach((s, i) => {
@@ -116,7 +114,7 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
   const isToken = !http && opts.type === 'TOKEN'
   // Missing identity: TOKEN always 401; REST REQUEST only when caching (§10.3, §18.28); HTTP API whenever sources are set (§10.5).
   const requireAll = isToken || http || opts.authorizerResultTtlInSeconds > 0
-  const validation = opts.identityValidationExpression === undefined ? undefined : new RegExp(`^(?:${opts.identityValidationExpression})$`)
+  const validation = opts.identityValidationExpression === undefined ? undefined : linearRegex(opts.identityValidationExpression)
   const ttlMs = opts.authorizerResultTtlInSeconds * 1000
   const cache = ttlMs > 0 ? new ResultCache(opts.cache.store, opts.cache.maxEntries, mode, opts.authorizerId) : undefined
   const arnOf = methodArnBuilder(opts.arn)
@@ -241,7 +239,7 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
         if (requireAll) return reject(ctx, 'UNAUTHORIZED')
       } else values.push(v)
     }
-    if (validation !== undefined && !validation.test(values[0] as string)) return reject(ctx, 'UNAUTHORIZED')
+    if (validation !== undefined && !validation.matches(values[0] as string)) return reject(ctx, 'UNAUTHORIZED')
     const arn = arnOf(ctx)
     if (methodArnTooLong(arn)) return rejectLongArn(ctx)
     // §10.9 phase 1: an explicit Deny of the resource policy answers before the function runs.

@@ -1,4 +1,4 @@
-import { NullProto, reject, resolveParameterSource, type GatewayContext } from '@gw/core'
+import { linearRegex, NullProto, reject, resolveParameterSource, type GatewayContext, type LinearRegex } from '@gw/core'
 import type { IntegrationResponseDefinition, ParsedIntegration } from './options.js'
 import { selectResponseTemplate, templateVariables, type ResponseTemplateChoice } from '@gw/mapping'
 import { compileTemplates, type CompiledTemplates } from './templates.js'
@@ -20,7 +20,7 @@ type Source = (ctx: GatewayContext<object>, endpoint: EndpointResponse, parsed: 
 
 interface CompiledResponse {
   readonly statusCode: number
-  readonly pattern: RegExp | null
+  readonly pattern: LinearRegex | null
   readonly headers: readonly (readonly [string, Source])[]
   readonly templates: CompiledTemplates
   /** The last `Accept` seen and its template choice (selection depends on nothing else; clients repeat theirs). */
@@ -76,7 +76,9 @@ function compileSource(expr: string): Source {
 /**
  * Compiles integration responses once: patterns as full-match regexes (Java
  * `Pattern.matches`, `.` not matching newlines: §4.8 step 2) evaluated in
- * statusCode order, the default one (no pattern) last.
+ * statusCode order, the default one (no pattern) last. Patterns run on the
+ * linear-time engine (`linearRegex`): a Lambda error message or status chosen by
+ * the caller can never make a configured pattern backtrack.
  */
 export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws: boolean, accountId: string): IntegrationResponses {
   const list: IntegrationResponseDefinition[] = []
@@ -85,7 +87,7 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
   list.sort((a, b) => Number(a.statusCode) - Number(b.statusCode))
   const compiled: CompiledResponse[] = list.map((r) => ({
     statusCode: Number(r.statusCode),
-    pattern: r.selectionPattern === undefined || r.selectionPattern === '' ? null : new RegExp(`^(?:${r.selectionPattern})$`, 'u'),
+    pattern: r.selectionPattern === undefined || r.selectionPattern === '' ? null : linearRegex(r.selectionPattern),
     headers: Object.entries(r.responseParameters ?? {}).flatMap(([target, source]) => {
       if (!target.startsWith('method.response.header.')) return []
       const name = target.slice(23).toLowerCase()
@@ -101,7 +103,7 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
   return {
     fallback,
     select(value) {
-      for (const r of patterned) if ((r.pattern as RegExp).test(value)) return r
+      for (const r of patterned) if ((r.pattern as LinearRegex).matches(value)) return r
       return fallback
     },
     respond(ctx, selected, endpoint) {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Logger } from '@gw/core'
+import { linearRegexProblem, type Logger } from '@gw/core'
 import type { LambdaResolver } from './lambda-resolver.js'
 
 const contentHandling = z.enum(['CONVERT_TO_BINARY', 'CONVERT_TO_TEXT'])
@@ -47,6 +47,14 @@ export const integrationSchema = z
   .strict()
   .superRefine((v, issue) => {
     if (v.type !== 'MOCK' && (v.uri === undefined || v.uri === '')) issue.addIssue({ code: 'custom', path: ['uri'], message: `${v.type} integrations need a uri (§3)` })
+    // Selection patterns compile on the linear-time engine (§4.8): refused here, never at request time.
+    for (const field of ['integrationResponses', 'responses'] as const) {
+      for (const [key, r] of Object.entries(v[field] ?? {})) {
+        const pattern = r.selectionPattern ?? (field === 'responses' && key !== 'default' ? key : undefined)
+        const problem = pattern === undefined || pattern === '' ? undefined : linearRegexProblem(pattern)
+        if (problem !== undefined) issue.addIssue({ code: 'custom', path: [field, key, 'selectionPattern'], message: problem })
+      }
+    }
   })
 
 /** An integration definition as written (AWS field names). */

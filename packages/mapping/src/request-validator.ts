@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats'
 import type { ValidateFunction } from 'ajv'
 import { headerValues, parseOptions, reject, setOwn, type GatewayContext, type Middleware } from '@gw/core'
 import { ModelInvalid } from './errors.js'
+import { linearRegExpEngine } from './linear-regexp-engine.js'
 import { mimeType } from './select-template.js'
 import { validationErrorString } from './validation-messages.js'
 
@@ -130,7 +131,7 @@ export function createRequestValidator(options: RequestValidatorOptions): Middle
   let defaultModel: ValidateFunction | undefined
   const aliased = { used: false }
   if (opts.validateRequestBody && Object.keys(opts.requestModels).length > 0) {
-    const ajv = new Ajv04({ strict: false, allErrors: true, verbose: true, validateFormats: true })
+    const ajv = new Ajv04({ strict: false, allErrors: true, verbose: true, validateFormats: true, code: { regExp: linearRegExpEngine } })
     addFormats(ajv)
     const all: Record<string, unknown> = { ...BUILT_IN_MODELS, ...opts.models }
     for (const [name, schema] of Object.entries(all)) {
