@@ -38,13 +38,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 // ---- our own Redis (never the shared one) ----
 const redisPort = await freePort()
 let redis
+let gw
 async function startRedis() {
-  redis = spawn('/usr/bin/redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  for (let i = 0; i < 100; i++) {
+  // A loaded machine can take seconds to start it; one that exited (port not yet free) is started again.
+  for (let i = 0; i < 600; i++) {
+    if (redis === undefined || redis.exitCode !== null || redis.signalCode !== null) {
+      redis = spawn('/usr/bin/redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    }
     if (await new Promise((r) => { const c = createNetServer(); c.once('error', () => r(true)); c.listen(redisPort, '127.0.0.1', () => c.close(() => r(false))) })) return
-    await sleep(50)
+    await sleep(100)
   }
-  throw new Error('redis-server did not start')
+  throw new Error('redis-server did not start in 60 s')
 }
 function killRedis() {
   const child = redis
@@ -55,6 +59,11 @@ function killRedis() {
   })
 }
 await startRedis()
+// Whatever ends this script, nothing it started is left running.
+process.on('exit', () => {
+  redis?.kill('SIGKILL')
+  gw?.kill('SIGKILL')
+})
 
 // ---- upstream for the HTTP_PROXY route; its connections are destroyed now and then ----
 const upstreamSockets = new Set()
@@ -80,7 +89,7 @@ config += `store: redis://127.0.0.1:${redisPort}\nstorePrefix: soak\n`
 writeFileSync(configFile, config)
 const ALICE = 'soak-alice-key-0123456789abcdef'
 const TOKEN = 'soak-admin-token-0123456789'
-const gw = spawn(process.execPath, ['--expose-gc', '--require', probe, bin, 'serve', configFile, '--port', '0'], {
+gw = spawn(process.execPath, ['--expose-gc', '--require', probe, bin, 'serve', configFile, '--port', '0'], {
   env: { ...process.env, E2E_ALICE_KEY: ALICE, E2E_ADMIN_TOKEN: TOKEN },
   stdio: ['ignore', 'pipe', 'pipe', 'ipc']
 })
