@@ -28,7 +28,13 @@ export function parseSourceText(text: string, file: string): SourceDocument {
     const reason = first.message.split('\n')[0] ?? first.message
     throw OpenApiInvalid(`${file}${line === undefined ? '' : `:${String(line)}`}: not valid YAML or JSON: ${reason}`)
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 })
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 })
+  } catch (err) {
+    // Errors only the conversion sees (a merge key `<<` onto a scalar, too many aliases) are syntax errors too.
+    throw OpenApiInvalid(`${file}: not valid YAML or JSON: ${(err as Error).message}`, { cause: err })
+  }
   return {
     file,
     value,

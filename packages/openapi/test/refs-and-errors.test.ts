@@ -54,6 +54,8 @@ describe('document errors name the pointer and line (§16.1)', () => {
     ['no title', "openapi: 3.0.1\ninfo: { version: '1' }\npaths: {}\n", /#\/info\/title: info\.title is required/],
     ['no paths', `${head}`, /#\/paths: paths is required/],
     ['duplicate keys', `${head}paths: {}\npaths: {}\n`, /not valid YAML or JSON/],
+    // found by fuzz-import.test.ts: the YAML library throws a plain Error while converting a merge onto a scalar
+    ['merge key onto a scalar alias', '<<: *a\n', /api\.yaml: not valid YAML or JSON: Merge sources must be maps/],
     ['api-key-source', `${head}x-amazon-apigateway-api-key-source: QUERY\npaths: {}\n`, /api\.yaml:3: #\/x-amazon-apigateway-api-key-source: must be 'HEADER' or 'AUTHORIZER'/],
     ['compression size', `${head}x-amazon-apigateway-minimum-compression-size: 10485761\npaths: {}\n`, /minimum-compression-size: must be an integer from 0 to 10485760/],
     ['policy without Statement', `${head}x-amazon-apigateway-policy: { Version: '2012-10-17' }\npaths: {}\n`, /#\/x-amazon-apigateway-policy: must be an IAM policy document/],
