@@ -57,9 +57,9 @@ export function resolveRefs(root: SourceDocument, load: (file: string) => Source
   }
 
   const loadRef = (filePart: string, from: SourceDocument, ref: string): SourceDocument => {
-    const file = resolve(dirname(from.file), decodeURI(filePart))
     try {
-      return loadCached(file)
+      // decodeURI throws on malformed percent-encoding (`%`): a bad ref, reported as one.
+      return loadCached(resolve(dirname(from.file), decodeURI(filePart)))
     } catch (err) {
       throw OpenApiRef(`${from.file}: $ref '${ref}': ${(err as Error).message}`, { cause: err })
     }

@@ -29,7 +29,10 @@ describe('$ref resolution (§16.1)', () => {
     ['remote refs are refused (no network from an import)', `${head}paths:\n  /a:\n    get:\n      x-amazon-apigateway-integration: { $ref: 'https://example.com/i.yaml' }\n`, /is remote/],
     ['circular local refs', `${head}paths:\n  /a:\n    get:\n${mock}components:\n  parameters:\n    p: { $ref: '#/components/parameters/q' }\n    q: { $ref: '#/components/parameters/p' }\n  x-amazon-apigateway-integrations:\n    i: { $ref: '#/components/parameters/p' }\n`, /circular/],
     ['missing relative file', `${head}paths:\n  /a:\n    get:\n      x-amazon-apigateway-integration: { $ref: './nope.yaml#/i' }\n`, /nope\.yaml.*cannot read file \(ENOENT\)/],
-    ['missing model', `${head}paths:\n  /a:\n    get:\n      responses: { '200': { description: x, content: { application/json: { schema: { $ref: '#/components/schemas/Nope' } } } } }\n${mock}`, /points to no model/]
+    ['missing model', `${head}paths:\n  /a:\n    get:\n      responses: { '200': { description: x, content: { application/json: { schema: { $ref: '#/components/schemas/Nope' } } } } }\n${mock}`, /points to no model/],
+    // found by fuzz-import.test.ts (shrunk): malformed percent-encoding in a ref threw a URIError
+    ['malformed percent-encoding in a local ref', '{"servers":[{"variables":{"$ref":"#/%"}}]}', /\$ref '#\/%' points to nothing/],
+    ['malformed percent-encoding in a file ref', '{"servers":[{"variables":{"$ref":"%"}}]}', /\$ref '%'/]
   ])('%s → GW_OPENAPI_REF', (_name, text, message) => {
     const dir = tmp({ 'api.yaml': text })
     expect(() => importOpenApiFile(join(dir, 'api.yaml'))).toThrow(message)
