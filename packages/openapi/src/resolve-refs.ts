@@ -1,7 +1,13 @@
 import { dirname, resolve } from 'node:path'
-import { OpenApiRef } from './errors.js'
+import { OpenApiInvalid, OpenApiRef } from './errors.js'
 import { getAtPointer, parsePointer } from './json-pointer.js'
 import { loadSourceFile, type SourceDocument } from './source-document.js'
+
+/**
+ * Deepest nesting an import walks. Real documents stay far below it (a model nested 20 levels is unusual); deeper
+ * input is refused instead of overflowing the call stack with a RangeError.
+ */
+export const MAX_DOCUMENT_DEPTH = 512
 
 /** Where API Gateway models live: their `$ref`s stay references (a model has a name), everything else is inlined. */
 const MODEL_REF = /^#\/(?:definitions|components\/schemas)\/[^/]+$/
@@ -24,9 +30,10 @@ export function resolveRefs(root: SourceDocument, load: (file: string) => Source
     return doc
   }
 
-  const walk = (node: unknown, doc: SourceDocument, active: ReadonlySet<string>): unknown => {
-    if (Array.isArray(node)) return node.map((item) => walk(item, doc, active))
+  const walk = (node: unknown, doc: SourceDocument, active: ReadonlySet<string>, depth = 0): unknown => {
     if (typeof node !== 'object' || node === null) return node
+    if (depth > MAX_DOCUMENT_DEPTH) throw OpenApiInvalid(`${doc.file}: nested deeper than ${String(MAX_DOCUMENT_DEPTH)} levels`)
+    if (Array.isArray(node)) return node.map((item) => walk(item, doc, active, depth + 1))
     const record = node as Record<string, unknown>
     const ref = record.$ref
     if (typeof ref === 'string') {
@@ -49,10 +56,10 @@ export function resolveRefs(root: SourceDocument, load: (file: string) => Source
       if (value === undefined) throw OpenApiRef(`${doc.file}: $ref '${ref}' points to nothing in ${target.file}`)
       const next = new Set(active)
       next.add(key)
-      return walk(value, target, next)
+      return walk(value, target, next, depth + 1)
     }
     const out: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(record)) out[key] = walk(value, doc, active)
+    for (const [key, value] of Object.entries(record)) out[key] = walk(value, doc, active, depth + 1)
     return out
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { GwError } from '@gw/core'
-import { importOpenApiFile, importOpenApiText } from '@gw/openapi'
+import { importOpenApiFile, importOpenApiObject, importOpenApiText } from '@gw/openapi'
 
 const head = "openapi: 3.0.1\ninfo: { title: t, version: '1' }\n"
 const mock = "      x-amazon-apigateway-integration: { type: mock }\n"
@@ -37,6 +37,14 @@ describe('$ref resolution (§16.1)', () => {
     const dir = tmp({ 'api.yaml': text })
     expect(() => importOpenApiFile(join(dir, 'api.yaml'))).toThrow(message)
     expect(codeOf(() => importOpenApiFile(join(dir, 'api.yaml')))).toBe('GW_OPENAPI_REF')
+  })
+
+  it('a document nested deeper than 512 levels is GW_OPENAPI_INVALID, not a stack overflow (found by fuzzing: 2,000 levels)', () => {
+    let deep: unknown = 'x'
+    for (let i = 0; i < 2_000; i++) deep = i % 2 === 0 ? { a: deep } : [deep]
+    const doc = { openapi: '3.0.1', info: { title: 't', version: '1' }, paths: { '/': { get: deep } } }
+    expect(() => importOpenApiObject(doc)).toThrow(/nested deeper than 512 levels/)
+    expect(codeOf(() => importOpenApiObject(doc))).toBe('GW_OPENAPI_INVALID')
   })
 
   it('refs inside a referenced file resolve relative to that file', () => {
