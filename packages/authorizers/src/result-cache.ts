@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto'
-import type { KeyValueStore, MaybePromise } from '@gw/core'
+import { ExpiringLru, type KeyValueStore, type MaybePromise } from '@gw/core'
 import { LRUCache } from 'lru-cache'
 import { parseAuthorizerOutput, type AuthorizerResult, type OutputMode } from './lambda-output.js'
 
 /**
  * Lambda authorizer result cache (§10.4): the whole result under the
  * identity-source values, for the TTL. Without a store it is an in-process
- * LRU of parsed results (nothing to parse on a hit). With a `KeyValueStore`
+ * LRU of parsed results (`ExpiringLru`: nothing to parse on a hit). With a `KeyValueStore`
  * (e.g. the Redis one of @gw/store-redis) every instance shares it: keys are
  * SHA-256 of the identity values (tokens never stored in clear), values the
  * serialized output, and a local memo avoids re-parsing the same string.
  */
 export class ResultCache {
   readonly #store: KeyValueStore | undefined
-  readonly #local: LRUCache<string, AuthorizerResult> | undefined
+  readonly #local: ExpiringLru<string, AuthorizerResult> | undefined
   readonly #parsed: LRUCache<string, AuthorizerResult>
   readonly #mode: OutputMode
   readonly #namespace: string
@@ -25,7 +25,7 @@ export class ResultCache {
     this.#mode = mode
     this.#namespace = namespace
     this.#prefix = `gw:authz:${namespace}:`
-    this.#local = store === undefined ? new LRUCache({ max: maxEntries, ttlAutopurge: false }) : undefined
+    this.#local = store === undefined ? new ExpiringLru<string, AuthorizerResult>(maxEntries) : undefined
     this.#parsed = new LRUCache({ max: Math.min(maxEntries, 1024) })
   }
 
@@ -51,7 +51,7 @@ export class ResultCache {
 
   set(key: string, result: AuthorizerResult, serialized: string, ttlMs: number): MaybePromise<void> {
     if (this.#local !== undefined) {
-      this.#local.set(key, result, { ttl: ttlMs })
+      this.#local.set(key, result, ttlMs)
       return
     }
     this.#parsed.set(serialized, result)

@@ -152,12 +152,14 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   })
   let intercept: (req: IncomingMessage, res: ServerResponse) => boolean = () => false
 
+  // One listener function for every response (no closure per request): counts what close() waits for.
+  const responseClosed = (): void => {
+    inFlight--
+    if (inFlight === 0) for (const wake of drained.splice(0)) wake()
+  }
   const httpListener = (req: IncomingMessage, res: ServerResponse): void => {
     inFlight++
-    res.on('close', () => {
-      inFlight--
-      if (inFlight === 0) for (const wake of drained.splice(0)) wake()
-    })
+    res.on('close', responseClosed)
     runtime.listener(req, res)
   }
   // Without WebSocket APIs the HTTP path is exactly what it was: no @connections check per request.

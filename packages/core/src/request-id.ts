@@ -16,7 +16,7 @@ export function isReplacedRequestId(clientValue: string | string[] | undefined):
   return clientValue !== undefined && !(typeof clientValue === 'string' && UUID.test(clientValue))
 }
 
-/** 11 random bytes = 15 base64 characters of entropy (the 16th is AWS's `=`). */
+/** 11 random bytes: 15 base64 characters and the padding `=`, exactly AWS's 16-character form. */
 const ID_BYTES = 11
 
 /**
@@ -24,5 +24,5 @@ const ID_BYTES = 11
  * (`x-amz-apigw-id`) and for HTTP API request ids (`apigw-requestid`, §12.5).
  */
 export function shortRequestId(): string {
-  return randomId(ID_BYTES, 'base64').slice(0, 15) + '='
+  return randomId(ID_BYTES, 'base64')
 }

@@ -1,6 +1,6 @@
-import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
 import { parseOptions } from '../options.js'
+import { ExpiringLru } from './expiring-lru.js'
 import type { QuotaDecision, QuotaStore, QuotaWindow } from './quota-store.js'
 
 /** Options of {@link MemoryQuotaStore}. */
@@ -22,7 +22,7 @@ const DAY_MS = 86_400_000
 
 /**
  * In-process quota counters (aws-semantics §8.2, §9.3) on a bounded,
- * TTL-aware lru-cache. Synchronous, hence exact under any concurrency in one
+ * TTL-aware LRU (`ExpiringLru`). Synchronous, hence exact under any concurrency in one
  * process. Counters do not survive a restart: use `RedisQuotaStore` for that.
  * @throws GwError GW_CONFIG_INVALID on bad options
  * @example
@@ -30,12 +30,17 @@ const DAY_MS = 86_400_000
  * quotas.consume({ key: 'plan:key', period: '2026-11', limit: 1000, day: '2026-11-28', ttlMs: 3e9 })
  */
 export class MemoryQuotaStore implements QuotaStore {
-  readonly #counters: LRUCache<string, number>
+  readonly #counters: ExpiringLru<string, number>
   readonly #usageTtl: number
+  #lastKey: string | undefined
+  #lastPeriod: string | undefined
+  #lastDay: string | undefined
+  #periodKey = ''
+  #dayKey = ''
 
   constructor(options: MemoryQuotaStoreOptions = {}) {
     const opts = parseOptions(schema, options, 'MemoryQuotaStore')
-    this.#counters = new LRUCache<string, number>({ max: opts.max, ttlAutopurge: false, ttl: 0, allowStale: false })
+    this.#counters = new ExpiringLru<string, number>(opts.max)
     this.#usageTtl = opts.usageRetentionDays * DAY_MS
   }
 
@@ -46,14 +51,27 @@ export class MemoryQuotaStore implements QuotaStore {
 
   /** Counts `cost` requests when they fit in `limit`; synchronous. */
   consume(window: QuotaWindow, cost = 1): QuotaDecision {
-    const periodKey = periodCounter(window.key, window.period)
+    if (window.key !== this.#lastKey || window.period !== this.#lastPeriod || window.day !== this.#lastDay) this.#keysFor(window)
+    const periodKey = this.#periodKey
     const used = this.#counters.get(periodKey) ?? 0
     if (used + cost > window.limit) return { allowed: false, used, remaining: Math.max(0, window.limit - used) }
     const next = used + cost
-    this.#counters.set(periodKey, next, { ttl: window.ttlMs })
-    const dayKey = dayCounter(window.key, window.day)
-    this.#counters.set(dayKey, (this.#counters.get(dayKey) ?? 0) + cost, { ttl: this.#usageTtl })
+    this.#counters.set(periodKey, next, window.ttlMs)
+    const dayKey = this.#dayKey
+    this.#counters.set(dayKey, (this.#counters.get(dayKey) ?? 0) + cost, this.#usageTtl)
     return { allowed: true, used: next, remaining: Math.max(0, window.limit - next) }
+  }
+
+  /**
+   * Builds the counter keys of a window and remembers them: the next request of the same key and period reuses the
+   * same strings (their hash already computed), instead of concatenating, flattening and hashing two new ones.
+   */
+  #keysFor(window: QuotaWindow): void {
+    this.#lastKey = window.key
+    this.#lastPeriod = window.period
+    this.#lastDay = window.day
+    this.#periodKey = periodCounter(window.key, window.period)
+    this.#dayKey = dayCounter(window.key, window.day)
   }
 
   /** Requests counted in `period`. */
@@ -63,7 +81,7 @@ export class MemoryQuotaStore implements QuotaStore {
 
   /** Overwrites the period's count (UpdateUsage). */
   setUsed(key: string, period: string, used: number, ttlMs: number): void {
-    this.#counters.set(periodCounter(key, period), used, { ttl: ttlMs })
+    this.#counters.set(periodCounter(key, period), used, ttlMs)
   }
 
   /** Admitted requests per day. */

@@ -1,6 +1,6 @@
-import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
 import { parseOptions } from '../options.js'
+import { ExpiringLru } from './expiring-lru.js'
 import type { RateLimitDecision, RateLimitStore, TokenBucketSpec } from './rate-limit-store.js'
 
 /** Options of {@link MemoryRateLimitStore}. */
@@ -31,7 +31,7 @@ class Bucket {
 const defaultNow = (): number => performance.now()
 
 /**
- * In-process token buckets (aws-semantics §8.1) on a bounded lru-cache:
+ * In-process token buckets (aws-semantics §8.1) on a bounded LRU (`ExpiringLru`):
  * every call answers synchronously, so a throttler on it awaits nothing.
  * Exact within one process (JavaScript runs one decision at a time).
  * @throws GwError GW_CONFIG_INVALID on bad options
@@ -40,12 +40,12 @@ const defaultNow = (): number => performance.now()
  * store.take('client-1', 10, 20).allowed // true: buckets start full
  */
 export class MemoryRateLimitStore implements RateLimitStore {
-  readonly #buckets: LRUCache<string, Bucket>
+  readonly #buckets: ExpiringLru<string, Bucket>
   readonly #now: () => number
 
   constructor(options: MemoryRateLimitStoreOptions = {}) {
     const opts = parseOptions(schema, options, 'MemoryRateLimitStore')
-    this.#buckets = new LRUCache<string, Bucket>({ max: opts.max })
+    this.#buckets = new ExpiringLru<string, Bucket>(opts.max)
     this.#now = opts.now ?? defaultNow
   }
 
