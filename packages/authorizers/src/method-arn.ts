@@ -43,10 +43,26 @@ export function methodArnBuilder(options: ResolvedArnOptions): MethodArnBuilder 
   const prefix = `arn:${options.partition}:execute-api:${options.region}:${options.accountId}:`
   const apiId = options.apiId
   const stage = options.stage
+  // The last ARN built and what it was built from: a client calling the same method again gets the same string object,
+  // so the authorizer's per-ARN policy decisions find it without building, flattening and hashing a new one (#21).
+  let lastApi: string | undefined
+  let lastStage: string | undefined
+  let lastMethod = ''
+  let lastPath: string | undefined
+  let lastArn = ''
   return function methodArn(ctx) {
     const path = ctx.path
-    const base = `${prefix}${ctx.apiId ?? apiId}/${ctx.stage ?? stage}/${ctx.method}`
-    return path === '' ? base : `${base}/${path.charCodeAt(0) === 47 ? path.slice(1) : path}`
+    const api = ctx.apiId ?? apiId
+    const st = ctx.stage ?? stage
+    const method = ctx.method
+    if (path === lastPath && method === lastMethod && api === lastApi && st === lastStage) return lastArn
+    const base = `${prefix}${api}/${st}/${method}`
+    lastArn = path === '' ? base : `${base}/${path.charCodeAt(0) === 47 ? path.slice(1) : path}`
+    lastApi = api
+    lastStage = st
+    lastMethod = method
+    lastPath = path
+    return lastArn
   }
 }
 

@@ -54,6 +54,13 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
   readonly #floors = new Map<string, Floor>()
   /** Which mode decided the last request: 'redis' or the fallback's (management API, metrics). */
   #decidedBy: 'redis' | StoreErrorMode = 'redis'
+  #lastKey: string | undefined
+  #lastPeriod: string | undefined
+  #lastDay: string | undefined
+  #periodKey = ''
+  #dayKey = ''
+  /** The key `#remember` saw last (the newest of `#seen`, unless it was evicted since: then it is simply set again). */
+  #lastSeen: string | undefined
 
   constructor(options: RedisQuotaStoreOptions = {}) {
     const opts = parseOptions(schema, options, 'RedisQuotaStore')
@@ -71,9 +78,9 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
   /** Counts `cost` requests when they fit in `limit`, atomically, in one round trip. */
   consume(window: QuotaWindow, cost = 1): Promise<QuotaDecision> | QuotaDecision {
     if (!this.conn.ready) return this.#fallback(window, cost, 'connection not ready')
-    const owner = this.#owner(window.key)
-    const periodKey = `${owner}:p:${window.period}`
-    const dayKey = `${owner}:d:${window.day}`
+    if (window.key !== this.#lastKey || window.period !== this.#lastPeriod || window.day !== this.#lastDay) this.#keysFor(window)
+    const periodKey = this.#periodKey
+    const dayKey = this.#dayKey
     const ttl = Math.max(1, Math.ceil(window.ttlMs))
     this.conn.inflight++
     const floor = this.#floors.size === 0 ? undefined : this.#floors.get(periodKey)
@@ -129,8 +136,27 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
     }
   }
 
+  /**
+   * Builds a window's Redis keys and remembers them: the next request of the same key and period reuses the same
+   * strings (`#seen` finds them by their already computed hash) instead of building two new ones (#21).
+   */
+  #keysFor(window: QuotaWindow): void {
+    const owner = this.#owner(window.key)
+    this.#lastKey = window.key
+    this.#lastPeriod = window.period
+    this.#lastDay = window.day
+    this.#periodKey = `${owner}:p:${window.period}`
+    this.#dayKey = `${owner}:d:${window.day}`
+  }
+
   #remember(periodKey: string, used: number): void {
     const seen = this.#seen
+    // The key remembered last is already the newest: update its count in place.
+    if (periodKey === this.#lastSeen) {
+      seen.set(periodKey, used)
+      return
+    }
+    this.#lastSeen = periodKey
     if (seen.delete(periodKey) === false && seen.size >= SEEN_MAX) {
       const oldest = seen.keys().next().value
       if (oldest !== undefined) seen.delete(oldest)
