@@ -1,4 +1,4 @@
-import { contextVariables, formatRequestTime, type GatewayContext } from '@gw/core'
+import { clientCertificate, contextVariables, domainNameOf, domainPrefixOf, formatRequestTime, type GatewayContext } from '@gw/core'
 
 /**
  * Lambda authorizer events (aws-semantics §10.2, §10.3, §10.5). Empty maps
@@ -99,11 +99,14 @@ export function requestEventV2(ctx: GatewayContext<object>, routeArn: string, id
     event.queryStringParameters = q
   }
   const ua = ctx.headers['user-agent']
+  const clientCert = clientCertificate(ctx)
   event.requestContext = {
     accountId,
     apiId: ctx.apiId ?? '',
-    domainName: typeof ctx.headers.host === 'string' ? ctx.headers.host.replace(/:\d+$/, '') : '',
-    domainPrefix: typeof ctx.headers.host === 'string' ? (ctx.headers.host.split('.')[0] ?? '') : '',
+    // §2.2 authentication.clientCert on a mutual-TLS custom domain
+    ...(clientCert === undefined ? {} : { authentication: { clientCert } }),
+    domainName: domainNameOf(ctx),
+    domainPrefix: domainPrefixOf(domainNameOf(ctx)),
     http: { method: ctx.method, path: ctx.path, protocol: 'HTTP/1.1', sourceIp: ctx.sourceIp, userAgent: typeof ua === 'string' ? ua : '' },
     requestId: ctx.requestId,
     routeKey: ctx.routeKey ?? '$default',

@@ -1,3 +1,5 @@
+import { clientCertificate } from './client-cert.js'
+import { domainNameOf, domainPrefixOf } from './domain-name.js'
 import type { GatewayContext } from './context.js'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
@@ -31,19 +33,19 @@ export type ContextVariables = Record<string, unknown>
  * logs. Computed on demand (not per request unless asked for).
  */
 export function contextVariables(ctx: GatewayContext<object>, options?: ContextVariableOptions): ContextVariables {
-  const host = typeof ctx.headers.host === 'string' ? ctx.headers.host : ''
-  const domainName = host.replace(/:\d+$/, '')
+  const domainName = domainNameOf(ctx)
   const error = ctx.error
   const stagePath = ctx.stage !== undefined && ctx.stage !== '$default' ? `/${ctx.stage}${ctx.path}` : ctx.path
   const userAgent = ctx.headers['user-agent']
   const extras = (ctx.state as { [CONTEXT_EXTRAS]?: Record<string, unknown> })[CONTEXT_EXTRAS]
+  const clientCert = clientCertificate(ctx)
   const vars: ContextVariables = {
     accountId: options?.accountId ?? '123456789012',
     apiId: ctx.apiId ?? '',
     authorizer: ctx.authorizer ?? {},
     deploymentId: ctx.deploymentId ?? '',
     domainName,
-    domainPrefix: domainName.split('.')[0] ?? '',
+    domainPrefix: domainPrefixOf(domainName),
     error: {
       message: error?.message ?? '',
       messageString: error === undefined ? '' : JSON.stringify(error.message),
@@ -66,7 +68,9 @@ export function contextVariables(ctx: GatewayContext<object>, options?: ContextV
       user: null,
       userAgent: typeof userAgent === 'string' ? userAgent : null,
       userArn: null,
-      ...ctx.identity
+      ...ctx.identity,
+      // §13.3 identity.clientCert.*: only on a mutual-TLS custom domain
+      ...(clientCert === undefined ? {} : { clientCert })
     },
     isCanaryRequest: ctx.isCanaryRequest,
     path: stagePath,

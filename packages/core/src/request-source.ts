@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 
 /**
@@ -34,4 +35,6 @@ export interface RequestSource {
   readonly hasBody: boolean
   /** Aborted when the client goes away before the response is sent. */
   readonly signal: AbortSignal
+  /** The connection, on node:http / node:https (TLS: SNI name and client certificate, read by @gw/domains). */
+  readonly socket?: Socket
 }

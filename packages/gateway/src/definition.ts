@@ -266,6 +266,16 @@ const gatewayResponsesSchema = z.record(
     .strict()
 )
 
+/** `endpointConfiguration` of a RestApi / `x-amazon-apigateway-endpoint-configuration` (§1.1, §15, §16.2). */
+export const endpointConfigurationSchema = z
+  .object({
+    types: z.array(z.enum(['REGIONAL', 'EDGE', 'PRIVATE'])).length(1, 'one endpoint type: REGIONAL, EDGE or PRIVATE').default(['REGIONAL']),
+    vpcEndpointIds: z.array(z.string().regex(/^vpce-[0-9a-z]+$/, 'a VPC endpoint id such as vpce-0123456789abcdef0')).default([])
+  })
+  .strict()
+/** A validated endpoint configuration. */
+export type EndpointConfiguration = z.output<typeof endpointConfigurationSchema>
+
 const common = {
   /** `$context.apiId`; 10 lower-case alphanumerics on AWS (§1.1). */
   id: z.string().min(1).default('gwlocalapi'),
@@ -286,7 +296,13 @@ const common = {
     )
     .default([]),
   /** `disableExecuteApiEndpoint` (§1.1): the default host answers 403 Forbidden, only mappings serve. */
-  disableExecuteApiEndpoint: z.boolean().default(false)
+  disableExecuteApiEndpoint: z.boolean().default(false),
+  /**
+   * `endpointConfiguration` (`x-amazon-apigateway-endpoint-configuration`, §16.2): the endpoint type (REGIONAL,
+   * EDGE through CloudFront, PRIVATE through VPC endpoints) and the VPC endpoints of a private API. Served by
+   * @gw/domains (`gw serve`); createGateway() alone serves every type as REGIONAL.
+   */
+  endpointConfiguration: endpointConfigurationSchema.optional()
 }
 
 /** A REST API (`apigateway` RestApi and its resources, §1.2). */

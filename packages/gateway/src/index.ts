@@ -18,7 +18,8 @@ export {
   routeSettingsSchema,
   corsConfigurationSchema,
   stageVariablesDefinitionSchema,
-  httpMethodSchema
+  httpMethodSchema,
+  endpointConfigurationSchema
 } from './definition.js'
 export type {
   ApiDefinition,

@@ -1,4 +1,4 @@
-import { formatRequestTime, isGatewayCredential, setOwn, type GatewayContext } from '@gw/core'
+import { clientCertificate, domainNameOf, domainPrefixOf, formatRequestTime, isGatewayCredential, setOwn, type GatewayContext } from '@gw/core'
 import { isHttpApiTextType } from './binary.js'
 
 /**
@@ -76,18 +76,22 @@ export function eventV1(ctx: GatewayContext<object>, raw: Buffer | null, s: Even
   identity['sourceIp'] = ctx.sourceIp
   identity['userAgent'] = ctx.headers['user-agent'] ?? null
   if (ctx.identity !== undefined) Object.assign(identity, ctx.identity)
+  // §2.1 identity.clientCert: only on a mutual-TLS custom domain
+  const clientCert = clientCertificate(ctx)
+  if (clientCert !== undefined) identity['clientCert'] = clientCert
   if (ctx.apiKey !== undefined) {
     identity['apiKey'] = ctx.apiKey.value
     identity['apiKeyId'] = ctx.apiKey.id
   }
   const stage = ctx.stage ?? '$default'
+  const domainName = domainNameOf(ctx)
   const requestContext: Record<string, unknown> = {
     accountId: s.accountId,
     apiId: ctx.apiId ?? null,
     ...(ctx.authorizer === undefined ? {} : { authorizer: ctx.authorizer }),
     deploymentId: ctx.deploymentId ?? null,
-    domainName: host,
-    domainPrefix: host.split('.')[0] ?? '',
+    domainName,
+    domainPrefix: domainPrefixOf(domainName),
     extendedRequestId: ctx.extendedRequestId,
     httpMethod: ctx.method,
     identity,
@@ -145,7 +149,7 @@ export function eventV2(ctx: GatewayContext<object>, raw: Buffer | null, s: Even
   const q = ctx.query
   let qs: Record<string, string> | undefined
   for (const k in q) setOwn((qs ??= {}), k, (q[k] as string[]).join(','))
-  const host = hostOf(ctx)
+  const domainName = domainNameOf(ctx)
   const routeKey = ctx.routeKey ?? '$default'
   const event: Record<string, unknown> = { version: '2.0', routeKey, rawPath: ctx.path, rawQueryString: ctx.rawQuery }
   if (cookies.length > 0) event['cookies'] = cookies
@@ -154,9 +158,10 @@ export function eventV2(ctx: GatewayContext<object>, raw: Buffer | null, s: Even
   const requestContext: Record<string, unknown> = {
     accountId: s.accountId,
     apiId: ctx.apiId ?? '',
+    ...authentication(ctx),
     ...(ctx.authorizer === undefined ? {} : { authorizer: ctx.authorizer }),
-    domainName: host,
-    domainPrefix: host.split('.')[0] ?? '',
+    domainName,
+    domainPrefix: domainPrefixOf(domainName),
     http: { method: ctx.method, path: ctx.path, protocol: 'HTTP/1.1', sourceIp: ctx.sourceIp, userAgent: ctx.headers['user-agent'] ?? '' },
     requestId: ctx.requestId,
     routeKey,
@@ -172,4 +177,10 @@ export function eventV2(ctx: GatewayContext<object>, raw: Buffer | null, s: Even
   if (b.body !== null) event['body'] = b.body
   event['isBase64Encoded'] = b.isBase64Encoded
   return event
+}
+
+/** §2.2 `requestContext.authentication`: `{ clientCert }` on a mutual-TLS custom domain, absent otherwise. */
+function authentication(ctx: GatewayContext<object>): { authentication?: { clientCert: unknown } } {
+  const clientCert = clientCertificate(ctx)
+  return clientCert === undefined ? {} : { authentication: { clientCert } }
 }

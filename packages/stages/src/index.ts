@@ -14,6 +14,8 @@ export type {
 } from './stage-registry.js'
 export { createStageResolver } from './stage-resolver.js'
 export type { BasePathMapping, StageResolverOptions, StageResolution } from './stage-resolver.js'
+export { rejectForbidden } from './forbidden.js'
+export { hostName, underBasePath } from './host-name.js'
 export { checkStageVariables, mergeStageVariables } from './stage-variables.js'
 export type { StageVariables } from './stage-variables.js'
 export { StagesBadRequest, StagesNotFound } from './errors.js'

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { parseOptions, reject, type GatewayContext } from '@gw/core'
 import type { StageRegistry, StageState } from './stage-registry.js'
+import { rejectForbidden } from './forbidden.js'
+import { hostName, underBasePath } from './host-name.js'
 
 /** A custom-domain base-path mapping (§1.1): host + base path → stage of this API. */
 export interface BasePathMapping {
@@ -89,7 +91,7 @@ export function createStageResolver<D, C>(
     // Nothing of this API matches: inside a host framework, `fallthrough` hands the request to the host's routes.
     ctx.noRoute = true
     if (http) reject(ctx, 'RESOURCE_NOT_FOUND')
-    else reject(ctx, 'DEFAULT_4XX', { status: 403, message: 'Forbidden', headers: { 'x-amzn-errortype': 'ForbiddenException' } })
+    else rejectForbidden(ctx, 'REST')
     return undefined
   }
 
@@ -106,20 +108,23 @@ export function createStageResolver<D, C>(
   return function resolveStage(ctx) {
     const path = ctx.path
     if (hasDomains) {
-      const host = hostOf(ctx.headers.host)
-      const list = host === undefined ? undefined : domains.get(host)
+      const list = domains.get(hostName(ctx.headers.host))
       if (list !== undefined) {
         for (const m of list) {
           if (m.basePath === '') return enter(ctx, registry.stage(m.stage), path, m.label)
-          const end = 1 + m.basePath.length
-          if (path.startsWith(m.basePath, 1) && (path.length === end || path.charCodeAt(end) === 47)) {
+          if (underBasePath(path, m.basePath)) {
+            const end = 1 + m.basePath.length
             return enter(ctx, registry.stage(m.stage), path.length === end ? '/' : path.slice(end), m.label)
           }
         }
         return fail(ctx)
       }
     }
-    if (opts.disableExecuteApiEndpoint) return fail(ctx)
+    // §1.1: a disabled default endpoint answers 403 Forbidden on REST and HTTP APIs alike
+    if (opts.disableExecuteApiEndpoint) {
+      rejectForbidden(ctx, registry.flavour)
+      return undefined
+    }
     let start = 0
     while (start < path.length && path.charCodeAt(start) === 47) start++
     const slash = path.indexOf('/', start)
@@ -148,12 +153,4 @@ function isEmpty(vars: Readonly<Record<string, string>>): boolean {
     if (Object.isFrozen(vars)) emptiness.set(vars, empty)
   }
   return empty
-}
-
-function hostOf(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined
-  const colon = header.lastIndexOf(':')
-  // keep IPv6 literals ([::1]) intact
-  const host = colon > header.lastIndexOf(']') ? header.slice(0, colon) : header
-  return host.toLowerCase()
 }

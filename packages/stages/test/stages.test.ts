@@ -107,7 +107,8 @@ describe('stage selection (§0.1, §0.2, §1.1)', () => {
     rest: createStageResolver(rest, { basePathMappings: mappings }),
     http: createStageResolver(httpReg),
     httpNoDefault: createStageResolver(httpNoDefault),
-    disabled: createStageResolver(rest, { basePathMappings: mappings, disableExecuteApiEndpoint: true })
+    disabled: createStageResolver(rest, { basePathMappings: mappings, disableExecuteApiEndpoint: true }),
+    httpDisabled: createStageResolver(httpReg, { disableExecuteApiEndpoint: true })
   }
 
   it.each([
@@ -123,6 +124,7 @@ describe('stage selection (§0.1, §0.2, §1.1)', () => {
     ['§1.1 (none) maps the root, stage not in URL', 'rest', '/pets', 'root.example.com', 'beta', '/pets', '(none)'],
     ['§1.1 disableExecuteApiEndpoint: default host 403', 'disabled', '/prod/pets', undefined, 403, '{"message":"Forbidden"}', undefined],
     ['§1.1 disableExecuteApiEndpoint: custom domain still serves', 'disabled', '/v1/pets', 'api.example.com', 'prod', '/pets', 'v1'],
+    ['§1.1 disableExecuteApiEndpoint: HTTP API default host 403 too', 'httpDisabled', '/dev/pets', undefined, 403, '{"message":"Forbidden"}', undefined],
     ['§1.1 HTTP: stage segment stripped', 'http', '/dev/pets', undefined, 'dev', '/pets', undefined],
     ['§1.1 HTTP: otherwise $default, path kept', 'http', '/pets', undefined, '$default', '/pets', undefined],
     ['§0.2 HTTP: no stage and no $default → 404', 'httpNoDefault', '/pets', undefined, 404, '{"message":"Not Found"}', undefined]

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { hasDuplicateFramingHeader, rawWithout, withProtoHeader, withoutHopByHop } from '../header-hygiene.js'
 import type { RequestSource } from '../request-source.js'
@@ -68,6 +69,11 @@ export class NodeRequestSource implements RequestSource, BodyReadState {
   countBody(limit: number): Promise<boolean> {
     this.consumed = true
     return countNodeBody(this.#req, limit, this)
+  }
+
+  /** The request's connection (a getter: nothing is stored per request). */
+  get socket(): Socket {
+    return this.#req.socket
   }
 
   /** Lower-case request headers without hop-by-hop headers (§3.2). */
