@@ -188,7 +188,7 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
     env: io.env,
     onReload: (error) => io.err(error === undefined ? 'gw: reloaded\n' : `gw: reload refused: ${error.message}\n`)
   }
-  let gateway: { endpoints: { api: string; stage: string; url: string }[]; port: number; close(): Promise<void> }
+  let gateway: { endpoints: { api: string; stage: string; url: string }[]; hostEndpoints?: { api: string; stage: string; url: string }[]; port: number; close(): Promise<void> }
   if (values.workers === undefined) {
     const single = await serve(options)
     started = true
@@ -212,6 +212,7 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
   }
   io.out(`gw listening on port ${String(gateway.port)}\n`)
   for (const endpoint of gateway.endpoints) io.out(`  ${endpoint.api} ${endpoint.stage}: ${endpoint.url}\n`)
+  for (const endpoint of gateway.hostEndpoints ?? []) io.out(`  ${endpoint.api} ${endpoint.stage}: ${endpoint.url}\n`)
   return await untilSignal(io, gateway)
 }
 

@@ -75,9 +75,64 @@ const apiSchema = z
     basePath: z.enum(['ignore', 'prepend', 'split']).default('ignore').describe('§16.1 basepath import option.'),
     failOnWarnings: z.boolean().default(false),
     cors: z.union([z.literal(true), corsSchema]).optional().describe('HTTP APIs: corsConfiguration (§11.2), replacing x-amazon-apigateway-cors. REST APIs: the console\'s "Enable CORS" (§11.1).'),
-    stages: z.record(z.string().regex(/^(\$default|[A-Za-z0-9_-]+)$/, 'stage names are letters, digits, _ and -, or $default (HTTP APIs, served at the root)'), stageSchema)
+    stages: z.record(z.string().regex(/^(\$default|[A-Za-z0-9_-]+)$/, 'stage names are letters, digits, _ and -, or $default (HTTP APIs, served at the root)'), stageSchema),
+    apiId: z
+      .string()
+      .regex(/^[a-z0-9]{1,63}$/, 'an apiId is lower-case letters and digits, e.g. a1b2c3d4e5 (§1.1)')
+      .optional()
+      .describe('$context.apiId and the {apiId}.execute-api.localhost host name (§1.1). Default: 10 characters derived from the API name, the same on every start.'),
+    endpointType: z
+      .enum(['REGIONAL', 'EDGE', 'PRIVATE'])
+      .optional()
+      .describe('Endpoint type (§16.2), overriding the OpenAPI x-amazon-apigateway-endpoint-configuration: EDGE adds CloudFront\'s headers and the 8,192-character URL limit; PRIVATE answers only through vpcEndpoints. HTTP APIs are REGIONAL.'),
+    disableExecuteApiEndpoint: z.boolean().optional().describe('The execute-api host name and path prefix answer 403; only custom domains serve (§1.1). Default: the OpenAPI file\'s.'),
+    edgeHeaders: z
+      .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name'), z.string())
+      .optional()
+      .describe('EDGE: CloudFront header values replacing the defaults (a desktop viewer in the US), e.g. CloudFront-Viewer-Country: DE.')
   })
   .strict()
+
+/** A custom domain name (§1.1) with its certificate, optional mutual TLS and base-path mappings. */
+const domainSchema = z
+  .object({
+    domainName: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'a host name such as api.example.com'),
+    certificate: z.string().min(1).describe('PEM certificate (chain) served to clients whose SNI names this domain, relative to this config file.'),
+    privateKey: z.string().min(1).describe('PEM private key of the certificate, relative to this config file.'),
+    truststore: z.string().min(1).optional().describe('Mutual TLS: PEM bundle of the client CAs; clients without a certificate they signed are refused in the handshake.'),
+    mappings: z
+      .array(
+        z
+          .object({
+            basePath: z.string().regex(/^(\(none\)|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'a base path such as "v1", "v1/orders" or "(none)"').default('(none)'),
+            api: z.string().min(1).describe('Name of an API of apis.'),
+            stage: z.string().min(1)
+          })
+          .strict()
+      )
+      .min(1)
+      .describe('Base-path mappings (§1.1): the longest base path on a segment boundary wins; REST and HTTP APIs may share a domain.')
+  })
+  .strict()
+
+/** A VPC endpoint private APIs are reachable through (§10.9). */
+const vpcEndpointSchema = z
+  .object({
+    id: z.string().regex(/^vpce-[0-9a-z]+$/, 'a VPC endpoint id such as vpce-0123456789abcdef0').describe('$context.identity.vpceId and aws:SourceVpce.'),
+    vpcId: z.string().regex(/^vpc-[0-9a-z]+$/, 'a VPC id such as vpc-0123456789abcdef0').optional().describe('$context.identity.vpcId and aws:SourceVpc.'),
+    listen: z
+      .object({ port: z.number().int().min(0).max(65535), host: z.string().default('127.0.0.1') })
+      .strict()
+      .optional()
+      .describe('A listener of its own: requests to it came through this VPC endpoint.'),
+    trustedHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'a header name')
+      .optional()
+      .describe('Or: a header a trusted proxy in front of the gateway sets to this id. Anyone reaching the port can send it.')
+  })
+  .strict()
+  .refine((v) => (v.listen === undefined) !== (v.trustedHeader === undefined), { message: 'give listen or trustedHeader (one of them)', path: ['listen'] })
 
 const usagePlanSchema = z
   .object({
@@ -223,6 +278,8 @@ export const gwConfigSchema = z
       .strict()
       .default({ leaseMs: 15_000, unsignedConnectionsApi: false, limits: {} })
       .describe('Registry and limits of the WebSocket APIs (the registry is `store`: memory, or Redis shared by instances).'),
+    domains: z.array(domainSchema).default([]).describe('Custom domain names (§1.1) on one TLS listener (certificate by SNI) with base-path mappings to the APIs.'),
+    vpcEndpoints: z.array(vpcEndpointSchema).default([]).describe('VPC endpoints through which PRIVATE APIs answer (§10.9 aws:SourceVpce / aws:SourceVpc).'),
     usagePlans: z.array(usagePlanSchema).default([]),
     apiKeys: z.array(apiKeySchema).default([]),
     lambdas: z
@@ -273,14 +330,19 @@ export const gwConfigSchema = z
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
         trustProxy: trustProxySchema.default(false),
-        tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional().describe('PEM files, relative to the config.'),
+        tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional().describe('PEM files, relative to the config. With domains: the certificate for names no domain has.'),
+        executeApiDomain: z
+          .string()
+          .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'a DNS name such as execute-api.localhost')
+          .default('execute-api.localhost')
+          .describe('Each API also answers at {apiId}.{executeApiDomain} (§1.1); *.localhost resolves to loopback without a hosts file.'),
         drainTimeoutMs: z.number().int().min(0).default(10_000).describe('How long SIGTERM waits for in-flight requests.'),
         limits: serverLimitsSchema
           .optional()
           .describe('Slow-client and connection limits: headersTimeoutMs (10000), requestTimeoutMs (60000), keepAliveTimeoutMs (5000), idleTimeoutMs (65000), maxConnections (0 = no cap).')
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, trustProxy: false, drainTimeoutMs: 10_000 }),
+      .default({ host: '127.0.0.1', port: 8080, trustProxy: false, executeApiDomain: 'execute-api.localhost', drainTimeoutMs: 10_000 }),
     management: z
       .object({
         enabled: z.boolean().default(false),
@@ -307,6 +369,10 @@ export type UsagePlanConfig = GwConfig['usagePlans'][number]
 export type ApiKeyConfig = GwConfig['apiKeys'][number]
 /** One WebSocket API of the config (§14). */
 export type WebSocketApiConfig = GwConfig['websocketApis'][number]
+/** One custom domain of the config (§1.1). */
+export type DomainConfig = GwConfig['domains'][number]
+/** One VPC endpoint of the config (§10.9). */
+export type VpcEndpointConfig = GwConfig['vpcEndpoints'][number]
 /** The `iam` section (AWS_IAM routes, §10.8). */
 export type IamConfig = NonNullable<GwConfig['iam']>
 

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { importOpenApiFile, importOpenApiObject, parseSourceText, type ApiDefinition, type ImportWarning } from '@gw/openapi'
 import { ACCESS_KEY_ID_PATTERN, compilePolicy, type GatewayIamOptions, type IamCredentials } from '@gw/gateway'
 import { withRestCors, type RestCorsOptions } from '@gw/cors'
+import { deriveApiId, type EndpointType } from '@gw/domains'
 import { gwConfigSchema, type ApiConfig, type GwConfig } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
 
@@ -10,6 +11,12 @@ import { CliConfigInvalid } from './errors.js'
 export interface LoadedApi {
   /** URL-safe name (config `name`, or a slug of `info.title`). */
   name: string
+  /** `$context.apiId` and the `{apiId}.execute-api…` host name: config `apiId`, else derived from `name` (§1.1). */
+  apiId: string
+  /** Config `endpointType`, else the OpenAPI endpoint configuration's, else REGIONAL (§16.2). */
+  endpointType: EndpointType
+  /** Config `disableExecuteApiEndpoint`, else the OpenAPI file's (§1.1). */
+  disableExecuteApiEndpoint: boolean
   config: ApiConfig
   /** Absolute path of the OpenAPI file. */
   file: string
@@ -33,6 +40,17 @@ export interface LoadedConfig {
   iam: GatewayIamOptions | undefined
   /** The environment `valueFromEnv` names were read from, when it is not the caller's (a translated template's keys). */
   env?: NodeJS.ProcessEnv
+  /** The custom domains (§1.1) with their PEM files read and mappings naming apiIds. */
+  domains: LoadedDomain[]
+}
+
+/** A custom domain of the config with its certificate files read. */
+export interface LoadedDomain {
+  domainName: string
+  cert: Buffer
+  key: Buffer
+  truststore: Buffer | undefined
+  mappings: { basePath: string; apiId: string; stage: string }[]
 }
 
 /**
@@ -167,7 +185,48 @@ export function resolveConfig(
       files.push(canaryFile)
       canaryDefinitions[stage] = restCors(importOpenApiFile(canaryFile, { basePath: api.basePath }).definition)
     }
-    apis.push({ name, config: api, file: openapiFile, definition: imported.definition, canaryDefinitions, warnings: imported.warnings })
+    const apiId = api.apiId ?? deriveApiId(name)
+    const sameId = apis.find((other) => other.apiId === apiId)
+    if (sameId !== undefined) fail(['apis', index, 'apiId'], `apiId '${apiId}' is also API '${sameId.name}''s`)
+    const endpoint = imported.definition.endpointConfiguration
+    const declared = endpoint?.types?.[0]
+    const endpointType = api.endpointType ?? (declared === 'EDGE' || declared === 'PRIVATE' ? declared : 'REGIONAL')
+    if (protocol === 'HTTP' && endpointType !== 'REGIONAL') fail(['apis', index, 'endpointType'], `HTTP APIs are REGIONAL only (§0.2), not ${endpointType}`)
+    // §10.9: AWS refuses to deploy a private API without a resource policy
+    if (endpointType === 'PRIVATE' && imported.definition.policy === undefined) fail(['apis', index, 'endpointType'], `${openapiFile}: a PRIVATE API needs a resource policy (x-amazon-apigateway-policy) naming who may call it, e.g. by aws:SourceVpce (§10.9)`)
+    const disableExecuteApiEndpoint = api.disableExecuteApiEndpoint ?? endpoint?.disableExecuteApiEndpoint ?? false
+    apis.push({ name, apiId, endpointType, disableExecuteApiEndpoint, config: api, file: openapiFile, definition: imported.definition, canaryDefinitions, warnings: imported.warnings })
+  })
+  const readPem = (path: (string | number)[], relative: string): Buffer => {
+    const absolute = resolve(dir, relative)
+    if (!existsSync(absolute)) fail(path, `file not found: ${absolute}`)
+    files.push(absolute)
+    return readFileSync(absolute)
+  }
+  const domainNames = new Set<string>()
+  const domains: LoadedDomain[] = config.domains.map((d, index) => {
+    const at = ['domains', index]
+    const lower = d.domainName.toLowerCase()
+    if (domainNames.has(lower)) fail([...at, 'domainName'], `duplicate domain '${lower}'`)
+    domainNames.add(lower)
+    const mappings = d.mappings.map((m, j) => {
+      const api = apis.find((a) => a.name === m.api)
+      if (api === undefined) fail([...at, 'mappings', j, 'api'], `unknown API '${m.api}' (known: ${apis.map((a) => a.name).join(', ')})`)
+      if (api.config.stages[m.stage] === undefined) fail([...at, 'mappings', j, 'stage'], `API '${api.name}' has no stage '${m.stage}'`)
+      return { basePath: m.basePath, apiId: api.apiId, stage: m.stage }
+    })
+    return {
+      domainName: lower,
+      cert: readPem([...at, 'certificate'], d.certificate),
+      key: readPem([...at, 'privateKey'], d.privateKey),
+      truststore: d.truststore === undefined ? undefined : readPem([...at, 'truststore'], d.truststore),
+      mappings
+    }
+  })
+  const vpceIds = new Set<string>()
+  config.vpcEndpoints.forEach((v, index) => {
+    if (vpceIds.has(v.id)) fail(['vpcEndpoints', index, 'id'], `duplicate VPC endpoint '${v.id}'`)
+    vpceIds.add(v.id)
   })
 
   const planIds = new Set<string>()
@@ -266,7 +325,7 @@ export function resolveConfig(
     for (const [i, route] of ws.routes.entries())
       if (route.authorizationType === 'AWS_IAM' && iam === undefined) fail(['websocketApis', index, 'routes', i, 'authorizationType'], '$connect uses AWS_IAM (§10.8), which needs an iam section')
   })
-  return { file, dir, config, apis, files, iam }
+  return { file, dir, config, apis, files, iam, domains }
 }
 
 /** `cors: true` on an HTTP API: every origin, method and header (§11.2). */

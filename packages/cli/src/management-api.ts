@@ -121,12 +121,12 @@ async function route(runtime: GatewayApp, method: string, path: string, query: U
   }
   if (a === 'restapis' && b === undefined && method === 'GET') return apis.getRestApis(runtime, query)
   if (a === 'restapis' && b !== undefined) {
-    const served = runtime.apis.find((x) => x.api.name === b)
+    const served = runtime.apis.find((x) => x.api.name === b || x.apiId === b)
     if (served === undefined) return notFound('Invalid API identifier specified')
     if (c === undefined && method === 'GET') return apis.getRestApi(served)
     if (c === 'resources' && d === undefined && method === 'GET') return apis.getResources(served, query)
     if (c === 'deployments' && d === undefined && method === 'GET') return apis.getDeployments(served, query)
-    if (c === 'deployments' && d === undefined && method === 'POST') return apis.createDeployment(served, input)
+    if (c === 'deployments' && d === undefined && method === 'POST') return apis.createDeployment(runtime, served, input)
     if (c === 'deployments' && d !== undefined && e === undefined && method === 'GET') return apis.getDeployment(served, d)
     if (c === 'stages' && d === undefined && method === 'GET') return apis.getStages(runtime, served)
     if (c === 'stages' && d !== undefined) {

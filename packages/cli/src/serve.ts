@@ -8,6 +8,7 @@ import { applyServerLimits, gatewayClientErrorHandler, jsonLogger, type Logger }
 import { RedisCacheStore, RedisConnectionStore, RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
 import { createGateway, type Gateway } from '@gw/gateway'
 import { attachWebSocketApis } from '@gw/websocket'
+import { createDomainServer } from '@gw/domains'
 import type { ConnectionStore } from '@gw/core'
 import { gwConfigSchema, type GwConfigInput } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
@@ -59,10 +60,14 @@ export interface GatewayServer {
   readonly urls: string[]
   /** Every served stage with its API name and URL. */
   readonly endpoints: { api: string; stage: string; url: string }[]
+  /** The same stages at `{apiId}.{executeApiDomain}` (§1.1), and each custom domain mapping (`https://{domain}:{port}/{basePath}`). */
+  readonly hostEndpoints: { api: string; stage: string; url: string }[]
   readonly port: number
   readonly server: Server
   /** The runtime currently serving (replaced on reload). */
   readonly runtime: GatewayApp
+  /** Each VPC endpoint with a listener of its own: id → `http://host:port` (§10.9). */
+  readonly vpcEndpointUrls: Record<string, string>
   /** The Prometheus endpoint when `metrics.prometheus` has a port of its own (`http://127.0.0.1:9464/metrics`). */
   readonly metricsUrl: string | undefined
   /** Re-reads the config and OpenAPI files; state (keys, quotas, throttles) is kept. */
@@ -172,10 +177,14 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
   let inFlight = 0
   const drained: (() => void)[] = []
   const tls = config.server.tls
+  const defaultCertificate = tls === undefined ? undefined : { cert: readFileSync(resolve(loaded.dir, tls.cert)), key: readFileSync(resolve(loaded.dir, tls.key)) }
+  // Custom domains (§1.1): one TLS listener, certificate by SNI, mutual TLS per domain (@gw/domains).
   const server =
-    tls === undefined
-      ? createHttpServer({ connectionsCheckingInterval: 1000 }, listener)
-      : createHttpsServer({ cert: readFileSync(resolve(loaded.dir, tls.cert)), key: readFileSync(resolve(loaded.dir, tls.key)), connectionsCheckingInterval: 1000 }, listener)
+    loaded.domains.length !== 0
+      ? createDomainServer({ domains: loaded.domains.map((d) => ({ domainName: d.domainName, cert: d.cert, key: d.key, ...(d.truststore === undefined ? {} : { truststore: d.truststore }) })), ...(defaultCertificate === undefined ? {} : { defaultCertificate }), serverOptions: { connectionsCheckingInterval: 1000 } }, listener)
+      : defaultCertificate === undefined
+        ? createHttpServer({ connectionsCheckingInterval: 1000 }, listener)
+        : createHttpsServer({ ...defaultCertificate, connectionsCheckingInterval: 1000 }, listener)
   // Slowloris, slow bodies, slow readers and connection floods are cut (issue #15); parser refusals get gateway bodies.
   applyServerLimits(server, config.server.limits)
   server.on('clientError', gatewayClientErrorHandler('REST'))
@@ -186,9 +195,25 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     server.listen(options.port ?? config.server.port, host, () => ok())
   })
   const port = (server.address() as AddressInfo).port
+  const secure = tls !== undefined || loaded.domains.length !== 0
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
-  const origin = `${tls === undefined ? 'http' : 'https'}://${shownHost}:${String(port)}`
-  const wsOrigin = `${tls === undefined ? 'ws' : 'wss'}://${shownHost}:${String(port)}`
+  const origin = `${secure ? 'https' : 'http'}://${shownHost}:${String(port)}`
+  const wsOrigin = `${secure ? 'wss' : 'ws'}://${shownHost}:${String(port)}`
+  // §10.9: each VPC endpoint with a listener of its own; requests to it came through that endpoint
+  const vpceServers: Server[] = []
+  const vpcEndpointUrls: Record<string, string> = {}
+  for (const v of config.vpcEndpoints) {
+    if (v.listen === undefined) continue
+    const vpceServer = createHttpServer({ connectionsCheckingInterval: 1000 }, (req, res) => runtime.vpcEndpointListener(v.id)(req, res))
+    applyServerLimits(vpceServer, config.server.limits)
+    vpceServer.on('clientError', gatewayClientErrorHandler('REST'))
+    await new Promise<void>((ok, fail) => {
+      vpceServer.once('error', fail)
+      vpceServer.listen(v.listen?.port, v.listen?.host, () => ok())
+    })
+    vpceServers.push(vpceServer)
+    vpcEndpointUrls[v.id] = `http://${v.listen.host}:${String((vpceServer.address() as AddressInfo).port)}`
+  }
   await Promise.all(mounted.map((m) => m.api.ready()))
   const wsEndpoints = mounted.flatMap((m) => m.api.stageNames.map((stage) => ({ api: m.api.name, stage, url: `${wsOrigin}${m.prefix}/${stage}` })))
 
@@ -248,6 +273,7 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
       }
       server.closeAllConnections()
       await stopped
+      await Promise.all(vpceServers.map((s) => new Promise<void>((ok) => { s.closeAllConnections(); s.close(() => ok()) })))
       await Promise.allSettled(runtime.apis.map((a) => a.gateway.close()))
       await state.quotas.close?.()
       await state.rateLimits.close?.()
@@ -262,12 +288,16 @@ export async function serve(options: ServeOptions): Promise<GatewayServer> {
     get endpoints() {
       return [...runtime.stageUrls().map((u) => ({ api: u.api, stage: u.stage, url: `${origin}${u.path}` })), ...wsEndpoints]
     },
+    get hostEndpoints() {
+      return runtime.hostUrls(secure ? 'https' : 'http', port)
+    },
     port,
     server,
     get runtime() {
       return runtime
     },
     metricsUrl: metrics?.url,
+    vpcEndpointUrls,
     reload,
     close
   }
@@ -352,7 +382,8 @@ async function buildRuntime(loaded: LoadedConfig, state: UsageState, env: NodeJS
     if (typeof handler !== 'function') throw CliConfigInvalid(`${loaded.file}: lambdas.${name}: ${file} has no exported function '${exportName}'`)
     lambdas.set(name, environment === undefined ? (handler as LambdaHandler) : lambdaWithEnvironment(handler as LambdaHandler, environment))
   }
-  state.sync(loaded.config, loaded.env ?? env, loaded.file)
+  // usage plans name APIs by their config name; stages are keyed by apiId (§9.1)
+  state.sync(loaded.config, loaded.env ?? env, loaded.file, new Map(loaded.apis.map((a) => [a.name, a.apiId])))
   const runtime = new GatewayApp(loaded, state, lambdas, logger)
   const management = loaded.config.management
   if (management.enabled) {

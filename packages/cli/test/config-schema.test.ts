@@ -11,14 +11,14 @@ describe('gw.config.yaml schema', () => {
 
   it('the JSON Schema names every top-level section for editor completion', () => {
     const schema = gwConfigJsonSchema() as { properties: Record<string, unknown>; required: string[] }
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'apis', 'websocketApis', 'websocket', 'usagePlans', 'apiKeys', 'lambdas', 'iam', 'store', 'onStoreError', 'storePrefix', 'cache', 'metrics', 'server', 'management'])
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'apis', 'websocketApis', 'websocket', 'domains', 'vpcEndpoints', 'usagePlans', 'apiKeys', 'lambdas', 'iam', 'store', 'onStoreError', 'storePrefix', 'cache', 'metrics', 'server', 'management'])
     expect(schema.required ?? []).toEqual([])
   })
 
   it('fills defaults: memory store, 127.0.0.1:8080, management off', () => {
     const config = gwConfigSchema.parse({ apis: [{ openapi: 'a.yaml', stages: { dev: {} } }] })
     expect(config.store).toBe('memory')
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, trustProxy: false, drainTimeoutMs: 10_000 })
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, trustProxy: false, executeApiDomain: 'execute-api.localhost', drainTimeoutMs: 10_000 })
     expect(config.management.enabled).toBe(false)
     expect(config.apis[0]?.stages.dev?.variables).toEqual({})
   })

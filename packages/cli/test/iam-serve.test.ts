@@ -87,7 +87,7 @@ describe('gw serve with an iam section (built CLI, keys from the environment, aw
 
     const cats = await send(`${base}/cats`, signed(`${base}/cats`, ALICE))
     expect([cats.status, cats.type]).toEqual([403, 'AccessDeniedException'])
-    expect(JSON.parse(cats.body)).toEqual({ Message: 'User: arn:aws:iam::123456789012:user/alice is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:iam/dev/GET/cats' })
+    expect(JSON.parse(cats.body)).toEqual({ Message: 'User: arn:aws:iam::123456789012:user/alice is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:6nuszjt4f5/dev/GET/cats' })
 
     gw.child.kill('SIGTERM')
     expect(await gw.exited).toBe(0)

@@ -1,6 +1,6 @@
-import { exportOpenApi, formatOpenApi, importOpenApiFile, toGatewayDefinition } from '@gw/openapi'
+import { exportOpenApi, formatOpenApi, importOpenApiFile } from '@gw/openapi'
 import type { GatewayManagement } from '@gw/gateway'
-import { stagesInput, type GatewayApp, type ServedApi } from '../runtime/gateway-app.js'
+import { gatewayDefinition, stagesInput, type GatewayApp, type ServedApi } from '../runtime/gateway-app.js'
 import { compact, epochSeconds, page, resourcesOf, withEpochDates } from './aws-wire.js'
 import { bad, call, notFound, patchOperations, stringMap, type Reply } from './reply.js'
 
@@ -86,7 +86,7 @@ export function getStages(runtime: GatewayApp, served: ServedApi): Reply {
 }
 
 /** CreateDeployment (§6.1, §6.4): snapshots the API's OpenAPI file now; with canarySettings it becomes the canary. */
-export function createDeployment(served: ServedApi, input: Record<string, unknown>): Promise<Reply> | Reply {
+export function createDeployment(runtime: GatewayApp, served: ServedApi, input: Record<string, unknown>): Promise<Reply> | Reply {
   const stageName = typeof input.stageName === 'string' && input.stageName !== '' ? input.stageName : undefined
   const canary = typeof input.canarySettings === 'object' && input.canarySettings !== null ? (input.canarySettings as Record<string, unknown>) : undefined
   const management = served.gateway.management
@@ -104,7 +104,8 @@ export function createDeployment(served: ServedApi, input: Record<string, unknow
   }
   return call(
     () => {
-      management.putDefinition({ ...toGatewayDefinition(definition, stagesInput(definition.protocol, served.api.config)), id: served.api.name })
+      // the config's apiId and custom-domain mappings stay (§1.1)
+      management.putDefinition(gatewayDefinition(runtime.loaded, served.api, definition))
       const deployInput: Parameters<typeof management.createDeployment>[0] = {}
       if (stageName !== undefined) deployInput.stageName = stageName
       if (typeof input.description === 'string') deployInput.description = input.description

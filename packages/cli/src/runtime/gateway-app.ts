@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { reject, silentLogger, toNodeHandler, type Logger, type Middleware } from '@gw/core'
 import { createGateway, type Gateway } from '@gw/gateway'
 import type { LambdaHandler } from '@gw/integrations'
+import { basePathMappingsOf, createEndpointRouter, type EndpointRouter } from '@gw/domains'
 import { toGatewayDefinition, type ApiDefinition, type GatewayStagesInput } from '@gw/openapi'
 import type { ApiConfig, GwConfig } from '../config-schema.js'
 
@@ -15,6 +16,8 @@ import type { UsageState } from './usage-state.js'
 export interface ServedApi {
   readonly api: LoadedApi
   readonly gateway: Gateway
+  /** `$context.apiId` and the `{apiId}.execute-api…` host name (§1.1). */
+  readonly apiId: string
   /** `''` for a single API, `/{api}` when several are served. */
   readonly prefix: string
   /** The OpenAPI-level definition of each deployment id (for GetExport, §16.3). */
@@ -34,13 +37,15 @@ export class GatewayApp {
   readonly lambda: (functionName: string) => LambdaHandler | undefined
   /** Extra handler tried first (the management API); returns true when it answered. */
   intercept: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined
+  /** The endpoint layer (@gw/domains), built only when domains, VPC endpoints, endpoint types or several APIs need it. */
+  readonly router: EndpointRouter | undefined
   private readonly nodeHandler: (req: IncomingMessage, res: ServerResponse) => void
+  private readonly viaListeners = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>()
 
   constructor(loaded: LoadedConfig, state: UsageState, lambdas: ReadonlyMap<string, LambdaHandler>, logger: Logger = silentLogger) {
     this.loaded = loaded
     this.state = state
     this.logger = logger
-    this.nodeHandler = toNodeHandler(this.dispatch, { logger, trustProxy: loaded.config.server.trustProxy })
     // In-process Lambdas by function name (§2): the URI's function name or ARN, after `${stageVariables.x}`.
     const lambda = (functionName: string): LambdaHandler | undefined => lambdas.get(lambdaName(functionName) ?? functionName)
     this.lambda = lambda
@@ -49,7 +54,7 @@ export class GatewayApp {
       let gateway: Gateway
       try {
         // The config's API name is the gateway's apiId: usage plans name API stages by it (§9.1).
-        gateway = createGateway({ ...toGatewayDefinition(api.definition, stagesInput(api.definition.protocol, api.config, loaded.config.metrics)), id: api.name }, {
+        gateway = createGateway(gatewayDefinition(loaded, api, api.definition), {
           usagePlans: state.plans,
           rateLimitStore: state.rateLimits,
           logger,
@@ -60,22 +65,52 @@ export class GatewayApp {
       } catch (err) {
         throw CliConfigInvalid(`${loaded.file}: apis[${String(index)}] (${api.file}): ${(err as Error).message}`, { cause: err })
       }
-      const served: ServedApi = { api, gateway, prefix: many ? `/${api.name}` : '', definitions: new Map() }
+      const served: ServedApi = { api, gateway, apiId: api.apiId, prefix: many ? `/${api.name}` : '', definitions: new Map() }
       for (const d of gateway.management.getDeployments()) served.definitions.set(d.id, api.definition)
       // §6.4: a stage whose canary names its own OpenAPI file gets that file as its canary deployment.
       for (const [stageName, canaryDefinition] of Object.entries(api.canaryDefinitions)) {
         const canary = api.config.stages[stageName]?.canary
-        gateway.management.putDefinition({ ...toGatewayDefinition(canaryDefinition, stagesInput(api.definition.protocol, api.config, loaded.config.metrics)), id: api.name })
+        gateway.management.putDefinition(gatewayDefinition(loaded, api, canaryDefinition))
         const deployment = gateway.management.createDeployment({
           stageName,
           description: `canary of ${stageName}`,
           canarySettings: { percentTraffic: canary?.percentTraffic ?? 0, stageVariableOverrides: canary?.stageVariableOverrides ?? {}, useStageCache: canary?.useStageCache ?? false }
         })
         served.definitions.set(deployment.id, canaryDefinition)
-        gateway.management.putDefinition({ ...toGatewayDefinition(api.definition, stagesInput(api.definition.protocol, api.config, loaded.config.metrics)), id: api.name })
+        gateway.management.putDefinition(gatewayDefinition(loaded, api, api.definition))
       }
       this.apis.push(served)
     })
+    this.router = needsRouter(loaded) ? endpointRouter(loaded, this.apis) : undefined
+    this.nodeHandler = toNodeHandler(this.router?.dispatch ?? this.dispatch, { logger, trustProxy: loaded.config.server.trustProxy })
+    const edge = this.router?.edge
+    if (edge !== undefined) {
+      // §2.1: CloudFront's headers go onto the request before the gateway reads it (only when an API is EDGE)
+      const handler = this.nodeHandler
+      this.nodeHandler = (req, res) => {
+        edge(req)
+        handler(req, res)
+      }
+    }
+  }
+
+  /** The listener of a VPC endpoint's own port (§10.9): private APIs answer there; no management API. */
+  vpcEndpointListener(vpceId: string): (req: IncomingMessage, res: ServerResponse) => void {
+    let listener = this.viaListeners.get(vpceId)
+    if (listener === undefined) {
+      const router = this.router as EndpointRouter
+      listener = toNodeHandler(router.via(vpceId), { logger: this.logger, trustProxy: this.loaded.config.server.trustProxy })
+      const edge = router.edge
+      if (edge !== undefined) {
+        const handler = listener
+        listener = (req, res) => {
+          edge(req)
+          handler(req, res)
+        }
+      }
+      this.viaListeners.set(vpceId, listener)
+    }
+    return listener
   }
 
   /** `{prefix}/{stage}` of every served stage, in config order. */
@@ -86,6 +121,24 @@ export class GatewayApp {
       for (const stage of served.gateway.management.getStages())
         out.push({ api: served.api.name, stage: stage.stageName, path: stage.stageName === '$default' ? served.prefix : `${served.prefix}/${stage.stageName}` })
     }
+    return out
+  }
+
+  /**
+   * The execute-api host-name URL of every served stage (§1.1; `curl` resolves `*.localhost` to loopback), and
+   * each custom domain's mappings (`https://{domain}:{port}/{basePath}`).
+   */
+  hostUrls(scheme: 'http' | 'https', port: number): { api: string; stage: string; url: string }[] {
+    const suffix = this.loaded.config.server.executeApiDomain
+    const out: { api: string; stage: string; url: string }[] = []
+    for (const served of this.apis) {
+      if (served.api.disableExecuteApiEndpoint) continue
+      for (const stage of served.gateway.management.getStages())
+        out.push({ api: served.api.name, stage: stage.stageName, url: `${scheme}://${served.apiId}.${suffix}:${String(port)}${stage.stageName === '$default' ? '' : `/${stage.stageName}`}` })
+    }
+    for (const d of this.loaded.domains)
+      for (const m of d.mappings)
+        out.push({ api: this.apis.find((s) => s.apiId === m.apiId)?.api.name ?? m.apiId, stage: m.stage, url: `https://${d.domainName}:${String(port)}${m.basePath === '(none)' ? '' : `/${m.basePath}`}` })
     return out
   }
 
@@ -106,6 +159,42 @@ export class GatewayApp {
     ctx.flavour = served.api.definition.protocol
     if (served.prefix !== '') ctx.path = path.slice(served.prefix.length) || '/'
     return served.gateway.handler(ctx, next)
+  }
+}
+
+/**
+ * The gateway definition of one API of the config: the OpenAPI import with the config's stages, its apiId
+ * (§1.1) and the base-path mappings of the custom domains that map it.
+ */
+export function gatewayDefinition(loaded: LoadedConfig, api: LoadedApi, definition: ApiDefinition): ReturnType<typeof toGatewayDefinition> {
+  const base = toGatewayDefinition(definition, stagesInput(definition.protocol, api.config, loaded.config.metrics))
+  const mappings = basePathMappingsOf(loaded.domains, api.apiId)
+  return { ...base, id: api.apiId, disableExecuteApiEndpoint: api.disableExecuteApiEndpoint, ...(mappings.length === 0 ? {} : { basePathMappings: mappings }) }
+}
+
+/** One API with no domain, VPC endpoint or endpoint type needs no endpoint layer: nothing is checked per request. */
+function needsRouter(loaded: LoadedConfig): boolean {
+  return loaded.apis.length > 1 || loaded.domains.length > 0 || loaded.config.vpcEndpoints.length > 0 || loaded.apis.some((a) => a.endpointType !== 'REGIONAL')
+}
+
+function endpointRouter(loaded: LoadedConfig, apis: readonly ServedApi[]): EndpointRouter {
+  try {
+    return createEndpointRouter({
+      executeApiDomain: loaded.config.server.executeApiDomain,
+      apis: apis.map((s) => ({
+        apiId: s.apiId,
+        flavour: s.api.definition.protocol,
+        handler: s.gateway.handler,
+        pathPrefix: s.prefix,
+        endpointType: s.api.endpointType,
+        disableExecuteApiEndpoint: s.api.disableExecuteApiEndpoint,
+        ...(s.api.config.edgeHeaders === undefined ? {} : { edgeHeaders: s.api.config.edgeHeaders })
+      })),
+      domains: loaded.domains.map((d) => ({ domainName: d.domainName, mutualTls: d.truststore !== undefined, mappings: d.mappings })),
+      vpcEndpoints: loaded.config.vpcEndpoints.map((v) => ({ id: v.id, ...(v.vpcId === undefined ? {} : { vpcId: v.vpcId }), ...(v.trustedHeader === undefined ? {} : { trustedHeader: v.trustedHeader }) }))
+    })
+  } catch (err) {
+    throw CliConfigInvalid(`${loaded.file}: ${(err as Error).message}`, { cause: err })
   }
 }
 

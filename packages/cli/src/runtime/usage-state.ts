@@ -31,8 +31,8 @@ export class UsageState {
    * Applies the config's usage plans and API keys (values from `env`), keeping run-time keys and their plan links.
    * @throws GwError GW_CLI_CONFIG_INVALID naming the plan or key the registry refused
    */
-  sync(config: GwConfig, env: NodeJS.ProcessEnv, file: string): void {
-    const fingerprint = JSON.stringify([config.usagePlans, config.apiKeys.map((k) => [k, env[k.valueFromEnv]])])
+  sync(config: GwConfig, env: NodeJS.ProcessEnv, file: string, apiIds: ReadonlyMap<string, string> = new Map()): void {
+    const fingerprint = JSON.stringify([config.usagePlans, config.apiKeys.map((k) => [k, env[k.valueFromEnv]]), [...apiIds]])
     if (fingerprint === this.#applied) return
     const registry = this.plans
     // Remember which run-time keys were in the config's plans: deleting a plan detaches its keys.
@@ -52,7 +52,7 @@ export class UsageState {
           id,
           name: plan.name,
           ...(plan.description === undefined ? {} : { description: plan.description }),
-          apiStages: plan.apiStages.map((s) => ({ apiId: s.api, stage: s.stage, throttle: s.throttle ?? {} })),
+          apiStages: plan.apiStages.map((s) => ({ apiId: apiIds.get(s.api) ?? s.api, stage: s.stage, throttle: s.throttle ?? {} })),
           ...(plan.throttle === undefined ? {} : { throttle: plan.throttle }),
           ...(plan.quota === undefined ? {} : { quota: plan.quota }),
           // Same createdDate across reloads keeps the quota offset's initial period (§8.2).
