@@ -17,13 +17,17 @@ const gw = await serve({
   stageVariables: { dev: { upstream: `127.0.0.1:${upstream.address().port}` } }
 })
 const url = gw.urls[0]
-console.log(`gw quickstart listening: ${url}
+// the same API at its own host name, as on AWS (curl resolves *.localhost to 127.0.0.1 without a hosts file)
+const hostUrl = gw.hostEndpoints[0]?.url
+console.log(`gw quickstart listening: ${url} (and ${hostUrl})
 
   curl ${url}/hello
   curl ${url}/upstream/pets?type=cat
   curl -X POST ${url}/orders -H 'content-type: application/json' -d '{"item":"book"}'
   curl ${url}/premium -H 'x-api-key: ${process.env.QUICKSTART_API_KEY}'
   curl -i ${url}/premium            # 403 {"message":"Forbidden"}: no API key
+  curl ${hostUrl}/hello
+  curl --resolve ${new URL(hostUrl).host}:127.0.0.1 ${hostUrl}/hello
 `)
 
 const stop = () => gw.close().then(() => upstream.close())

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, onTestFinished } from 'vitest'
 
@@ -31,10 +32,23 @@ describe('examples/quickstart (pnpm start runs server.mjs)', () => {
     const url = /listening: (http:\/\/\S+)/.exec(out)?.[1]
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/dev$/)
     const curls = out.split('\n').filter((l) => l.trim().startsWith('curl'))
-    expect(curls).toHaveLength(5)
+    expect(curls).toHaveLength(7)
+
+    // the last two name the API's own host name (§1.1), which curl resolves to 127.0.0.1 (*.localhost, --resolve)
+    for (const line of curls.slice(5)) {
+      const target = new URL(/(http:\/\/\S+\/hello)/.exec(line)?.[1] ?? '')
+      expect(target.hostname).toMatch(/^[a-z0-9]{10}\.execute-api\.localhost$/)
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        request({ host: '127.0.0.1', port: target.port, path: target.pathname, headers: { host: target.host } }, (res) => {
+          res.resume()
+          resolve(res.statusCode)
+        }).on('error', reject).end()
+      })
+      expect(status).toBe(200)
+    }
 
     const results = []
-    for (const line of curls) {
+    for (const line of curls.slice(0, 5)) {
       const { url: target, init } = curlToFetch(line)
       const res = await fetch(target, init)
       results.push({ status: res.status, body: await res.json() })
