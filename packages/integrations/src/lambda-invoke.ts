@@ -5,6 +5,7 @@ import aws4 from 'aws4'
 import { Agent } from 'undici'
 import type { LambdaCallback, LambdaContext, LambdaHandler, LambdaResolver } from './lambda-resolver.js'
 import { signingCredentials, type AwsCredentials } from './options.js'
+import { FreshEvent } from './fresh-event.js'
 
 /** The outcome of one invocation, in the Invoke API's terms. */
 export type InvokeResult =
@@ -12,7 +13,7 @@ export type InvokeResult =
   | { kind: 'timeout' }
   | { kind: 'failed'; reason: string }
 
-/** Invokes one function synchronously (`RequestResponse`). */
+/** Invokes one function synchronously (`RequestResponse`); `event` may arrive as a `FreshEvent` (no copy needed). */
 export type Invoker = (functionArn: string, event: unknown, timeoutMs: number) => Promise<InvokeResult>
 
 const FUNCTION_ARN = /^arn:aws[\w-]*:lambda:([\w-]+):(\d{12}):function:([^:]+)(?::([^:]+))?$/
@@ -36,32 +37,90 @@ async function loadModuleHandler(spec: string): Promise<LambdaHandler> {
   return fn as LambdaHandler
 }
 
-function runHandler(handler: LambdaHandler, event: unknown, context: LambdaContext): Promise<unknown> {
-  return new Promise((resolvePromise, rejectPromise) => {
-    let settled = false
-    const callback: LambdaCallback = (error, result) => {
-      if (settled) return
-      settled = true
-      if (error !== undefined && error !== null) rejectPromise(error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error)))
-      else resolvePromise(result)
-    }
-    try {
-      const out = handler(event, context, callback)
-      if (out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function') {
-        ;(out as Promise<unknown>).then(
-          (v) => { callback(null, v) },
-          (e: unknown) => { callback(e ?? new Error('handler rejected')) }
-        )
-      } else if (handler.length < 3) callback(null, out)
-    } catch (err) {
-      callback(err)
-    }
-  })
+/**
+ * Runs a handler in any of its styles (async, callback, plain return) and
+ * calls `done` once with the outcome: `error` set for a throw, a rejection or
+ * `callback(error)`.
+ */
+function runHandler(handler: LambdaHandler, event: unknown, context: LambdaContext, done: (error: Error | undefined, result: unknown) => void): void {
+  let settled = false
+  const callback: LambdaCallback = (error, result) => {
+    if (settled) return
+    settled = true
+    if (error !== undefined && error !== null) done(error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error)), undefined)
+    else done(undefined, result)
+  }
+  try {
+    const out = handler(event, context, callback)
+    if (out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function') {
+      ;(out as Promise<unknown>).then(
+        (v) => { callback(null, v) },
+        (e: unknown) => { callback(e ?? new Error('handler rejected')) }
+      )
+    } else if (handler.length < 3) callback(null, out)
+  } catch (err) {
+    callback(err)
+  }
 }
 
 function errorPayload(err: unknown): string {
   const e = err instanceof Error ? err : new Error(String(err))
   return JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') })
+}
+
+/** The names an invocation's context shows (§2: `context.functionName`, …). */
+interface ContextNames {
+  readonly name: string
+  readonly invokedFunctionArn: string
+  readonly logGroupName: string
+}
+
+/** `functionArn` → its context names, remembered for the ARN last seen (one function per invoker in practice). */
+function contextNames(region: string): (functionArn: string) => ContextNames {
+  let lastArn: string | undefined
+  let last: ContextNames | undefined
+  return (functionArn) => {
+    if (functionArn === lastArn && last !== undefined) return last
+    const name = FUNCTION_ARN.exec(functionArn)?.[3] ?? functionArn
+    last = { name, invokedFunctionArn: functionArn.startsWith('arn:') ? functionArn : `arn:aws:lambda:${region}:123456789012:function:${name}`, logGroupName: `/aws/lambda/${name}` }
+    lastArn = functionArn
+    return last
+  }
+}
+
+/** One invocation: a single promise, settled by the handler or by the timeout, whichever comes first. */
+function invokeHandler(handler: LambdaHandler, names: ContextNames, event: unknown, timeoutMs: number): Promise<InvokeResult> {
+  return new Promise<InvokeResult>((resolvePromise, rejectPromise) => {
+    const deadline = Date.now() + timeoutMs
+    const context: LambdaContext = {
+      awsRequestId: randomUUID(),
+      functionName: names.name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: names.invokedFunctionArn,
+      memoryLimitInMB: '128',
+      logGroupName: names.logGroupName,
+      logStreamName: 'gw-in-process',
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now())
+    }
+    // Handlers see a copy, as a remote function would: no shared references to gateway state.
+    const copy = event instanceof FreshEvent ? event.event : (JSON.parse(JSON.stringify(event)) as unknown)
+    let finished = false
+    const timer = setTimeout(() => {
+      finished = true
+      resolvePromise({ kind: 'timeout' })
+    }, timeoutMs)
+    runHandler(handler, copy, context, (error, result) => {
+      if (finished) return
+      finished = true
+      clearTimeout(timer)
+      try {
+        resolvePromise(error === undefined ? { kind: 'ok', payload: result === undefined ? 'null' : JSON.stringify(result), functionError: undefined } : { kind: 'ok', payload: errorPayload(error), functionError: 'Unhandled' })
+      } catch (err) {
+        rejectPromise(err instanceof Error ? err : new Error(String(err)))
+      }
+    })
+  })
 }
 
 /** In-process invocation through a resolver, with the Lambda timeout of the integration. */
@@ -77,44 +136,18 @@ export function inProcessInvoker(resolver: LambdaResolver, region: string): (fn:
   return (fnName) => {
     const found = lookup(fnName)
     if (found === undefined) return undefined
+    const namesOf = contextNames(region)
+    if (typeof found === 'function') return (functionArn, event, timeoutMs) => invokeHandler(found, namesOf(functionArn), event, timeoutMs)
     return async (functionArn, event, timeoutMs) => {
       let handler: LambdaHandler
       try {
-        if (typeof found === 'function') handler = found
-        else {
-          let p = cache.get(found)
-          if (p === undefined) cache.set(found, (p = loadModuleHandler(found)))
-          handler = await p
-        }
+        let p = cache.get(found)
+        if (p === undefined) cache.set(found, (p = loadModuleHandler(found)))
+        handler = await p
       } catch (err) {
         return { kind: 'failed', reason: err instanceof Error ? err.message : String(err) }
       }
-      const deadline = Date.now() + timeoutMs
-      const name = FUNCTION_ARN.exec(functionArn)?.[3] ?? functionArn
-      const context: LambdaContext = {
-        awsRequestId: randomUUID(),
-        functionName: name,
-        functionVersion: '$LATEST',
-        invokedFunctionArn: functionArn.startsWith('arn:') ? functionArn : `arn:aws:lambda:${region}:123456789012:function:${name}`,
-        memoryLimitInMB: '128',
-        logGroupName: `/aws/lambda/${name}`,
-        logStreamName: 'gw-in-process',
-        callbackWaitsForEmptyEventLoop: true,
-        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now())
-      }
-      // Handlers see a copy, as a remote function would: no shared references to gateway state.
-      const copy = JSON.parse(JSON.stringify(event)) as unknown
-      let timer: NodeJS.Timeout | undefined
-      const timeout = new Promise<InvokeResult>((r) => { timer = setTimeout(() => { r({ kind: 'timeout' }) }, timeoutMs) })
-      const run = runHandler(handler, copy, context).then(
-        (result): InvokeResult => ({ kind: 'ok', payload: result === undefined ? 'null' : JSON.stringify(result), functionError: undefined }),
-        (err: unknown): InvokeResult => ({ kind: 'ok', payload: errorPayload(err), functionError: 'Unhandled' })
-      )
-      try {
-        return await Promise.race([run, timeout])
-      } finally {
-        clearTimeout(timer)
-      }
+      return invokeHandler(handler, namesOf(functionArn), event, timeoutMs)
     }
   }
 }
@@ -128,7 +161,7 @@ export function remoteInvoker(endpoint: string, region: string, credentials: Aws
   const url = new URL(endpoint)
   const agent = new Agent({ keepAliveTimeout: 4_000 })
   const invoke = async (functionArn: string, event: unknown, timeoutMs: number): Promise<InvokeResult> => {
-    const body = JSON.stringify(event)
+    const body = JSON.stringify(event instanceof FreshEvent ? event.event : event)
     const path = `${url.pathname.replace(/\/$/, '')}/2015-03-31/functions/${encodeURIComponent(functionArn)}/invocations`
     const signed = aws4.sign(
       { host: url.host, path, method: 'POST', service: 'lambda', region, body, headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse' } },

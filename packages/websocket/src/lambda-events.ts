@@ -30,9 +30,21 @@ export interface EventFacts {
   readonly disconnectReason?: string
 }
 
-/** `requestContext.identity` of §14.6 (IAM fields when `$connect` was signed). */
+let timeSecond = -1
+let timeText = ''
+/** `requestTime` (§14.6) of `epochMs`; formatted once per second, not per event. */
+function requestTimeOf(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000)
+  if (second !== timeSecond) {
+    timeText = formatRequestTime(epochMs)
+    timeSecond = second
+  }
+  return timeText
+}
+
+/** `requestContext.identity` of §14.6 (IAM fields when `$connect` was signed), a new object each time. */
 function identity(c: ConnectionFacts): Record<string, unknown> {
-  return {
+  const id: Record<string, unknown> = {
     accountId: null,
     apiKey: c.apiKey ?? null,
     apiKeyId: null,
@@ -46,9 +58,23 @@ function identity(c: ConnectionFacts): Record<string, unknown> {
     user: null,
     userAgent: c.userAgent,
     userArn: null,
-    accessKey: null,
-    ...c.identity
+    accessKey: null
   }
+  return c.identity === undefined ? id : Object.assign(id, c.identity)
+}
+
+/**
+ * The connection's authorizer context (§14.3) as a new object: the event
+ * owns it, so a handler that changes it changes no other event. Its values are
+ * strings and numbers (§10.4 stringifies the context), copied flat; anything
+ * nested is deep-copied through JSON.
+ */
+function authorizerCopy(a: Record<string, unknown>): Record<string, unknown> {
+  for (const k in a) {
+    const v = a[k]
+    if (v !== null && typeof v === 'object') return JSON.parse(JSON.stringify(a)) as Record<string, unknown>
+  }
+  return { ...a }
 }
 
 /**
@@ -69,7 +95,7 @@ export function requestContext(c: ConnectionFacts, e: EventFacts): Record<string
     rc.disconnectReason = e.disconnectReason ?? null
   }
   rc.extendedRequestId = e.requestId
-  rc.requestTime = formatRequestTime(e.requestTimeEpoch)
+  rc.requestTime = requestTimeOf(e.requestTimeEpoch)
   rc.requestTimeEpoch = e.requestTimeEpoch
   rc.connectedAt = c.connectedAt
   rc.connectionId = c.connectionId
@@ -78,7 +104,7 @@ export function requestContext(c: ConnectionFacts, e: EventFacts): Record<string
   rc.apiId = c.apiId
   rc.requestId = e.requestId
   rc.identity = identity(c)
-  if (c.authorizer !== undefined) rc.authorizer = c.authorizer
+  if (c.authorizer !== undefined) rc.authorizer = authorizerCopy(c.authorizer)
   return rc
 }
 
@@ -116,13 +142,32 @@ export function connectEvent(c: ConnectionFacts, e: EventFacts, rawHeaders: read
   return event
 }
 
-/** A MESSAGE event (§14.6): the body as text, or base64 with `isBase64Encoded: true` for a binary frame (§14.4). */
+/**
+ * A MESSAGE event (§14.6): the body as text, or base64 with `isBase64Encoded:
+ * true` for a binary frame (§14.4). One object literal per message, made
+ * afresh (no part shared with the connection or another event), so an
+ * in-process handler can take it without a copy (`FreshEvent`); the field
+ * order is `requestContext()`'s.
+ */
 export function messageEvent(c: ConnectionFacts, e: EventFacts, data: Buffer, binary: boolean, text: string | undefined): Record<string, unknown> {
-  return {
-    requestContext: requestContext(c, e),
-    body: binary ? data.toString('base64') : (text ?? data.toString('utf8')),
-    isBase64Encoded: binary
+  const rc: Record<string, unknown> = {
+    routeKey: e.routeKey,
+    eventType: 'MESSAGE',
+    messageId: e.messageId,
+    messageDirection: 'IN',
+    extendedRequestId: e.requestId,
+    requestTime: requestTimeOf(e.requestTimeEpoch),
+    requestTimeEpoch: e.requestTimeEpoch,
+    connectedAt: c.connectedAt,
+    connectionId: c.connectionId,
+    stage: c.stage,
+    domainName: c.domainName,
+    apiId: c.apiId,
+    requestId: e.requestId,
+    identity: identity(c)
   }
+  if (c.authorizer !== undefined) rc.authorizer = authorizerCopy(c.authorizer)
+  return { requestContext: rc, body: binary ? data.toString('base64') : (text ?? data.toString('utf8')), isBase64Encoded: binary }
 }
 
 /** The `$disconnect` event (§14.5): the small fixed header set, the close code and reason. */

@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer'
 import { Readable } from 'node:stream'
 import type { IncomingHttpHeaders } from 'node:http'
 import { CONTEXT_EXTRAS, GatewayContext, substituteStageVariables, type Logger, type RequestSource } from '@gw/core'
-import { compileInvoker, createIntegration, functionOfUri, type IntegrationDefinition, type IntegrationOptions } from '@gw/integrations'
+import { compileInvoker, createIntegration, functionOfUri, type IntegrationDefinition, type IntegrationOptions, type FreshEvent } from '@gw/integrations'
 import type { WebSocketIntegration } from './definition.js'
 import { WebSocketUnsupported } from './errors.js'
 import { compileSelectionExpression, type SelectionExpression } from './selection-expression.js'
@@ -13,8 +14,8 @@ export type IntegrationOutcome =
 
 /** What one invocation needs: the Lambda event (AWS_PROXY), or the request for MOCK / HTTP (templates, §4.10). */
 export interface IntegrationCall {
-  /** Lambda proxy event of §14.6 (built only for AWS_PROXY). */
-  event(): Record<string, unknown>
+  /** Lambda proxy event of §14.6 (built only for AWS_PROXY), or made afresh for it alone (`FreshEvent`). */
+  event(): Record<string, unknown> | FreshEvent
   readonly body: Buffer
   /** The message parsed as JSON, `undefined` when it is not (template selection, §4.10). */
   readonly parsed: unknown
@@ -154,6 +155,9 @@ function toIntegrationDefinition(def: WebSocketIntegration, where: string): Inte
   if (def.integrationUri !== undefined) out.uri = def.integrationUri
   if (def.integrationType !== 'MOCK') out.httpMethod = def.integrationMethod
   if (def.requestTemplates !== undefined) out.requestTemplates = def.requestTemplates
+  // The template selection key travels to @gw/integrations in Content-Type (see invoke); a backend must not see it:
+  // an HTTP integration sends the mapped body as JSON, as a mapping template's output defaults to (§4.5).
+  if (def.integrationType === 'HTTP') out.requestParameters = { 'integration.request.header.Content-Type': "'application/json'" }
   return out
 }
 
@@ -199,6 +203,8 @@ export function compileRouteIntegration(def: WebSocketIntegration, where: string
   const mw = createIntegration(toIntegrationDefinition(def, where), { ...options.integrations, flavour: 'REST', logger: options.logger, accountId: options.accountId })
   const templateKey: SelectionExpression | undefined = def.templateSelectionExpression === undefined ? undefined : (compileSelectionExpression(def.templateSelectionExpression) as SelectionExpression)
   const templates = def.requestTemplates ?? {}
+  // HTTP_PROXY passes the message through: no templates to choose, so no selection key in its headers.
+  const proxy = def.integrationType === 'HTTP_PROXY'
   const noop = (): Promise<void> => Promise.resolve()
   return {
     type: def.integrationType,
@@ -207,7 +213,7 @@ export function compileRouteIntegration(def: WebSocketIntegration, where: string
       // Content-Type, so the key travels in that header (`$default` when the key has no template).
       const key = templateKey === undefined ? '$default' : templateKey.evaluate({ body: call.parsed, context: call.contextExtras, stageVariables: call.stageVariables })
       const chosen = Object.prototype.hasOwnProperty.call(templates, key) ? key : '$default'
-      const headers: IncomingHttpHeaders = { ...call.headers, 'content-type': chosen.toLowerCase(), accept: 'application/json' }
+      const headers: IncomingHttpHeaders = proxy ? { ...call.headers } : { ...call.headers, 'content-type': chosen.toLowerCase(), accept: 'application/json' }
       const ctx = new GatewayContext<Record<PropertyKey, unknown>>(new EventSource(call.body, headers, call.rawHeaders, call.sourceIp), {
         flavour: 'HTTP',
         sourceIp: call.sourceIp,
@@ -228,7 +234,10 @@ export function compileRouteIntegration(def: WebSocketIntegration, where: string
       const headersOut: Record<string, string> = {}
       for (const [k, v] of Object.entries(ctx.responseHeaders)) headersOut[k] = Array.isArray(v) ? v.join(',') : v
       try {
-        return { kind: 'ok', status: ctx.status, headers: headersOut, body: await collect(ctx.body, options.maxMessageBytes) }
+        // A backend's answer arrives as bytes: it goes back as a text frame when it is UTF-8, else as a binary
+        // frame (as @connections posts do, §14.7 [I]); a two-way route must not turn a JSON answer into binary.
+        const body = await collect(ctx.body, options.maxMessageBytes)
+        return { kind: 'ok', status: ctx.status, headers: headersOut, body: Buffer.isBuffer(body) && isUtf8(body) ? body.toString('utf8') : body }
       } catch (err) {
         return { kind: 'error', reason: err instanceof Error ? err.message : String(err) }
       }

@@ -17,7 +17,7 @@ import {
   type Middleware
 } from '@gw/core'
 import { iamAuthorizer, lambdaAuthorizer, type AuthorizerInvoke } from '@gw/authorizers'
-import { compileInvoker, functionOfUri, integrationOptionsSchema } from '@gw/integrations'
+import { FreshEvent, compileInvoker, functionOfUri, integrationOptionsSchema, lambdaAuthorizerInvoke } from '@gw/integrations'
 import { routeThrottle, throttler, type RouteSetting } from '@gw/throttler'
 import { apiKeys } from '@gw/usage-plans'
 import { webSocketApiSchema, type WebSocketApiDefinition, type WebSocketApiDefinitionInput, type WebSocketAuthorizer, type WebSocketStage } from './definition.js'
@@ -223,20 +223,18 @@ export function createWebSocketApi(definition: WebSocketApiDefinitionInput, opti
   const connectRoute = api.routes.find((r) => r.routeKey === '$connect')
 
   // ---- $connect steps (§14.3): new-connection rate (§8.1), identity sources, authorizer / IAM, API key ----
+  // The new-connection bucket is the account's in the region, across all its WebSocket APIs (§8.1, §14.4: 500/s):
+  // one name for every API of this account and region, so they share it in one process and, with a shared
+  // rateLimitStore, across instances.
   const connectSteps: Middleware<object>[] = [
-    throttler({ name: `${apiId}/$connect`, rateLimit: limits.newConnectionRateLimit, burstLimit: limits.newConnectionBurstLimit, ...(opts.rateLimitStore === undefined ? {} : { store: opts.rateLimitStore }) })
+    throttler({ name: `websocket-connections/${accountId}/${region}`, rateLimit: limits.newConnectionRateLimit, burstLimit: limits.newConnectionBurstLimit, ...(opts.rateLimitStore === undefined ? {} : { store: opts.rateLimitStore }) })
   ]
   if (connectRoute?.authorizationType === 'CUSTOM') {
     const auth = api.authorizers.find((a) => a.authorizerId === connectRoute.authorizerId) as WebSocketAuthorizer
     const fn = functionOfUri(auth.authorizerUri)
     const invoke = invoker.forFunction(fn)
     if (invoke === undefined) throw WebSocketUnsupported(`authorizers ${auth.authorizerId}: function ${fn} has no in-process handler (integrations.lambda) and no remote endpoint`)
-    const call: AuthorizerInvoke = async (event) => {
-      const out = await invoke(fn, event, 10_000)
-      if (out.kind !== 'ok') throw new Error(`authorizer ${fn}: ${out.kind}`)
-      // A function error arrives as its `{ errorMessage }` payload: `Unauthorized` → 401, others → 500 (§10.4).
-      return JSON.parse(out.payload) as unknown
-    }
+    const call: AuthorizerInvoke = lambdaAuthorizerInvoke(fn, invoke)
     const present = requireIdentity(auth)
     if (present !== null) connectSteps.push(present)
     const sources = identitySources(auth)
@@ -362,6 +360,64 @@ export function createWebSocketApi(definition: WebSocketApiDefinitionInput, opti
       routeKey,
       authorizer: facts.authorizer,
       contextExtras: { connectionId: facts.connectionId, connectedAt: facts.connectedAt, eventType, messageId, routeKey, domainName: facts.domainName }
+    }
+  }
+
+  /**
+   * One MESSAGE's call (§14.6): the Lambda event is made afresh for the handler (no JSON copy), and the
+   * `$context` extras and headers of MOCK / HTTP integrations are built only when such an integration reads them.
+   */
+  class MessageCall implements IntegrationCall {
+    readonly body: Buffer
+    readonly parsed: unknown
+    readonly requestId: string
+    readonly requestTimeEpoch: number
+    readonly messageId: string
+    readonly routeKey: string
+    readonly #conn: Connection
+    readonly #binary: boolean
+    readonly #text: string | undefined
+
+    constructor(conn: Connection, routeKey: string, requestId: string, body: Buffer, binary: boolean, text: string | undefined, parsed: unknown) {
+      this.#conn = conn
+      this.body = body
+      this.#binary = binary
+      this.#text = text
+      this.parsed = parsed
+      this.requestId = requestId
+      this.requestTimeEpoch = Date.now()
+      this.messageId = randomId(11, 'base64')
+      this.routeKey = routeKey
+    }
+
+    get rawHeaders(): readonly string[] {
+      return []
+    }
+    get headers(): IncomingMessage['headers'] {
+      return {}
+    }
+    get sourceIp(): string {
+      return this.#conn.facts.sourceIp
+    }
+    get apiId(): string {
+      return apiId
+    }
+    get stage(): string {
+      return this.#conn.stage.name
+    }
+    get stageVariables(): Record<string, string> | null {
+      return this.#conn.stage.variables
+    }
+    get authorizer(): Record<string, unknown> | undefined {
+      return this.#conn.facts.authorizer
+    }
+    get contextExtras(): Record<string, unknown> {
+      const f = this.#conn.facts
+      return { connectionId: f.connectionId, connectedAt: f.connectedAt, eventType: 'MESSAGE', messageId: this.messageId, routeKey: this.routeKey, domainName: f.domainName }
+    }
+
+    event(): FreshEvent {
+      return new FreshEvent(messageEvent(this.#conn.facts, { eventType: 'MESSAGE', routeKey: this.routeKey, requestId: this.requestId, requestTimeEpoch: this.requestTimeEpoch, messageId: this.messageId }, this.body, this.#binary, this.#text))
     }
   }
 
@@ -492,12 +548,8 @@ export function createWebSocketApi(definition: WebSocketApiDefinitionInput, opti
     }
     const integration = route.integration
     if (integration === undefined) return
-    const messageId = randomId(11, 'base64')
-    const requestTimeEpoch = Date.now()
     const startedAt = performance.now()
-    const outcome = await integration.invoke(
-      callOf(undefined, facts, route.key, 'MESSAGE', messageId, requestId, data, parsed, () => messageEvent(facts, { eventType: 'MESSAGE', routeKey: route.key, requestId, requestTimeEpoch, messageId }, data, isBinary, text), stage)
-    )
+    const outcome = await integration.invoke(new MessageCall(conn, route.key, requestId, data, isBinary, text, parsed))
     observe(outcome, integration, startedAt, stage.name, route.key)
     if (outcome.kind === 'error') {
       logger.error({ event: 'gw.websocket_integration_error', apiId, routeKey: route.key, connectionId: facts.connectionId, reason: outcome.reason })

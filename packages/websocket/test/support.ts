@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach } from 'vitest'
-import WebSocket from 'ws'
 import { silentLogger } from '@gw/core'
 import type { LambdaHandler } from '@gw/integrations'
+import type { Client } from './client.js'
 import { attachWebSocketApis, createWebSocketApi, type WebSocketApi, type WebSocketApiDefinitionInput, type WebSocketApiOptions, type WebSocketIntegrationInput } from '@gw/websocket'
+
+export { open, type Client } from './client.js'
 
 const cleanup: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -38,54 +40,6 @@ export async function serveApi(def: WebSocketApiDefinitionInput, options: WebSoc
   })
   const port = (server.address() as AddressInfo).port
   return { api, server, wsOrigin: `ws://127.0.0.1:${String(port)}`, httpOrigin: `http://127.0.0.1:${String(port)}` }
-}
-
-/** A connected client whose messages queue up for `next()`. */
-export interface Client {
-  readonly ws: WebSocket
-  next(timeoutMs?: number): Promise<string>
-  /** Resolves with the close code and reason. */
-  readonly closed: Promise<{ code: number; reason: string }>
-}
-
-/** Opens a client; rejects with `Unexpected server response: N` when the upgrade is refused. */
-export function open(url: string, options: WebSocket.ClientOptions = {}, protocols?: string | string[]): Promise<Client> {
-  const ws = new WebSocket(url, protocols, options)
-  const queue: string[] = []
-  const waiting: ((m: string) => void)[] = []
-  ws.on('message', (data, binary) => {
-    const text = binary ? `binary:${(data as Buffer).toString('base64')}` : (data as Buffer).toString('utf8')
-    const w = waiting.shift()
-    if (w !== undefined) w(text)
-    else queue.push(text)
-  })
-  const closed = new Promise<{ code: number; reason: string }>((ok) => ws.on('close', (code, reason) => ok({ code, reason: reason.toString() })))
-  cleanup.push(async () => {
-    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.terminate()
-  })
-  return new Promise((resolve, reject) => {
-    ws.once('open', () =>
-      resolve({
-        ws,
-        closed,
-        next: (timeoutMs = 5000) =>
-          queue.length > 0
-            ? Promise.resolve(queue.shift() as string)
-            : new Promise((ok, fail) => {
-                const waiter = (m: string): void => {
-                  clearTimeout(t)
-                  ok(m)
-                }
-                const t = setTimeout(() => {
-                  waiting.splice(waiting.indexOf(waiter), 1)
-                  fail(new Error('no message'))
-                }, timeoutMs)
-                waiting.push(waiter)
-              })
-      })
-    )
-    ws.once('error', reject)
-  })
 }
 
 /** No message within `ms`. */
