@@ -4,7 +4,7 @@ import { stageCache } from '@gw/cache'
 import { apiKeys, type UsagePlans } from '@gw/usage-plans'
 import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
 import { GatewayUnsupported } from './errors.js'
-import { createIntegration, inProcessInvoker, type IntegrationOptions } from '@gw/integrations'
+import { createIntegration, functionOfUri, inProcessInvoker, lambdaAuthorizerInvoke, type IntegrationOptions } from '@gw/integrations'
 import {
   cognitoAuthorizer,
   compileResourcePolicy,
@@ -51,9 +51,6 @@ export interface DefaultSlotDeps {
   readonly onAuthorizer?: (authorizer: Middleware<object>) => void
 }
 
-/** `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{fn}/invocations` → `{fn}`; anything else is taken as a name or ARN. */
-const INVOCATION_URI = /^arn:aws[\w-]*:apigateway:[\w-]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/
-
 /**
  * `invoke(event)` for a Lambda authorizer: the function named by
  * `authorizerUri`, found through the integrations' Lambda resolver (in-process
@@ -62,17 +59,11 @@ const INVOCATION_URI = /^arn:aws[\w-]*:apigateway:[\w-]+:lambda:path\/2015-03-31
 function authorizerInvoke(where: string, auth: AuthorizerDefinition, options: IntegrationOptions): AuthorizerInvoke {
   const uri = auth.authorizerUri
   if (uri === undefined) throw GatewayUnsupported(`${where}: a ${auth.type} authorizer needs authorizerUri`)
-  const fn = INVOCATION_URI.exec(uri)?.[1] ?? uri
+  const fn = functionOfUri(uri)
   if (options.lambda === undefined) throw GatewayUnsupported(`${where}: authorizer function ${fn} needs options.integrations.lambda (a LambdaResolver)`)
   const invoker = inProcessInvoker(options.lambda, options.aws?.region ?? 'us-east-1')(fn)
   if (invoker === undefined) throw GatewayUnsupported(`${where}: authorizer function ${fn} is not in options.integrations.lambda`)
-  return async (event, { signal }) => {
-    signal.throwIfAborted()
-    const out = await invoker(fn, event, 10_000)
-    if (out.kind !== 'ok') throw new Error(`authorizer ${fn}: ${out.kind}`)
-    // A function error arrives as its `{ errorMessage }` payload: `Unauthorized` → 401, others → 500 (§10.4).
-    return JSON.parse(out.payload) as unknown
-  }
+  return lambdaAuthorizerInvoke(fn, invoker)
 }
 
 function where(input: SlotInput): string {
