@@ -3,7 +3,7 @@
 //   node server.mjs lambda      gw: two-way route → in-process Lambda proxy echo (§14.2, §14.6)
 //   node server.mjs mock        gw: two-way route → MOCK with a static response template (§4.10)
 //   node server.mjs instance    gw on Redis (REDIS_URL, BENCH_PREFIX) with unsigned @connections (§14.7)
-// Prints `port <n>` when listening; answers `stats` on stdin with `stats <json>` (memory after a full GC).
+// Prints `port <n>` when listening; answers `stats` on stdin with `stats <json>` (memory after a full GC); `quit` exits.
 import { createServer } from 'node:http'
 import { createInterface } from 'node:readline'
 import { WebSocketServer } from 'ws'
@@ -47,6 +47,8 @@ if (mode === 'bare') {
 }
 console.log(`port ${port}`)
 createInterface({ input: process.stdin }).on('line', (line) => {
+  // `quit`: a clean exit, so a profiler around this process (callgrind, instructions.mjs) writes its data
+  if (line === 'quit') process.exit(0)
   if (line !== 'stats') return
   globalThis.gc?.()
   globalThis.gc?.()
