@@ -113,7 +113,9 @@ export function iamAuthorizer(options: IamAuthorizerOptions): Middleware<object>
   async function run(ctx: GatewayContext<object>, next: () => Promise<void>): Promise<void> {
     const hasBody = ctx.source.hasBody
     const payloadHash = hasBody ? createHash('sha256').update(await ctx.readBody()).digest('hex') : EMPTY_SHA256
-    const req: SigV4Request = { method: ctx.method, path: ctx.rawPath, query: ctx.rawQuery, rawHeaders: ctx.source.rawHeaders, payloadHash }
+    // The signature covers the request as sent: the wire method, not `ctx.method` (a WebSocket `$connect` route sets
+    // it to `$connect` for the method ARN while the client signed its `GET` upgrade, §14.3).
+    const req: SigV4Request = { method: ctx.source.method, path: ctx.rawPath, query: ctx.rawQuery, rawHeaders: ctx.source.rawHeaders, payloadHash }
     const parsed = parseSignature(req)
     if (parsed === undefined) return failWith(ctx, MISSING_TOKEN)
     if ('ok' in parsed) return failWith(ctx, parsed)

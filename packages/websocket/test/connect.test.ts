@@ -1,3 +1,4 @@
+import aws4 from 'aws4'
 import { describe, expect, it } from 'vitest'
 import { createUsagePlans } from '@gw/usage-plans'
 import { handler, lambdaIntegration, open, serveApi, type TestEvent } from './support.js'
@@ -149,5 +150,42 @@ describe('$connect (§14.3) and $disconnect (§14.5)', () => {
     b.ws.close()
     await next
     expect(seen[1]?.requestContext).toMatchObject({ disconnectStatusCode: 1005, disconnectReason: 'Client-side close frame status not set' })
+  })
+})
+
+describe('$connect with AWS_IAM (§14.3, §10.8)', () => {
+  it('unsigned → 403 Missing Authentication Token, wrong secret → 403; a signed upgrade connects and its identity is on later events', async () => {
+    const key = { accessKeyId: 'AKIACONNECT000000001', secretAccessKey: 'connect-secret' }
+    const creds = new Map([[key.accessKeyId, { secretAccessKey: key.secretAccessKey, principal: { arn: 'arn:aws:iam::123456789012:user/alice', accountId: '123456789012' }, policy: { Statement: [{ Effect: 'Allow' as const, Action: 'execute-api:Invoke', Resource: '*' }] } }]])
+    const events: TestEvent[] = []
+    const { wsOrigin } = await serveApi(
+      {
+        protocolType: 'WEBSOCKET',
+        name: 'iam',
+        routeSelectionExpression: '$request.body.action',
+        routes: [
+          { routeKey: '$connect', authorizationType: 'AWS_IAM' },
+          { routeKey: '$default', target: 'integrations/fn', routeResponseSelectionExpression: '$default' }
+        ],
+        integrations: [lambdaIntegration('fn', 'fn')],
+        stages: { dev: {} }
+      },
+      {
+        iam: { credentials: (id: string) => creds.get(id) },
+        integrations: { lambda: { fn: handler((event: TestEvent) => { events.push(event); return Promise.resolve({ statusCode: 200, body: 'ok' }) }) } }
+      }
+    )
+    const signed = (secretAccessKey: string): Record<string, string> => {
+      const u = new URL(`${wsOrigin}/dev`)
+      const req = aws4.sign({ host: u.host, path: '/dev', method: 'GET', service: 'execute-api', region: 'us-east-1', headers: {} }, { accessKeyId: key.accessKeyId, secretAccessKey })
+      const h = req.headers as Record<string, string>
+      return { Authorization: h.Authorization as string, 'X-Amz-Date': h['X-Amz-Date'] as string }
+    }
+    await expect(open(`${wsOrigin}/dev`)).rejects.toThrow('Unexpected server response: 403')
+    await expect(open(`${wsOrigin}/dev`, { headers: signed('wrong') })).rejects.toThrow('Unexpected server response: 403')
+    const c = await open(`${wsOrigin}/dev`, { headers: signed(key.secretAccessKey) })
+    c.ws.send('hi')
+    expect(await c.next()).toBe('ok')
+    expect(events[0]?.requestContext.identity).toMatchObject({ accessKey: key.accessKeyId, userArn: 'arn:aws:iam::123456789012:user/alice', sourceIp: '127.0.0.1' })
   })
 })
