@@ -23,7 +23,9 @@ async function start(args: string[], apis = 1, env: NodeJS.ProcessEnv = {}): Pro
   const gw = spawnGw(['serve', ...args, '--port', '0'], env)
   await gw.waitFor(new RegExp(`(?:  \\S+ \\S+: http\\S+\\n[\\s\\S]*){${String(apis)}}`), 20_000)
   const urls: Record<string, string> = {}
-  for (const m of gw.stdout().matchAll(/^ {2}(\S+) (\S+): (http\S+)$/gm)) urls[`${m[1] as string} ${m[2] as string}`] = m[3] as string
+  // The path-form URL (127.0.0.1) is printed first; the `{apiId}.execute-api.localhost` form after it is for curl
+  // and browsers (Node's resolver does not map *.localhost to loopback), so keep the first per stage.
+  for (const m of gw.stdout().matchAll(/^ {2}(\S+) (\S+): (http\S+)$/gm)) urls[`${m[1] as string} ${m[2] as string}`] ??= m[3] as string
   const keys: Record<string, string> = {}
   for (const m of gw.stderr().matchAll(/^gw: API key (\S+) \(usage plans: [^)]*\): (\S+)$/gm)) keys[m[1] as string] = m[2] as string
   return { gw, urls, keys }
