@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { GwError } from '@gw/core'
-import { exportOpenApi, formatOpenApi, importOpenApiFile, type ImportWarning } from '@gw/openapi'
+import { GwError, parseOptions } from '@gw/core'
+import { apiDefinitionSchema, definitionRoutes, type ApiDefinitionInput } from '@gw/gateway'
+import { exportOpenApi, formatOpenApi, importOpenApiFile, loadSourceFile, type ImportWarning } from '@gw/openapi'
 import { gwConfigJsonSchema } from './config-schema.js'
 import { CliUsage } from './errors.js'
 import { loadConfig } from './load-config.js'
@@ -32,8 +33,10 @@ const USAGE = `Usage: gw <command> [options]
                                      (SIGHUP reloads too)
         [--workers N]                N processes on one port (node:cluster); N > 1 needs store: redis://…
   validate [config]                  check a config and its OpenAPI files (exit 2 when invalid)
-  import <openapi> [--out file]      print the imported API definition (JSON) and warnings
-  export <openapi> [--format yaml|json] [--out file]   OpenAPI 3 with x-amazon-apigateway extensions
+  import <openapi> [--out file]      print the createGateway() definition (JSON) an OpenAPI file imports to, and warnings
+  export <openapi | definition.json> [--format yaml|json] [--type oas30|swagger] [--out file]
+                                     OpenAPI 3 / Swagger 2 with x-amazon-apigateway extensions, from an OpenAPI
+                                     file or a createGateway() definition (what gw import prints)
   export --sam template.yaml | --serverless serverless.yml [--api id] [--format yaml|json]   what the template amounts to
   keys create --name n [--plan id] [--value v]   | keys list | keys disable <id>     (management API)
   usage <plan> [--key id] [--start YYYY-MM-DD] [--end YYYY-MM-DD]                   (management API)
@@ -238,7 +241,7 @@ async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const loaded = template === undefined ? loadConfig(positionals[0] ?? 'gw.config.yaml', io.env) : loadTemplate(template, io.env, (line) => (line.startsWith('gw: warning') ? io.err(line) : undefined))
   await checkServable(loaded, io.env)
   for (const api of loaded.apis) for (const w of api.warnings) io.err(formatWarning(api.file, w))
-  io.out(`${loaded.file}: valid (${String(loaded.apis.length)} API(s), ${String(loaded.apis.reduce((n, a) => n + a.definition.routes.length, 0))} route(s))\n`)
+  io.out(`${loaded.file}: valid (${String(loaded.apis.length)} API(s), ${String(loaded.apis.reduce((n, a) => n + definitionRoutes(a.definition).length, 0))} route(s))\n`)
   return 0
 }
 
@@ -254,9 +257,12 @@ function importCommand(args: string[], io: CliIo): number {
 }
 
 function exportCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, format: { type: 'string' }, api: { type: 'string' }, ...TEMPLATE_FLAGS } })
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, format: { type: 'string' }, type: { type: 'string' }, api: { type: 'string' }, ...TEMPLATE_FLAGS } })
   const format = values.format ?? 'yaml'
   if (format !== 'yaml' && format !== 'json') throw CliUsage(`--format must be yaml or json, got '${format}'`)
+  const type = values.type ?? 'oas30'
+  if (type !== 'oas30' && type !== 'swagger') throw CliUsage(`--type must be oas30 or swagger, got '${type}'`)
+  const exportOptions = { format: type === 'swagger' ? 'swagger2' : 'oas30' } as const
   const template = templateOptions(values)
   if (template !== undefined) {
     // The template's APIs as the gateway loads them (translation → config loader → importer), exported (§16.3).
@@ -264,19 +270,30 @@ function exportCommand(args: string[], io: CliIo): number {
     const apis = values.api === undefined ? loaded.apis : loaded.apis.filter((a) => a.name === values.api)
     if (apis.length === 0) throw CliUsage(`--api: the template has no API '${String(values.api)}' (APIs: ${loaded.apis.map((a) => a.name).join(', ')})`)
     const text = format === 'json' && apis.length > 1
-      ? `${JSON.stringify(Object.fromEntries(apis.map((a) => [a.name, exportOpenApi(a.definition)])), null, 2)}\n`
-      : apis.map((a) => formatOpenApi(exportOpenApi(a.definition), format)).join(format === 'yaml' ? '---\n' : '')
+      ? `${JSON.stringify(Object.fromEntries(apis.map((a) => [a.name, exportOpenApi(a.definition, exportOptions)])), null, 2)}\n`
+      : apis.map((a) => formatOpenApi(exportOpenApi(a.definition, exportOptions), format)).join(format === 'yaml' ? '---\n' : '')
     if (values.out === undefined) io.out(text)
     else writeFileSync(values.out, text)
     return 0
   }
-  const file = positionals[0] ?? (() => { throw CliUsage('gw export <openapi file>') })()
-  const result = importOpenApiFile(file)
-  for (const w of result.warnings) io.err(formatWarning(file, w))
-  const text = formatOpenApi(exportOpenApi(result.definition), format)
+  const file = positionals[0] ?? (() => { throw CliUsage('gw export <openapi file | definition.json>') })()
+  const definition = loadDefinition(file, io)
+  const text = formatOpenApi(exportOpenApi(definition, exportOptions), format)
   if (values.out === undefined) io.out(text)
   else writeFileSync(values.out, text)
   return 0
+}
+
+/** An OpenAPI file imported (warnings to stderr), or a createGateway() definition file (JSON / YAML) validated as such. */
+function loadDefinition(file: string, io: CliIo): ApiDefinitionInput {
+  const value = loadSourceFile(file).value as Record<string, unknown> | null
+  if (value !== null && typeof value === 'object' && value.openapi === undefined && value.swagger === undefined && value.protocol !== undefined) {
+    parseOptions(apiDefinitionSchema, value, file)
+    return value as ApiDefinitionInput
+  }
+  const result = importOpenApiFile(file)
+  for (const w of result.warnings) io.err(formatWarning(file, w))
+  return result.definition
 }
 
 const adminOptions = { url: { type: 'string' }, token: { type: 'string' } } as const

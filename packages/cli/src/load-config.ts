@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { importOpenApiFile, importOpenApiObject, parseSourceText, type ApiDefinition, type ImportWarning } from '@gw/openapi'
-import { ACCESS_KEY_ID_PATTERN, compilePolicy, type GatewayIamOptions, type IamCredentials } from '@gw/gateway'
+import { importOpenApiFile, importOpenApiObject, parseSourceText, type ImportResult, type ImportWarning } from '@gw/openapi'
+import { ACCESS_KEY_ID_PATTERN, compilePolicy, definitionRoutes, type ApiDefinitionInput, type GatewayIamOptions, type IamCredentials } from '@gw/gateway'
 import { withRestCors, type RestCorsOptions } from '@gw/cors'
 import { deriveApiId, type EndpointType } from '@gw/domains'
 import { gwConfigSchema, type ApiConfig, type GwConfig } from './config-schema.js'
@@ -20,9 +20,10 @@ export interface LoadedApi {
   config: ApiConfig
   /** Absolute path of the OpenAPI file. */
   file: string
-  definition: ApiDefinition
+  /** The `createGateway()` definition the OpenAPI file imports to (@gw/openapi), `cors:` applied; no stages yet. */
+  definition: ApiDefinitionInput
   /** Canary deployment definitions by stage, when a stage's canary names its own OpenAPI file (§6.4). */
-  canaryDefinitions: Record<string, ApiDefinition>
+  canaryDefinitions: Record<string, ApiDefinitionInput>
   warnings: ImportWarning[]
 }
 
@@ -150,24 +151,11 @@ export function resolveConfig(
     const openapiFile = inMemory ? api.openapi : resolve(dir, api.openapi)
     if (!inMemory && !existsSync(openapiFile)) fail(['apis', index, 'openapi'], `file not found: ${openapiFile}`)
     if (!inMemory) files.push(openapiFile)
-    const importOptions = { basePath: api.basePath, failOnWarnings: api.failOnWarnings }
-    const imported = inMemory ? importOpenApiObject(documents[api.openapi], importOptions, openapiFile) : importOpenApiFile(openapiFile, importOptions)
+    const imported = tryImport(() => importApi(api, openapiFile, inMemory ? { document: documents[api.openapi] } : undefined), ['apis', index, 'cors'], fail)
     const name = api.name ?? slug(imported.definition.name)
     if (apis.some((other) => other.name === name)) fail(['apis', index, 'name'], `duplicate API name '${name}'`)
     const protocol = imported.definition.protocol
-    // `cors:` on an HTTP API is its corsConfiguration (§11.2), put on the definition so serve and export both see it
-    if (api.cors !== undefined && protocol === 'HTTP') imported.definition.cors = api.cors === true ? { ...HTTP_CORS_ANYWHERE } : (Object.fromEntries(Object.entries(api.cors).filter(([, v]) => v !== undefined)))
-    // on a REST API it generates the console's "Enable CORS" shape (§11.1) into the definition (so export shows it)
-    const restCors = (definition: ApiDefinition): ApiDefinition => {
-      if (api.cors === undefined || definition.protocol !== 'REST') return definition
-      try {
-        return withRestCors(definition, api.cors === true ? {} : (api.cors as RestCorsOptions))
-      } catch (err) {
-        return fail(['apis', index, 'cors'], (err as Error).message)
-      }
-    }
-    imported.definition = restCors(imported.definition)
-    const routeKeys = new Set(imported.definition.routes.map((r) => (r.path === '/$default' || r.isDefaultRoute === true ? '$default' : `${r.method} ${r.path}`)))
+    const routeKeys = new Set(definitionRoutes(imported.definition).map((r) => r.routeKey))
     for (const [stage, settings] of Object.entries(api.stages)) {
       const at = ['apis', index, 'stages', stage]
       if (protocol === 'REST' && stage === '$default') fail(at, 'only HTTP APIs have a $default stage (§6.2); name REST stages with letters, digits, _ and -')
@@ -177,13 +165,13 @@ export function resolveConfig(
       for (const key of Object.keys(settings.routeSettings ?? {}))
         if (!routeKeys.has(key)) fail([...at, 'routeSettings', key], `the API has no route '${key}' (routes: ${[...routeKeys].join(', ')})`)
     }
-    const canaryDefinitions: Record<string, ApiDefinition> = {}
+    const canaryDefinitions: Record<string, ApiDefinitionInput> = {}
     for (const [stage, settings] of Object.entries(api.stages)) {
       if (settings.canary?.openapi === undefined) continue
       const canaryFile = resolve(dir, settings.canary.openapi)
       if (!existsSync(canaryFile)) fail(['apis', index, 'stages', stage, 'canary', 'openapi'], `file not found: ${canaryFile}`)
       files.push(canaryFile)
-      canaryDefinitions[stage] = restCors(importOpenApiFile(canaryFile, { basePath: api.basePath }).definition)
+      canaryDefinitions[stage] = tryImport(() => importApi({ ...api, failOnWarnings: false }, canaryFile), ['apis', index, 'cors'], fail).definition
     }
     const apiId = api.apiId ?? deriveApiId(name)
     const sameId = apis.find((other) => other.apiId === apiId)
@@ -193,8 +181,8 @@ export function resolveConfig(
     const endpointType = api.endpointType ?? (declared === 'EDGE' || declared === 'PRIVATE' ? declared : 'REGIONAL')
     if (protocol === 'HTTP' && endpointType !== 'REGIONAL') fail(['apis', index, 'endpointType'], `HTTP APIs are REGIONAL only (§0.2), not ${endpointType}`)
     // §10.9: AWS refuses to deploy a private API without a resource policy
-    if (endpointType === 'PRIVATE' && imported.definition.policy === undefined) fail(['apis', index, 'endpointType'], `${openapiFile}: a PRIVATE API needs a resource policy (x-amazon-apigateway-policy) naming who may call it, e.g. by aws:SourceVpce (§10.9)`)
-    const disableExecuteApiEndpoint = api.disableExecuteApiEndpoint ?? endpoint?.disableExecuteApiEndpoint ?? false
+    if (endpointType === 'PRIVATE' && (imported.definition.protocol !== 'REST' || imported.definition.policy === undefined)) fail(['apis', index, 'endpointType'], `${openapiFile}: a PRIVATE API needs a resource policy (x-amazon-apigateway-policy) naming who may call it, e.g. by aws:SourceVpce (§10.9)`)
+    const disableExecuteApiEndpoint = api.disableExecuteApiEndpoint ?? imported.definition.disableExecuteApiEndpoint ?? false
     apis.push({ name, apiId, endpointType, disableExecuteApiEndpoint, config: api, file: openapiFile, definition: imported.definition, canaryDefinitions, warnings: imported.warnings })
   })
   const readPem = (path: (string | number)[], relative: string): Buffer => {
@@ -298,15 +286,15 @@ export function resolveConfig(
     const loaded = apis[index]
     if (loaded === undefined) return
     for (const definition of [loaded.definition, ...Object.values(loaded.canaryDefinitions)]) {
-      for (const route of definition.routes) {
+      for (const route of definitionRoutes(definition)) {
         if (route.authorizationType === 'AWS_IAM' && iam === undefined) {
-          fail(['apis', index, 'openapi'], `${loaded.file}: route '${route.method} ${route.path}' uses AWS_IAM (§10.8), which needs an iam section (iam.credentials[]: { accessKeyIdFromEnv, secretAccessKeyFromEnv, principalArn, policy? })`)
+          fail(['apis', index, 'openapi'], `${loaded.file}: route '${route.routeKey}' uses AWS_IAM (§10.8), which needs an iam section (iam.credentials[]: { accessKeyIdFromEnv, secretAccessKeyFromEnv, principalArn, policy? })`)
         }
         const uri = route.integration?.type === 'AWS_PROXY' ? route.integration.uri : undefined
         if (uri === undefined) continue
         const fn = lambdaName(uri)
         if (fn !== undefined && !fn.includes('${') && config.lambdas[fn] === undefined) {
-          fail(['apis', index, 'openapi'], `${loaded.file}: route '${route.method} ${route.path}' invokes Lambda '${fn}' which is not in lambdas (add lambdas.${fn}: ./path.mjs#handler)`)
+          fail(['apis', index, 'openapi'], `${loaded.file}: route '${route.routeKey}' invokes Lambda '${fn}' which is not in lambdas (add lambdas.${fn}: ./path.mjs#handler)`)
         }
       }
     }
@@ -330,6 +318,36 @@ export function resolveConfig(
 
 /** `cors: true` on an HTTP API: every origin, method and header (§11.2). */
 const HTTP_CORS_ANYWHERE = { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'] }
+
+/**
+ * An API entry's OpenAPI file as the definition `createGateway()` takes (@gw/openapi's import, §16.1), with the entry's
+ * `cors:` applied: on an HTTP API it is the `corsConfiguration` (§11.2); on a REST API it generates the console's
+ * "Enable CORS" methods (§11.1, @gw/cors), so both serving and GetExport see it. `gw serve` and CreateDeployment
+ * (management API) load files through here, so a redeploy keeps the config's CORS.
+ * @throws GwError GW_OPENAPI_INVALID, GW_OPENAPI_REF; GW_CONFIG_INVALID for REST `cors:` options @gw/cors refuses
+ */
+export function importApi(api: ApiConfig, file: string, inMemory?: { document: unknown }): ImportResult {
+  const options = { basePath: api.basePath, failOnWarnings: api.failOnWarnings }
+  // `file` labels an in-memory document (a translated SAM template's API) in messages
+  const imported = inMemory === undefined ? importOpenApiFile(file, options) : importOpenApiObject(inMemory.document, options, file)
+  const definition = imported.definition
+  if (api.cors === undefined) return imported
+  if (definition.protocol === 'HTTP') {
+    definition.corsConfiguration = api.cors === true ? { ...HTTP_CORS_ANYWHERE } : Object.fromEntries(Object.entries(api.cors).filter(([, v]) => v !== undefined))
+    return imported
+  }
+  return { ...imported, definition: withRestCors(definition, api.cors === true ? {} : (api.cors as RestCorsOptions)) }
+}
+
+/** Runs an import; a GW_CONFIG_INVALID from @gw/cors (REST `cors:` options) names the config field. */
+function tryImport(run: () => ImportResult, at: (string | number)[], fail: (path: (string | number)[], message: string) => never): ImportResult {
+  try {
+    return run()
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'GW_CONFIG_INVALID') return fail(at, (err as Error).message)
+    throw err
+  }
+}
 
 /** The function name of a Lambda integration URI (`...:function:orders/invocations` → `orders`), or the bare name. */
 export function lambdaName(uri: string): string | undefined {

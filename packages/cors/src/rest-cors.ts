@@ -30,7 +30,7 @@ const restCorsSchema = z
       issue.addIssue({ code: 'custom', path: ['allowCredentials'], message: 'allowCredentials cannot be combined with allowOrigins "*" (§11.2)' })
   })
 
-/** A REST method as both definition shapes write it (@gw/gateway `resourceMethods` entries, @gw/openapi routes). */
+/** A REST method as a definition writes it (@gw/gateway `resourceMethods` entries, which @gw/openapi imports to). */
 interface MethodLike {
   methodResponses?: Record<string, { responseParameters?: Record<string, boolean>; responseModels?: Record<string, string> }>
   integration?: { type?: string; responses?: Record<string, { statusCode?: string | number; responseParameters?: Record<string, string> }> }
@@ -103,10 +103,8 @@ function shapeOf(options: RestCorsOptions): RestCorsShape {
   }
 }
 
-/** A REST definition in either shape `withRestCors()` reads: `createGateway()`'s (`resources`) or the OpenAPI importer's (`routes`). */
-export type RestCorsTarget =
-  | { resources: Record<string, { resourceMethods?: Record<string, unknown> }>; gatewayResponses?: Record<string, unknown> }
-  | { routes: { method: string; path: string }[]; gatewayResponses?: Record<string, unknown> }
+/** The REST definition `withRestCors()` reads: `createGateway()`'s (`resources`), which is also what OpenAPI imports give. */
+export type RestCorsTarget = { resources?: Record<string, { resourceMethods?: Record<string, unknown> }>; gatewayResponses?: Record<string, unknown> }
 
 /**
  * The REST console's "Enable CORS" (aws-semantics §11.1), generated on a definition: every resource with methods
@@ -124,28 +122,13 @@ export function withRestCors<D extends object>(definition: D, options: RestCorsO
   const shape = shapeOf(options)
   const result = structuredClone(definition)
   const copy = result as unknown as RestCorsTarget
-  if (!('routes' in copy)) {
-    copy.resources ??= {}
-    for (const resource of Object.values(copy.resources)) {
-      const methods = (resource.resourceMethods ??= {})
-      const names = Object.keys(methods)
-      if (names.length === 0) continue
-      for (const m of Object.values(methods)) shape.decorate(m as MethodLike)
-      methods.OPTIONS ??= shape.preflight(names)
-    }
-  } else {
-    const byPath = new Map<string, { method: string; path: string }[]>()
-    for (const route of copy.routes) {
-      const list = byPath.get(route.path) ?? []
-      list.push(route)
-      byPath.set(route.path, list)
-    }
-    for (const [path, routes] of byPath) {
-      for (const r of routes) shape.decorate(r as MethodLike)
-      if (routes.some((r) => r.method === 'OPTIONS')) continue
-      const insertAt = copy.routes.indexOf(routes[routes.length - 1] as { method: string; path: string }) + 1
-      copy.routes.splice(insertAt, 0, { ...shape.preflight(routes.map((r) => r.method)), method: 'OPTIONS', path })
-    }
+  copy.resources ??= {}
+  for (const resource of Object.values(copy.resources)) {
+    const methods = (resource.resourceMethods ??= {})
+    const names = Object.keys(methods)
+    if (names.length === 0) continue
+    for (const m of Object.values(methods)) shape.decorate(m as MethodLike)
+    methods.OPTIONS ??= shape.preflight(names)
   }
   const responses = shape.gatewayResponses(copy.gatewayResponses)
   if (responses !== undefined) copy.gatewayResponses = responses

@@ -113,6 +113,8 @@ export const authorizerDefinitionSchema = z
   .object({
     type: z.enum(['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS', 'JWT', 'AWS_IAM']),
     name: z.string().optional(),
+    /** AWS's free-form `authType` label (`x-amazon-apigateway-authtype`: `custom`, `oauth2`, `cognito_user_pools`); no effect, kept for export (§16.2). */
+    authType: z.string().optional(),
     authorizerUri: z.string().optional(),
     authorizerCredentials: z.string().optional(),
     identitySource: z.union([z.string(), z.array(z.string())]).optional(),
@@ -126,6 +128,8 @@ export const authorizerDefinitionSchema = z
   .strict()
 /** A validated authorizer definition. */
 export type AuthorizerDefinition = z.output<typeof authorizerDefinitionSchema>
+/** An authorizer as written. */
+export type AuthorizerDefinitionInput = z.input<typeof authorizerDefinitionSchema>
 
 /** `x-amazon-apigateway-request-validators` entry (§5). */
 export const requestValidatorSchema = z
@@ -251,6 +255,8 @@ export const routeDefinitionSchema = z
   })
 /** A validated HTTP API route. */
 export type RouteDefinition = z.output<typeof routeDefinitionSchema>
+/** An HTTP API route as written. */
+export type RouteDefinitionInput = z.input<typeof routeDefinitionSchema>
 
 /** HTTP API `corsConfiguration` (§11.2): @gw/cors' schema, one source of truth (`allowCredentials` with `*` refused). */
 export const corsConfigurationSchema = corsSchema
@@ -282,6 +288,11 @@ const common = {
   name: z.string().min(1),
   description: z.string().optional(),
   version: z.string().optional(),
+  /**
+   * The OpenAPI document's base path (Swagger 2 `basePath`, OAS 3 `servers[0].url` path) as imported with
+   * `basepath=ignore` (§16.1). Kept for export only: routing never uses it (stages and `basePathMappings` do).
+   */
+  basePath: z.string().optional(),
   authorizers: z.record(z.string(), authorizerDefinitionSchema).default({}),
   /** Custom-domain base-path mappings: `{ domainName, basePath, stage }` (§1.1), `(none)` or `''` = root. */
   basePathMappings: z
@@ -351,6 +362,8 @@ export const httpApiDefinitionSchema = z
     ).default({}),
     integrations: z.record(z.string(), integrationDefinitionSchema).default({}),
     corsConfiguration: corsConfigurationSchema.optional(),
+    /** `x-amazon-apigateway-importexport-version` (§16.2, HTTP API): `"1.0"`; kept for export. */
+    importExportVersion: z.string().optional(),
     stages: keyed(httpStageSchema, rule(/^\$default$|^[A-Za-z0-9_-]{1,128}$/, 'stage names are $default or letters, digits, - and _ (§1.1)')).default({})
   })
   .strict()

@@ -33,7 +33,10 @@ export type {
   MethodDefinition,
   MethodDefinitionInput,
   RouteDefinition,
+  RouteDefinitionInput,
   AuthorizerDefinition,
+  AuthorizerDefinitionInput,
+  EndpointConfiguration,
   MethodSetting,
   CanarySettingsInput,
   CanarySettingsDefinition,
@@ -42,6 +45,8 @@ export type {
   StageVariablesDefinition,
   HttpMethod
 } from './definition.js'
+export { definitionRoutes } from './definition-routes.js'
+export type { DefinitionRoute } from './definition-routes.js'
 export { createGateway } from './create-gateway.js'
 export type { Gateway, GatewayOptions, GatewayIamOptions, GatewayCognitoOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
 export type { IamCredentialsTable } from './iam-credentials.js'

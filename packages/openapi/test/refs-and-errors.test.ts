@@ -53,7 +53,8 @@ describe('$ref resolution (§16.1)', () => {
     mkdirSync(lib)
     writeFileSync(join(lib, 'integrations.yaml'), "a: { $ref: './more.yaml#/b' }\n")
     writeFileSync(join(lib, 'more.yaml'), "b: { type: http_proxy, uri: 'http://upstream/a' }\n")
-    expect(importOpenApiFile(join(dir, 'api.yaml')).definition.routes[0]?.integration).toEqual({ type: 'HTTP_PROXY', uri: 'http://upstream/a' })
+    const { definition } = importOpenApiFile(join(dir, 'api.yaml'))
+    expect(definition.protocol === 'REST' ? definition.resources?.['/a']?.resourceMethods?.GET?.integration : undefined).toEqual({ type: 'HTTP_PROXY', uri: 'http://upstream/a' })
   })
 })
 

@@ -1,5 +1,6 @@
-import { exportOpenApi, formatOpenApi, importOpenApiFile } from '@gw/openapi'
+import { exportOpenApi, formatOpenApi } from '@gw/openapi'
 import type { GatewayManagement } from '@gw/gateway'
+import { importApi } from '../load-config.js'
 import { gatewayDefinition, stagesInput, type GatewayApp, type ServedApi } from '../runtime/gateway-app.js'
 import { compact, epochSeconds, page, resourcesOf, withEpochDates } from './aws-wire.js'
 import { bad, call, notFound, patchOperations, stringMap, type Reply } from './reply.js'
@@ -24,10 +25,10 @@ function restApiWire(served: ServedApi): Record<string, unknown> {
     version: definition.version,
     createdDate: first === undefined ? undefined : epochSeconds(first.createdDate),
     apiKeySource: definition.protocol === 'REST' ? (definition.apiKeySource ?? 'HEADER') : undefined,
-    binaryMediaTypes: definition.binaryMediaTypes,
-    minimumCompressionSize: definition.minimumCompressionSize,
+    binaryMediaTypes: definition.protocol === 'REST' ? definition.binaryMediaTypes : undefined,
+    minimumCompressionSize: definition.protocol === 'REST' ? definition.minimumCompressionSize : undefined,
     endpointConfiguration: definition.endpointConfiguration,
-    disableExecuteApiEndpoint: false,
+    disableExecuteApiEndpoint: definition.disableExecuteApiEndpoint ?? false,
     // gw's own member (SDKs ignore unknown members): REST or HTTP, for clients that show both
     protocolType: definition.protocol
   })
@@ -85,7 +86,10 @@ export function getStages(runtime: GatewayApp, served: ServedApi): Reply {
   return { status: 200, body: { item: served.gateway.management.getStages().map((s) => stageWire(served, s, runtime)) } }
 }
 
-/** CreateDeployment (§6.1, §6.4): snapshots the API's OpenAPI file now; with canarySettings it becomes the canary. */
+/**
+ * CreateDeployment (§6.1, §6.4): snapshots the API's OpenAPI file now, loaded as `gw serve` loads it (the entry's
+ * `cors:`, the config's stages and metrics settings); with canarySettings it becomes the canary.
+ */
 export function createDeployment(runtime: GatewayApp, served: ServedApi, input: Record<string, unknown>): Promise<Reply> | Reply {
   const stageName = typeof input.stageName === 'string' && input.stageName !== '' ? input.stageName : undefined
   const canary = typeof input.canarySettings === 'object' && input.canarySettings !== null ? (input.canarySettings as Record<string, unknown>) : undefined
@@ -98,7 +102,7 @@ export function createDeployment(runtime: GatewayApp, served: ServedApi, input: 
   }
   let definition
   try {
-    definition = importOpenApiFile(served.api.file, { basePath: served.api.config.basePath }).definition
+    definition = importApi(served.api.config, served.api.file).definition
   } catch (err) {
     return bad((err as Error).message)
   }
@@ -193,20 +197,20 @@ export function flushStageAuthorizersCache(served: ServedApi, stageName: string)
 }
 
 /**
- * GetExport (§16.3): `exports/oas30` (or `swagger`, answered as OpenAPI 3) of the stage's deployment, `Accept:
+ * GetExport (§16.3): `exports/oas30` (OpenAPI 3.0.1) or `exports/swagger` (Swagger 2.0) of the stage's deployment, `Accept:
  * application/json | application/yaml`, `extensions=apigateway|integrations`, with AWS's `Content-Disposition`.
  */
 export function getExport(served: ServedApi, stageName: string, exportType: string, query: URLSearchParams, accept: string): Reply {
-  if (exportType !== 'oas30' && exportType !== 'swagger') return bad(`Invalid export type specified: ${exportType}. gw exports oas30`)
+  if (exportType !== 'oas30' && exportType !== 'swagger') return bad(`Invalid export type specified: ${exportType}. gw exports oas30 and swagger`)
   const deploymentId = served.gateway.management.getStage(stageName)?.deploymentId ?? ''
   const definition = served.definitions.get(deploymentId) ?? served.api.definition
   const extensions = query.get('extensions')
-  const doc = exportOpenApi(definition, { extensions: extensions === 'apigateway' || extensions === 'integrations', serverUrl: `/${stageName}` })
+  const doc = exportOpenApi(definition, { extensions: extensions === 'apigateway' || extensions === 'integrations', serverUrl: `/${stageName}`, format: exportType === 'swagger' ? 'swagger2' : 'oas30' })
   const yaml = accept.includes('yaml')
   return {
     status: 200,
     body: formatOpenApi(doc, yaml ? 'yaml' : 'json'),
     contentType: yaml ? 'application/yaml' : 'application/json',
-    headers: { 'content-disposition': `attachment; filename="${served.api.name}-${stageName}-oas30.${yaml ? 'yaml' : 'json'}"` }
+    headers: { 'content-disposition': `attachment; filename="${served.api.name}-${stageName}-${exportType === 'swagger' ? 'swagger' : 'oas30'}.${yaml ? 'yaml' : 'json'}"` }
   }
 }

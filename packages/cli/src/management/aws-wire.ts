@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { ApiDefinition, RouteDefinition } from '@gw/openapi'
+import { definitionRoutes, type ApiDefinitionInput, type IntegrationDefinitionInput } from '@gw/gateway'
 
 /**
  * The API Gateway REST API's wire shapes (its `restJson1` protocol, as `@aws-sdk/client-api-gateway` and the AWS
@@ -51,18 +51,30 @@ export function page<T>(items: readonly T[], query: PageQuery): { item: T[]; pos
 /** A resource id as AWS makes them (10 lower-case letters and digits), stable for a path so links keep working. */
 export const resourceId = (apiId: string, path: string): string => createHash('sha256').update(`${apiId}\0${path}`).digest('hex').slice(0, 10)
 
-/** AWS's `Method` shape for one route of the definition (GetResources `embed=methods`). */
-function methodOf(route: RouteDefinition): Record<string, unknown> {
+/** The fields of a REST method or HTTP route that AWS's `Method` shape shows. */
+interface MethodFields {
+  authorizationType?: string | undefined
+  authorizerId?: string | undefined
+  apiKeyRequired?: boolean | undefined
+  operationName?: string | undefined
+  authorizationScopes?: string[] | undefined
+  requestParameters?: Record<string, boolean> | undefined
+  requestModels?: Record<string, string> | undefined
+  integration?: IntegrationDefinitionInput | undefined
+}
+
+/** AWS's `Method` shape for one method or route of the definition (GetResources `embed=methods`). */
+function methodOf(httpMethod: string, route: MethodFields): Record<string, unknown> {
   const integration = route.integration
   return compact({
-    httpMethod: route.method,
-    authorizationType: route.authorizationType,
-    authorizerId: route.authorizer,
-    apiKeyRequired: route.apiKeyRequired,
+    httpMethod,
+    authorizationType: route.authorizationType ?? 'NONE',
+    authorizerId: route.authorizerId,
+    apiKeyRequired: route.apiKeyRequired ?? false,
     operationName: route.operationName,
     authorizationScopes: route.authorizationScopes,
-    requestParameters: route.requestParameters,
-    requestModels: route.requestModels,
+    requestParameters: route.requestParameters ?? {},
+    requestModels: route.requestModels ?? {},
     methodIntegration:
       integration === undefined
         ? undefined
@@ -83,16 +95,23 @@ function methodOf(route: RouteDefinition): Record<string, unknown> {
  * GetResources: the definition's paths as AWS's resource tree (`/`, `/pets`, `/pets/{petId}`, each with `id`,
  * `parentId`, `pathPart`, `path` and its methods in `resourceMethods`), every ancestor included, in path order.
  */
-export function resourcesOf(apiId: string, definition: ApiDefinition): Record<string, unknown>[] {
+export function resourcesOf(apiId: string, definition: ApiDefinitionInput): Record<string, unknown>[] {
   const byPath = new Map<string, Record<string, Record<string, unknown>>>([['/', {}]])
-  for (const route of definition.routes) {
+  for (const route of definitionRoutes(definition)) {
     const segments = route.path.split('/').filter(Boolean)
     for (let i = 1; i <= segments.length; i++) {
       const path = `/${segments.slice(0, i).join('/')}`
       if (!byPath.has(path)) byPath.set(path, {})
     }
+    let fields: MethodFields
+    if (definition.protocol === 'REST') fields = definition.resources?.[route.path]?.resourceMethods?.[route.method as 'GET'] ?? {}
+    else {
+      const { requestParameters, ...rest } = definition.routes?.[route.routeKey] ?? {}
+      // HTTP routes declare `{ required }` per parameter; AWS's Method shape maps the name to the flag
+      fields = { ...rest, requestParameters: Object.fromEntries(Object.entries(requestParameters ?? {}).map(([k, v]) => [k, v.required])) }
+    }
     const methods = byPath.get(route.path === '' ? '/' : route.path)
-    if (methods !== undefined) methods[route.method] = methodOf(route)
+    if (methods !== undefined) methods[route.method] = methodOf(route.method, { ...fields, integration: route.integration })
   }
   return [...byPath.keys()].sort().map((path) => {
     const methods = byPath.get(path) ?? {}

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { reject, silentLogger, toNodeHandler, type Logger, type Middleware } from '@gw/core'
-import { createGateway, type Gateway } from '@gw/gateway'
+import { createGateway, type ApiDefinitionInput, type Gateway, type HttpApiDefinitionInput, type RestApiDefinitionInput } from '@gw/gateway'
 import type { LambdaHandler } from '@gw/integrations'
 import { basePathMappingsOf, createEndpointRouter, type EndpointRouter } from '@gw/domains'
-import { toGatewayDefinition, type ApiDefinition, type GatewayStagesInput } from '@gw/openapi'
 import type { ApiConfig, GwConfig } from '../config-schema.js'
 
 /** The `metrics` section of the config. */
@@ -20,8 +19,8 @@ export interface ServedApi {
   readonly apiId: string
   /** `''` for a single API, `/{api}` when several are served. */
   readonly prefix: string
-  /** The OpenAPI-level definition of each deployment id (for GetExport, §16.3). */
-  readonly definitions: Map<string, ApiDefinition>
+  /** The definition (without stages) of each deployment id, for GetExport (§16.3). */
+  readonly definitions: Map<string, ApiDefinitionInput>
 }
 
 /**
@@ -163,13 +162,18 @@ export class GatewayApp {
 }
 
 /**
- * The gateway definition of one API of the config: the OpenAPI import with the config's stages, its apiId
- * (§1.1) and the base-path mappings of the custom domains that map it.
+ * The gateway definition of one API of the config: the OpenAPI import (already `createGateway()`'s definition) with
+ * the config's stages, its apiId (§1.1; usage plans name API stages by it, §9.1) and the base-path mappings of the
+ * custom domains that map it.
  */
-export function gatewayDefinition(loaded: LoadedConfig, api: LoadedApi, definition: ApiDefinition): ReturnType<typeof toGatewayDefinition> {
-  const base = toGatewayDefinition(definition, stagesInput(definition.protocol, api.config, loaded.config.metrics))
+export function gatewayDefinition(loaded: LoadedConfig, api: LoadedApi, definition: ApiDefinitionInput): ApiDefinitionInput {
+  const stages = stagesInput(definition.protocol, api.config, loaded.config.metrics)
   const mappings = basePathMappingsOf(loaded.domains, api.apiId)
-  return { ...base, id: api.apiId, disableExecuteApiEndpoint: api.disableExecuteApiEndpoint, ...(mappings.length === 0 ? {} : { basePathMappings: mappings }) }
+  const served = { id: api.apiId, disableExecuteApiEndpoint: api.disableExecuteApiEndpoint, ...(mappings.length === 0 ? {} : { basePathMappings: mappings }) }
+  // createGateway() validates the stages (zod, GW_CONFIG_INVALID naming the field); the casts only name the protocol.
+  return definition.protocol === 'REST'
+    ? { ...definition, stages: stages as RestApiDefinitionInput['stages'], ...served }
+    : { ...definition, stages: stages as HttpApiDefinitionInput['stages'], ...served }
 }
 
 /** One API with no domain, VPC endpoint or endpoint type needs no endpoint layer: nothing is checked per request. */
@@ -201,13 +205,17 @@ function endpointRouter(loaded: LoadedConfig, apis: readonly ServedApi[]): Endpo
 /** §1.1: a path that names no API is an unknown resource. */
 const notFound: Middleware<object> = (ctx) => reject(ctx, 'MISSING_AUTHENTICATION_TOKEN')
 
+
+/** Stage settings by stage name, in the gateway definition's shape (REST `variables`, HTTP `stageVariables`, §6). */
+type StagesInput = Record<string, Record<string, unknown>>
+
 /**
  * The gateway's stage settings from the config (§6.1 REST `variables`, `methodSettings`, `cacheClusterEnabled`,
  * `cacheClusterSize`; §6.2 HTTP `stageVariables`; §6.4 canary). The `throttle` and `cache` shorthands fill the
  * `*\/*` fields that `methodSettings` leaves unset.
  */
-export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig, metrics?: MetricsConfig): GatewayStagesInput {
-  const out: GatewayStagesInput = {}
+export function stagesInput(protocol: 'REST' | 'HTTP', api: ApiConfig, metrics?: MetricsConfig): StagesInput {
+  const out: StagesInput = {}
   for (const [name, stage] of Object.entries(api.stages)) {
     const settings: Record<string, unknown> = protocol === 'REST' ? { variables: stage.variables } : { stageVariables: stage.variables }
     if (stage.description !== undefined) settings.description = stage.description
