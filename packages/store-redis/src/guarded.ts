@@ -3,21 +3,38 @@ import type { RedisConnection } from './redis-connection.js'
 
 /**
  * Runs one command of a cache-like store under `onStoreError`: on failure
- * `failClosed` throws GW_STORE_UNAVAILABLE, the other modes answer
+ * `failClosed` rejects with GW_STORE_UNAVAILABLE, the other modes answer
  * `fallback` (a miss, a dropped write). Every failure is counted; the
- * first of an outage is logged.
+ * first of an outage is logged. Plain promise handlers, not an `async`
+ * function: a cache hit pays for one promise here, not three.
  */
-export async function guarded<T, F>(conn: RedisConnection, op: () => Promise<T>, fallback: F): Promise<T | F> {
-  if (!conn.ready) return failure(conn, new Error('connection not ready'), fallback)
-  conn.inflight++
+export function guarded<T, F>(conn: RedisConnection, op: () => Promise<T>, fallback: F): Promise<T | F> {
+  let pending: Promise<T>
   try {
-    const value = await op()
-    conn.settled()
-    conn.succeeded()
-    return value
+    if (!conn.ready) throw new Error('connection not ready')
+    pending = op()
   } catch (err) {
-    conn.settled()
-    return failure(conn, err, fallback)
+    return settle(() => failure(conn, err, fallback))
+  }
+  conn.inflight++
+  return pending.then(
+    (value) => {
+      conn.settled()
+      conn.succeeded()
+      return value
+    },
+    (err: unknown) => {
+      conn.settled()
+      return failure(conn, err, fallback)
+    }
+  )
+}
+
+function settle<F>(decide: () => F): Promise<F> {
+  try {
+    return Promise.resolve(decide())
+  } catch (err) {
+    return Promise.reject(err as Error)
   }
 }
 

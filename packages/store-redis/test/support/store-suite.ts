@@ -239,6 +239,17 @@ export function storeSuite(b: StoreBackend): void {
       expect(await other.get('api/prod', 'GET /pets')).toBeUndefined()
     })
 
+    it('cache: an entry of an older generation is never served, an empty body round-trips (§7)', async () => {
+      const prefix = randomPrefix()
+      const cache = await closing(new RedisCacheStore({ ...b.options(), prefix }))
+      await cache.flush('api/prod') // generation 1
+      await cache.set('api/prod', 'GET /old', Buffer.from('written in generation 1'), 60_000)
+      for (let i = 0; i < 9; i++) await cache.flush('api/prod') // generation 10: "1\n…" must not pass for "10"
+      expect(await cache.get('api/prod', 'GET /old')).toBeUndefined()
+      await cache.set('api/prod', 'GET /empty', new Uint8Array(0), 60_000)
+      expect(Buffer.from((await cache.get('api/prod', 'GET /empty')) ?? [1])).toEqual(Buffer.alloc(0))
+    })
+
     it('connections: add/get/remove visible from a second instance', async () => {
       const prefix = randomPrefix()
       const a = await closing(new RedisConnectionStore({ ...b.options(), prefix }))
