@@ -5,10 +5,22 @@ import type { GatewayContext } from './context.js'
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
 const pad = (n: number): string => (n < 10 ? `0${n}` : String(n))
 
-/** `$context.requestTime`: CLF `dd/MMM/yyyy:HH:mm:ss +0000`, UTC, English months (§13.3). */
+// The last second formatted: requests of one second share its text (access logs, Lambda events, WebSocket events).
+let lastSecond = Number.NaN
+let lastText = ''
+
+/**
+ * `$context.requestTime`: CLF `dd/MMM/yyyy:HH:mm:ss +0000`, UTC, English months (§13.3). Formatted once per
+ * second of the clock, not once per request (a `Date` and seven string pieces per request showed in the
+ * access-log profile, issue #18).
+ */
 export function formatRequestTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000)
+  if (second === lastSecond) return lastText
   const d = new Date(epochMs)
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()] ?? 'Jan'}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
+  lastText = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()] ?? 'Jan'}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
+  lastSecond = second
+  return lastText
 }
 
 /** Values of `$context.*` that come from outside the request (the API owner's account, endpoint kind). */

@@ -30,18 +30,6 @@ export interface EventFacts {
   readonly disconnectReason?: string
 }
 
-let timeSecond = -1
-let timeText = ''
-/** `requestTime` (§14.6) of `epochMs`; formatted once per second, not per event. */
-function requestTimeOf(epochMs: number): string {
-  const second = Math.floor(epochMs / 1000)
-  if (second !== timeSecond) {
-    timeText = formatRequestTime(epochMs)
-    timeSecond = second
-  }
-  return timeText
-}
-
 /** `requestContext.identity` of §14.6 (IAM fields when `$connect` was signed), a new object each time. */
 function identity(c: ConnectionFacts): Record<string, unknown> {
   const id: Record<string, unknown> = {
@@ -95,7 +83,7 @@ export function requestContext(c: ConnectionFacts, e: EventFacts): Record<string
     rc.disconnectReason = e.disconnectReason ?? null
   }
   rc.extendedRequestId = e.requestId
-  rc.requestTime = requestTimeOf(e.requestTimeEpoch)
+  rc.requestTime = formatRequestTime(e.requestTimeEpoch)
   rc.requestTimeEpoch = e.requestTimeEpoch
   rc.connectedAt = c.connectedAt
   rc.connectionId = c.connectionId
@@ -156,7 +144,7 @@ export function messageEvent(c: ConnectionFacts, e: EventFacts, data: Buffer, bi
     messageId: e.messageId,
     messageDirection: 'IN',
     extendedRequestId: e.requestId,
-    requestTime: requestTimeOf(e.requestTimeEpoch),
+    requestTime: formatRequestTime(e.requestTimeEpoch),
     requestTimeEpoch: e.requestTimeEpoch,
     connectedAt: c.connectedAt,
     connectionId: c.connectionId,
