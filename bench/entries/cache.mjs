@@ -29,14 +29,14 @@ export async function redisTasks (redisUrl) {
   const entry = encodeEntry(200, { 'content-type': 'application/json' }, Buffer.from(PAYLOAD), new Set())
   await store.set('bench/api', 'GET /hello', entry, 3_600_000)
   await plain.set('benchcache:plain', entry)
-  // The cache() middleware on the same store: a hit = one EVALSHA + decode + the response set on ctx.
+  // The cache() middleware on the same store: a hit = one MGET + decode + the response set on ctx.
   const mw = cache({ ttl: 3600, store, partition: 'bench/api' })
   const source = { method: 'GET', url: '/hello', headers: {}, rawHeaders: [], remoteAddress: '127.0.0.1', protocol: 'http', readBody: async () => Buffer.alloc(0), stream: () => Readable.from([]), hasBody: false, signal: new AbortController().signal }
   const miss = () => Promise.reject(new Error('the benchmark entry is missing'))
   await mw(new GatewayContext(source), async () => {})
   return [1, 64].flatMap((conc) => [
     { group: `cache-redis c=${conc}`, name: `ioredis getBuffer (${entry.length} B) [ref]`, conc, ref: true, fn: () => plain.getBuffer('benchcache:plain') },
-    { group: `cache-redis c=${conc}`, name: 'ours RedisCacheStore.get() (one EVALSHA: generation + entry)', conc, fn: () => store.get('bench/api', 'GET /hello') },
+    { group: `cache-redis c=${conc}`, name: 'ours RedisCacheStore.get() (one MGET: generation + entry)', conc, fn: () => store.get('bench/api', 'GET /hello') },
     { group: `cache-redis c=${conc}`, name: 'ours cache() middleware hit on Redis (lookup + decode + response)', conc, fn: () => mw(new GatewayContext(source), miss) }
   ])
 }
