@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { importOpenApiFile, importOpenApiObject, parseSourceText, type ImportResult, type ImportWarning } from '@gw/openapi'
+import { importOpenApiFile, importOpenApiObject, nearestLine, parseSourceText, type ImportResult, type ImportWarning, type SourceFormat } from '@gw/openapi'
 import { ACCESS_KEY_ID_PATTERN, compilePolicy, definitionRoutes, type ApiDefinitionInput, type GatewayIamOptions, type IamCredentials } from '@gw/gateway'
 import { withRestCors, type RestCorsOptions } from '@gw/cors'
 import { deriveApiId, type EndpointType } from '@gw/domains'
 import { gwConfigSchema, type ApiConfig, type GwConfig } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
+
+/** `gw.config.yaml`: YAML or JSON, refused with GW_CLI_CONFIG_INVALID naming the file and line. */
+const CONFIG_SOURCE: SourceFormat = { expected: 'YAML or JSON', invalid: CliConfigInvalid }
 
 /** One API of a loaded config: its entry, its imported definition and the import warnings. */
 export interface LoadedApi {
@@ -69,18 +72,12 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (err) {
     throw CliConfigInvalid(`${absolute}: cannot read config (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err })
   }
-  let source
-  try {
-    source = parseSourceText(text, absolute)
-  } catch (err) {
-    throw CliConfigInvalid((err as Error).message, { cause: err })
-  }
+  const source = parseSourceText(text, absolute, CONFIG_SOURCE)
   const result = gwConfigSchema.safeParse(source.value ?? {})
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
-      let line: number | undefined
-      for (let n = path.length; n >= 0 && line === undefined; n--) line = source.lineOf(path.slice(0, n))
+      const line = nearestLine(source, path)
       const field = path.length === 0 ? '(root)' : formatPath(path)
       return `${absolute}${line === undefined ? '' : `:${String(line)}`}: ${field}: ${issue.message}`
     })

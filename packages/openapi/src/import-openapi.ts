@@ -13,7 +13,7 @@ import { toPointer } from './json-pointer.js'
 import { asRecord, asString, asStringArray, asStringMap, setDefined } from './read-helpers.js'
 import { rewriteModelRefs } from './model-refs.js'
 import { resolveRefs } from './resolve-refs.js'
-import { loadSourceFile, parseSourceText, type SourceDocument } from './source-document.js'
+import { loadSourceFile, nearestLine, parseSourceText, type SourceDocument } from './source-document.js'
 
 /** Options of an import (the query options of `POST /restapis?mode=import`, §16.1). */
 export interface ImportOptions {
@@ -175,11 +175,7 @@ class Importer {
   }
 
   line(path: Path): number | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const line = this.source.lineOf(path.slice(0, n))
-      if (line !== undefined) return line
-    }
-    return undefined
+    return nearestLine(this.source, path)
   }
 
   warn(path: Path, message: string): void {

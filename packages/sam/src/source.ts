@@ -1,16 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Tags } from 'yaml'
+import { loadSourceFile, type SourceDocument, type SourceFormat } from '@gw/openapi'
+import { isMap, isNode, isScalar, isSeq, type Document, type Tags } from 'yaml'
 import { SamInvalid } from './errors.js'
-
-/** A parsed template: its plain value (intrinsics in their long form) and the line of any property path. */
-export interface TemplateSource {
-  /** Absolute file name. */
-  readonly file: string
-  readonly value: unknown
-  /** 1-based line of the deepest existing node on `path`, or `undefined`. */
-  lineOf(path: readonly (string | number)[]): number | undefined
-}
 
 /** The CloudFormation functions written `Fn::Name` in long form and `!Name` in short form. */
 export const FN_NAMES = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'If', 'Equals', 'Not', 'And', 'Or', 'Transform', 'Length', 'ToJsonString'] as const
@@ -33,20 +23,13 @@ function cloudFormationTags(): Tags {
   return tags
 }
 
-const TAGS = cloudFormationTags()
-
 /**
- * Parses YAML (or JSON) with CloudFormation's short-form tags. An unknown `!Tag` is an error naming its line.
- * @throws GwError GW_SAM_INVALID
+ * A SAM template or serverless.yml: YAML (or JSON) with CloudFormation's short-form tags, refused with
+ * GW_SAM_INVALID. An unknown `!Tag` is an error naming its line, logical id and property.
  */
-export function parseTemplateText(text: string, file: string): TemplateSource {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, customTags: TAGS, merge: true, uniqueKeys: true })
-  const first = doc.errors[0]
-  if (first !== undefined) {
-    const line = first.linePos?.[0].line
-    throw SamInvalid(`${file}${line === undefined ? '' : `:${String(line)}`}: not valid YAML: ${first.message.split('\n')[0] ?? first.message}`)
-  }
+const TEMPLATE_SOURCE: SourceFormat = { expected: 'YAML', invalid: SamInvalid, customTags: cloudFormationTags(), check: refuseUnknownTags }
+
+function refuseUnknownTags(doc: Document.Parsed, file: string): void {
   for (const warning of doc.warnings) {
     if (warning.code !== 'TAG_RESOLVE_FAILED') continue
     const line = warning.linePos?.[0].line
@@ -55,29 +38,6 @@ export function parseTemplateText(text: string, file: string): TemplateSource {
     const path = pathOfTag(doc.contents, tag, [])
     const where = path !== undefined && path.length >= 2 ? `${String(path[1])}: ${path.slice(2).map(String).join('.') || '(resource)'}: ` : ''
     throw SamInvalid(`${file}${line === undefined ? '' : `:${String(line)}`}: ${where}unknown intrinsic function ${tag} (known: !Ref, !Condition, ${FN_NAMES.map((n) => `!${n}`).join(', ')})`)
-  }
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 })
-  return {
-    file,
-    value,
-    lineOf(path) {
-      let node: unknown = doc.contents
-      let range: readonly number[] | null | undefined = isNode(node) ? node.range : undefined
-      for (const segment of path) {
-        if (isMap(node)) {
-          const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment))
-          if (pair === undefined) break
-          range = isNode(pair.key) ? pair.key.range : range
-          node = pair.value
-        } else if (isSeq(node)) {
-          const item = node.items[Number(segment)]
-          if (item === undefined) break
-          node = item
-          range = isNode(node) ? node.range : range
-        } else break
-      }
-      return range == null || range[0] === undefined ? undefined : lineCounter.linePos(range[0]).line
-    }
   }
 }
 
@@ -100,16 +60,9 @@ function pathOfTag(node: unknown, tag: string, path: (string | number)[]): (stri
 }
 
 /**
- * Reads and parses a template file.
+ * Reads and parses a template file: its plain value (intrinsics in their long form) and the line of any property path.
  * @throws GwError GW_SAM_INVALID when it cannot be read or parsed
  */
-export function loadTemplateFile(file: string): TemplateSource {
-  const absolute = resolve(file)
-  let text: string
-  try {
-    text = readFileSync(absolute, 'utf8')
-  } catch (err) {
-    throw SamInvalid(`${absolute}: cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err })
-  }
-  return parseTemplateText(text, absolute)
+export function loadTemplateFile(file: string): SourceDocument {
+  return loadSourceFile(file, TEMPLATE_SOURCE)
 }

@@ -1,5 +1,5 @@
+import { nearestLine, type SourceDocument } from '@gw/openapi'
 import { SamInvalid } from './errors.js'
-import type { TemplateSource } from './source.js'
 
 /** Something of the template gw does not emulate: named by file, line, logical id and property; never dropped silently. */
 export interface TranslationWarning {
@@ -76,17 +76,17 @@ export interface GwStageConfig {
 /** Where errors and warnings of one translation go. */
 export class Diagnostics {
   readonly warnings: TranslationWarning[] = []
-  readonly source: TemplateSource
+  readonly source: SourceDocument
   /** The top-level section logical ids live under (`Resources`, `functions`). */
   readonly section: string
 
-  constructor(source: TemplateSource, section: string) {
+  constructor(source: SourceDocument, section: string) {
     this.source = source
     this.section = section
   }
 
   private at(path: readonly (string | number)[]): string {
-    const line = this.source.lineOf(path)
+    const line = nearestLine(this.source, path)
     return `${this.source.file}${line === undefined ? '' : `:${String(line)}`}`
   }
 
@@ -101,7 +101,7 @@ export class Diagnostics {
   /** Records something gw does not emulate. */
   warn(logicalId: string, property: readonly (string | number)[], message: string, root: readonly (string | number)[] = [this.section, logicalId]): void {
     const warning: TranslationWarning = { file: this.source.file, logicalId, property: formatProperty(property), message }
-    const line = this.source.lineOf([...root, ...property])
+    const line = nearestLine(this.source, [...root, ...property])
     if (line !== undefined) warning.line = line
     this.warnings.push(warning)
   }

@@ -107,6 +107,23 @@ Resources:
     expect(parseParameterOverrides(['A=1', 'B=x=y', 'ParameterKey=C,ParameterValue=3'])).toEqual({ A: '1', B: 'x=y', C: '3' })
     expect(() => parseParameterOverrides(['nope'])).toThrow(/expects Name=Value/)
   })
+
+  // The template is read by @gw/openapi's source-document parser (one YAML reader with line numbers for both).
+  it.each([
+    ['a YAML syntax error names its line', 'Resources:\n  Fn: [unclosed\n', /template\.yaml:\d+: not valid YAML: /],
+    ['a merge key onto a scalar (only the conversion sees it) is a syntax error too', '<<: *a\n', /template\.yaml: not valid YAML: Merge sources must be maps/],
+    ['an unknown short-form intrinsic names line, logical id and property', 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: !Frobnicate x\n', /template\.yaml:5: Fn: Properties\.Handler: unknown intrinsic function !Frobnicate/],
+    ['an unreadable file names the reason', undefined, /nope\.yaml: cannot read file \(ENOENT\)/]
+  ])('%s (GW_SAM_INVALID)', (_name, text, message) => {
+    const d = dir(text === undefined ? {} : { 'template.yaml': text })
+    let error: unknown
+    try {
+      translateSamTemplate(join(d, text === undefined ? 'nope.yaml' : 'template.yaml'))
+    } catch (err) {
+      error = err
+    }
+    expect(error).toMatchObject({ code: 'GW_SAM_INVALID', message: expect.stringMatching(message) as unknown })
+  })
 })
 
 describe('translateServerless', () => {
