@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE, serverLimitsSchema } from '@gw/core'
+import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE, routeSettingsSchema, serverLimitsSchema } from '@gw/core'
 import { PRINCIPAL_ARN_PATTERN, restStageSchema } from '@gw/gateway'
 import { REDIS_URL_PATTERN } from '@gw/store-redis'
 import { webSocketApiSchema } from '@gw/websocket'
@@ -27,17 +27,6 @@ const canarySchema = z
     stageVariableOverrides: stageVariablesSchema.optional(),
     useStageCache: z.boolean().default(false),
     openapi: z.string().min(1).optional().describe('OpenAPI file of the canary deployment; default: the API\'s own file.')
-  })
-  .strict()
-
-/** HTTP API route settings (§6.2, §8.1), the `apigatewayv2` Stage's RouteSettings names. */
-const routeSettingsSchema = z
-  .object({
-    throttlingBurstLimit: z.number().int().min(0).optional().describe('Bucket size of the route (§8.1).'),
-    throttlingRateLimit: z.number().min(0).optional().describe('Steady-state requests per second of the route (§8.1).'),
-    detailedMetricsEnabled: z.boolean().optional().describe('Per-route metrics (§13.1).'),
-    loggingLevel: z.enum(['OFF', 'ERROR', 'INFO']).optional().describe('Execution log level (§6.2; WebSocket on AWS).'),
-    dataTraceEnabled: z.boolean().optional().describe('Full request/response logging (§6.2; WebSocket on AWS).')
   })
   .strict()
 
