@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path'
+import { setOwn } from '@gw/core'
 import { OpenApiInvalid, OpenApiRef } from './errors.js'
 import { getAtPointer, parsePointer } from './json-pointer.js'
 import { loadSourceFile, type SourceDocument } from './source-document.js'
@@ -59,7 +60,8 @@ export function resolveRefs(root: SourceDocument, load: (file: string) => Source
       return walk(value, target, next, depth + 1)
     }
     const out: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(record)) out[key] = walk(value, doc, active, depth + 1)
+    // setOwn: a key named `__proto__` (a schema property, say) stays an own key, as the parser left it.
+    for (const [key, value] of Object.entries(record)) setOwn(out, key, walk(value, doc, active, depth + 1))
     return out
   }
 

@@ -95,3 +95,21 @@ describe('warnings, never silent drops', () => {
     expect(warnings.map((w) => w.pointer)).toContain(pointer)
   })
 })
+
+describe('a key named __proto__ survives import as a plain own key (never the prototype setter)', () => {
+  const pet = "type: object\nproperties:\n  __proto__: { type: string }\n  name: { type: string }\n"
+  const indented = pet.replace(/^/gm, '      ').trimEnd()
+  it.each([
+    ['in the document', { 'api.yaml': `${head}paths:\n  /a:\n    get:\n${mock}components:\n  schemas:\n    Pet:\n${indented}\n` }],
+    ["in a $ref'd file (resolve-refs copies it)", { 'api.yaml': `${head}paths:\n  /a:\n    get:\n${mock}components:\n  schemas:\n    Pet: { $ref: './pet.yaml' }\n`, 'pet.yaml': pet }]
+  ])('%s', (_name, files) => {
+    const dir = tmp(files)
+    const { definition } = importOpenApiFile(join(dir, 'api.yaml'))
+    const model = (definition.protocol === 'REST' ? definition.models?.Pet : undefined) as { properties: Record<string, unknown> } | undefined
+    const properties = model?.properties ?? {}
+    expect(Object.keys(properties)).toEqual(['__proto__', 'name'])
+    expect(Object.getOwnPropertyDescriptor(properties, '__proto__')?.value).toEqual({ type: 'string' })
+    expect(Object.getPrototypeOf(properties)).toBe(Object.prototype)
+    expect(({} as Record<string, unknown>).type).toBeUndefined()
+  })
+})
