@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import { parseOptions, reject, type GatewayContext, type MaybePromise, type Middleware } from '@gw/core'
-import { LRUCache } from 'lru-cache'
 import { z } from 'zod'
 import { conditionLookup, type PrincipalAttributes } from './condition-keys.js'
 import { arnOptionsSchema, methodArnBuilder, methodArnTooLong, rejectLongArn } from './method-arn.js'
-import { compilePolicy, type CompiledPolicy, type PolicyDecision, type PolicyDocument } from './policy.js'
+import type { PolicyDecision, PolicyDocument } from './policy.js'
+import { createPolicyCache } from './policy-cache.js'
 import { accessDeniedMessage, combineDecisions, type ResourcePolicy } from './resource-policy.js'
 import {
   checkScopeAndTime,
@@ -76,29 +76,7 @@ export function iamAuthorizer(options: IamAuthorizerOptions): Middleware<object>
   const ownAccount = opts.arn.accountId
   const resourcePolicy = opts.resourcePolicy
   const now = opts.now ?? Date.now
-  const policies = new LRUCache<string, CompiledPolicy>({ max: 1024 })
-  const byObject = new WeakMap<object, CompiledPolicy | null>()
-
-  function compiled(policy: PolicyDocument | string | undefined): CompiledPolicy | null {
-    if (policy === undefined) return null
-    if (typeof policy === 'string') {
-      let c = policies.get(policy)
-      if (c === undefined) {
-        const r = compilePolicy(policy)
-        if (!r.ok) return null
-        c = r.policy
-        policies.set(policy, c)
-      }
-      return c
-    }
-    let c = byObject.get(policy)
-    if (c === undefined) {
-      const r = compilePolicy(policy)
-      c = r.ok ? r.policy : null
-      byObject.set(policy, c)
-    }
-    return c
-  }
+  const compiled = createPolicyCache()
 
   function failWith(ctx: GatewayContext<object>, f: SigV4Failure): void {
     if (ctx.flavour === 'REST') return reject(ctx, f.type, { message: f.message, headers: { 'x-amzn-errortype': f.errorType } })

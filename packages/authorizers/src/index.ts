@@ -28,6 +28,7 @@ export type { SigV4Request, SigV4Outcome, SigV4Failure, ParsedSignature, VerifyS
 export { resourcePolicy, compileResourcePolicy, combineDecisions, accessDeniedMessage, MAX_RESOURCE_POLICY_CHARS } from './resource-policy.js'
 export type { ResourcePolicy, ResourcePolicyOptions, ResourcePolicyAuthType, CombineRule } from './resource-policy.js'
 export { compilePolicy } from './policy.js'
+export { createPolicyCache } from './policy-cache.js'
 export type { PolicyDocument, PolicyStatement, PolicyDecision, PolicyPrincipal, PolicyRequest, CompiledPolicy, CompileResult, ConditionLookup } from './policy.js'
 export { conditionLookup } from './condition-keys.js'
 export type { PrincipalAttributes } from './condition-keys.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { combineDecisions, compilePolicy, compileWildcard, matchWildcard, type PolicyDecision, type PolicyRequest } from '@gw/authorizers'
+import { combineDecisions, compilePolicy, compileWildcard, createPolicyCache, matchWildcard, type PolicyDecision, type PolicyRequest } from '@gw/authorizers'
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/pets/42'
 
@@ -113,5 +113,32 @@ describe('combination with authentication (§10.9 table)', () => {
     ['§10.9 Cognito: resource allows', 'resource', 'Allow', 'Allow', 'Allow']
   ])('%s', (_name, rule, auth, resource, expected) => {
     expect(combineDecisions(rule, auth, resource)).toBe(expected)
+  })
+})
+
+describe('createPolicyCache: each identity policy compiled once (§10.8)', () => {
+  const allow = { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: ARN }] }
+  const request = req()
+
+  it.each([
+    ['a policy object', allow],
+    ['a policy as JSON text', JSON.stringify(allow)]
+  ])('%s: compiled once, the same compiled policy each time', (_name, policy) => {
+    const policyOf = createPolicyCache()
+    const first = policyOf(policy)
+    expect(first?.evaluate(request)).toBe('Allow')
+    expect(policyOf(policy)).toBe(first)
+  })
+
+  it.each([
+    ['no policy', undefined],
+    ['null', null],
+    ['text that is not JSON', '{'],
+    ['an object without statements', { Version: '2012-10-17' }],
+    ['a number', 42]
+  ])('%s is null: nothing is allowed', (_name, policy) => {
+    const policyOf = createPolicyCache()
+    expect(policyOf(policy)).toBeNull()
+    expect(policyOf(policy)).toBeNull()
   })
 })

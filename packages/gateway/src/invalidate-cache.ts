@@ -1,4 +1,4 @@
-import { arnOptionsSchema, compilePolicy, conditionLookup, methodArnBuilder, type ArnOptions, type CompiledPolicy, type CredentialsProvider } from '@gw/authorizers'
+import { arnOptionsSchema, conditionLookup, createPolicyCache, methodArnBuilder, type ArnOptions, type CredentialsProvider } from '@gw/authorizers'
 import type { GatewayContext } from '@gw/core'
 
 /**
@@ -11,27 +11,7 @@ import type { GatewayContext } from '@gw/core'
  */
 export function iamInvalidateCache(credentials: CredentialsProvider, arn: ArnOptions): (ctx: GatewayContext<object>) => Promise<boolean> {
   const arnOf = methodArnBuilder(arnOptionsSchema.parse(arn))
-  const compiled = new WeakMap<object, CompiledPolicy | null>()
-  const byText = new Map<string, CompiledPolicy | null>()
-  const policyOf = (policy: unknown): CompiledPolicy | null => {
-    if (policy === undefined || policy === null) return null
-    if (typeof policy === 'string') {
-      let c = byText.get(policy)
-      if (c === undefined) {
-        const r = compilePolicy(policy)
-        c = r.ok ? r.policy : null
-        if (byText.size < 1024) byText.set(policy, c)
-      }
-      return c
-    }
-    let c = compiled.get(policy)
-    if (c === undefined) {
-      const r = compilePolicy(policy)
-      c = r.ok ? r.policy : null
-      compiled.set(policy, c)
-    }
-    return c
-  }
+  const policyOf = createPolicyCache()
   return async (ctx) => {
     const accessKey = ctx.identity?.accessKey
     if (typeof accessKey !== 'string') return false
