@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { STAGE_VARIABLE_NAME, STAGE_VARIABLE_VALUE, routeSettingsSchema, serverLimitsSchema } from '@gw/core'
+import { routeSettingsSchema, serverLimitsSchema, stageVariablesSchema } from '@gw/core'
 import { PRINCIPAL_ARN_PATTERN, restStageSchema } from '@gw/gateway'
 import { REDIS_URL_PATTERN } from '@gw/store-redis'
 import { webSocketApiSchema } from '@gw/websocket'
@@ -13,13 +13,6 @@ const throttleSchema = z
     burstLimit: z.number().int().min(0).describe('Bucket size (§8.1).')
   })
   .strict()
-
-const stageVariablesSchema = z
-  .record(
-    z.string().regex(STAGE_VARIABLE_NAME, 'stage variable names are letters, digits and underscore (§6.3)').max(64),
-    z.string().regex(STAGE_VARIABLE_VALUE, 'stage variable values allow only A-Za-z0-9-._~:/?#&=, (§6.3)').max(512)
-  )
-  .refine((vars) => Object.keys(vars).length <= 100, 'at most 100 stage variables per stage (§6.3)')
 
 const canarySchema = z
   .object({

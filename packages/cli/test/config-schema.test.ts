@@ -23,6 +23,14 @@ describe('gw.config.yaml schema', () => {
     expect(config.apis[0]?.stages.dev?.variables).toEqual({})
   })
 
+  it("a stage variable named __proto__ (a valid name, §6.3) stays a variable, as in createGateway()'s definition", () => {
+    const variables = JSON.parse('{"__proto__":"x","host":"example.com"}') as Record<string, string>
+    const config = gwConfigSchema.parse({ apis: [{ openapi: 'a.yaml', stages: { dev: { variables, canary: { percentTraffic: 10, stageVariableOverrides: variables } } } }] })
+    const stage = config.apis[0]?.stages.dev
+    expect(Object.keys(stage?.variables ?? {})).toEqual(['__proto__', 'host'])
+    expect(Object.keys(stage?.canary?.stageVariableOverrides ?? {})).toEqual(['__proto__', 'host'])
+  })
+
   it.each([
     ['e2e fixture', '../test/fixtures/e2e/gw.config.yaml', { E2E_ALICE_KEY: 'alice-key-0123456789abcdef', E2E_ADMIN_TOKEN: 'x' }],
     ['quickstart', '../../../examples/quickstart/gw.config.yaml', { QUICKSTART_API_KEY: 'quickstart-demo-key-0123456789' }]

@@ -19,3 +19,10 @@ export const stageVariablesSchema = z
         issue.addIssue({ code: 'custom', path: [key], message: 'stage variable values match [A-Za-z0-9-._~:/?#&=,]+ (§6.3)' })
     }
   })
+  // The same rules for JSON Schema output (gw.config.yaml's schema, editor completion): a custom check has none.
+  .meta({
+    type: 'object',
+    propertyNames: { type: 'string', maxLength: STAGE_VARIABLE_LIMITS.keyLength, pattern: STAGE_VARIABLE_NAME.source },
+    additionalProperties: { type: 'string', maxLength: STAGE_VARIABLE_LIMITS.valueLength, pattern: STAGE_VARIABLE_VALUE.source },
+    maxProperties: STAGE_VARIABLE_LIMITS.count
+  })
