@@ -1,5 +1,6 @@
 // @gw/authorizers public surface: every export named here (no `export *`).
 export { lambdaAuthorizer, flushAuthorizerCache, USAGE_IDENTIFIER_KEY } from './lambda-authorizer.js'
+export { GENERATION_REFRESH_MS } from './stage-generations.js'
 export type { LambdaAuthorizerOptions, AuthorizerInvoke } from './lambda-authorizer.js'
 export { jwtAuthorizer } from './jwt-authorizer.js'
 export type { JwtAuthorizerOptions } from './jwt-authorizer.js'

@@ -32,11 +32,15 @@ const schema = z
     authorizerPayloadFormatVersion: z.enum(['1.0', '2.0']).optional(),
     /** HTTP API 2.0 simple responses `{ isAuthorized, context }` (§10.5). */
     enableSimpleResponses: z.boolean().default(false),
-    /** Authorizer id: namespaces the cache so authorizers never share entries. */
+    /** Authorizer id: namespaces the cache (with `arn.apiId`) so authorizers never share entries, on a shared store either. */
     authorizerId: z.string().min(1).max(128).default('default'),
     /** Method-ARN parts (§10.1). */
     arn: arnOptionsSchema,
-    /** Result cache: a shared `KeyValueStore` (memory LRU when absent) and its bound. */
+    /**
+     * Result cache, one per stage (§7): a shared `KeyValueStore` (one memory LRU per stage when absent) and the bound
+     * of each stage's memory LRU. On a store, FlushStageAuthorizersCache reaches the other instances within
+     * `GENERATION_REFRESH_MS` (1 s).
+     */
     cache: z
       .object({
         store: z.custom<KeyValueStore>(isStore, 'a KeyValueStore (get/set/delete)').optional(),
@@ -116,8 +120,10 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
   const requireAll = isToken || http || opts.authorizerResultTtlInSeconds > 0
   const validation = opts.identityValidationExpression === undefined ? undefined : linearRegex(opts.identityValidationExpression)
   const ttlMs = opts.authorizerResultTtlInSeconds * 1000
-  const cache = ttlMs > 0 ? new ResultCache(opts.cache.store, opts.cache.maxEntries, mode, opts.authorizerId) : undefined
+  const cache = ttlMs > 0 ? new ResultCache(opts.cache.store, opts.cache.maxEntries, mode, `${opts.arn.apiId}:${opts.authorizerId}`) : undefined
   const arnOf = methodArnBuilder(opts.arn)
+  // The stage a result is cached for: the method ARN's (§10.1), so each stage keeps its own results (§7).
+  const defaultStage = opts.arn.stage
   const invoke = opts.invoke
   const timeoutMs = opts.timeoutMs
   const resourcePolicy = opts.resourcePolicy
@@ -173,7 +179,7 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
   }
 
   /** One invocation: the parsed result, or the rejection it ends in (never throws). */
-  async function invokeOnce(ctx: GatewayContext<object>, arn: string, values: string[], key: string | undefined): Promise<Invocation> {
+  async function invokeOnce(ctx: GatewayContext<object>, arn: string, values: string[], stage: string, key: string | undefined): Promise<Invocation> {
     const event = isToken
       ? tokenEvent(values[0] as string, arn)
       : opts.authorizerPayloadFormatVersion === '2.0'
@@ -204,7 +210,7 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
     if (typeof parsed === 'string') return 'AUTHORIZER_CONFIGURATION_ERROR'
     if (cache !== undefined && key !== undefined) {
       try {
-        const stored = cache.set(key, parsed.result, parsed.serialized, ttlMs)
+        const stored = cache.set(stage, key, parsed.result, parsed.serialized, ttlMs)
         // Not awaited: a slow or failing shared store must not delay or fail the request (the result is valid, only not cached).
         if (stored instanceof Promise) stored.catch(() => undefined)
       } catch {
@@ -214,18 +220,19 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
     return { result: parsed.result, latency }
   }
 
-  async function miss(ctx: GatewayContext<object>, next: () => Promise<void>, arn: string, values: string[], key: string | undefined): Promise<void> {
+  async function miss(ctx: GatewayContext<object>, next: () => Promise<void>, arn: string, values: string[], stage: string, key: string | undefined): Promise<void> {
     let pending: Promise<Invocation> | undefined
     if (key !== undefined) {
-      // Concurrent misses for the same identity share one invocation (a burst of one token invokes once);
-      // each request still evaluates the result against its own method ARN.
-      pending = inflight.get(key)
+      // Concurrent misses for the same identity on one stage share one invocation (a burst of one token invokes
+      // once); each request still evaluates the result against its own method ARN. Another stage invokes apart (§7).
+      const flight = `${stage}\u0000${key}`
+      pending = inflight.get(flight)
       if (pending === undefined) {
-        pending = invokeOnce(ctx, arn, values, key)
-        inflight.set(key, pending)
-        void pending.then(() => inflight.delete(key))
+        pending = invokeOnce(ctx, arn, values, stage, key)
+        inflight.set(flight, pending)
+        void pending.then(() => inflight.delete(flight))
       }
-    } else pending = invokeOnce(ctx, arn, values, undefined)
+    } else pending = invokeOnce(ctx, arn, values, stage, undefined)
     const outcome = await pending
     if (typeof outcome === 'string') return reject(ctx, outcome)
     return decide(ctx, next, outcome.result, arn, outcome.latency)
@@ -246,21 +253,22 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
     if (resourcePolicy !== undefined && resourcePolicy.evaluate(ctx, arn, null) === 'Deny') {
       return reject(ctx, 'ACCESS_DENIED', { message: accessDeniedMessage('anonymous', arn, true) })
     }
-    if (cache === undefined || values.length !== readers.length) return miss(ctx, next, arn, values, undefined)
+    const stage = ctx.stage ?? defaultStage
+    if (cache === undefined || values.length !== readers.length) return miss(ctx, next, arn, values, stage, undefined)
     const key = cache.key(values)
     let hit
     try {
-      hit = cache.get(key)
+      hit = cache.get(stage, key)
     } catch {
       hit = undefined
     }
     if (hit instanceof Promise) {
       return hit.then(
-        (r) => (r === undefined ? miss(ctx, next, arn, values, key) : decide(ctx, next, r, arn, 0)),
-        () => miss(ctx, next, arn, values, key)
+        (r) => (r === undefined ? miss(ctx, next, arn, values, stage, key) : decide(ctx, next, r, arn, 0)),
+        () => miss(ctx, next, arn, values, stage, key)
       )
     }
-    return hit === undefined ? miss(ctx, next, arn, values, key) : decide(ctx, next, hit, arn, 0)
+    return hit === undefined ? miss(ctx, next, arn, values, stage, key) : decide(ctx, next, hit, arn, 0)
   }
   if (cache !== undefined) resultCaches.set(middleware, cache)
   return middleware
@@ -270,17 +278,21 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
 const resultCaches = new WeakMap<Middleware<object>, ResultCache>()
 
 /**
- * Empties the result cache of a `lambdaAuthorizer()` middleware
- * (FlushStageAuthorizersCache, aws-semantics §7): the next request of every
- * identity invokes the function again. On a shared `KeyValueStore` this
- * instance stops reading the old entries (they expire by their TTL). A
- * middleware without a cache (TTL 0) is left as it is.
+ * Empties one stage's results in the cache of a `lambdaAuthorizer()`
+ * middleware (FlushStageAuthorizersCache, aws-semantics §7): the next request
+ * of every identity on `stage` invokes the function again; other stages keep
+ * their results. `stage` is the one requests carry in `ctx.stage` (else the
+ * `arn.stage` option). On a shared `KeyValueStore` the stage moves to a new
+ * generation: this instance uses it at once, the other instances within
+ * `GENERATION_REFRESH_MS` (1 s) of the returned promise resolving; the old
+ * entries expire by their TTL. A middleware without a cache (TTL 0) is left as
+ * it is.
  * @example
  * const auth = lambdaAuthorizer({ type: 'TOKEN', invoke, authorizerResultTtlInSeconds: 300 })
- * flushAuthorizerCache(auth)
+ * await flushAuthorizerCache(auth, 'prod')
  */
-export function flushAuthorizerCache(middleware: Middleware<object>): void {
-  resultCaches.get(middleware)?.clear()
+export async function flushAuthorizerCache(middleware: Middleware<object>, stage: string): Promise<void> {
+  await resultCaches.get(middleware)?.clear(stage)
 }
 
 function isFunctionError(output: unknown): output is { errorMessage: unknown } {

@@ -2,60 +2,75 @@ import { createHash } from 'node:crypto'
 import { ExpiringLru, type KeyValueStore, type MaybePromise } from '@gw/core'
 import { LRUCache } from 'lru-cache'
 import { parseAuthorizerOutput, type AuthorizerResult, type OutputMode } from './lambda-output.js'
+import { PerStage } from './per-stage.js'
+import { StageGenerations } from './stage-generations.js'
 
 /**
  * Lambda authorizer result cache (§10.4): the whole result under the
- * identity-source values, for the TTL. Without a store it is an in-process
- * LRU of parsed results (`ExpiringLru`: nothing to parse on a hit). With a `KeyValueStore`
- * (e.g. the Redis one of @gw/store-redis) every instance shares it: keys are
- * SHA-256 of the identity values (tokens never stored in clear), values the
- * serialized output, and a local memo avoids re-parsing the same string.
+ * identity-source values, for the TTL, apart per stage (§7: a result cached on
+ * `prod` is no hit on `dev`, and FlushStageAuthorizersCache empties one
+ * stage's results). Without a store it is one in-process LRU of parsed results
+ * per stage (`ExpiringLru`, `maxEntries` each: nothing to parse on a hit). With
+ * a `KeyValueStore` (e.g. the Redis one of @gw/store-redis) every instance
+ * shares it: keys are SHA-256 of the identity values (tokens never stored in
+ * clear) under the stage's generation (`StageGenerations`: a flush reaches
+ * the other instances within `GENERATION_REFRESH_MS`), values the serialized
+ * output, and a local memo avoids re-parsing the same string.
  */
 export class ResultCache {
   readonly #store: KeyValueStore | undefined
-  readonly #local: ExpiringLru<string, AuthorizerResult> | undefined
+  readonly #generations: StageGenerations | undefined
+  readonly #lrus: PerStage<ExpiringLru<string, AuthorizerResult>>
   readonly #parsed: LRUCache<string, AuthorizerResult>
   readonly #mode: OutputMode
-  readonly #namespace: string
-  #prefix: string
-  #generation = 0
 
   constructor(store: KeyValueStore | undefined, maxEntries: number, mode: OutputMode, namespace: string) {
     this.#store = store
+    this.#generations = store === undefined ? undefined : new StageGenerations(store, namespace)
+    this.#lrus = new PerStage(() => new ExpiringLru<string, AuthorizerResult>(maxEntries))
     this.#mode = mode
-    this.#namespace = namespace
-    this.#prefix = `gw:authz:${namespace}:`
-    this.#local = store === undefined ? new ExpiringLru<string, AuthorizerResult>(maxEntries) : undefined
     this.#parsed = new LRUCache({ max: Math.min(maxEntries, 1024) })
   }
 
-  /** Cache key of one tuple of identity-source values (order matters, §10.3). */
+  /** Cache key of one tuple of identity-source values within a stage (order matters, §10.3). */
   key(values: readonly string[]): string {
     const joined = values.length === 1 ? (values[0] as string) : values.join('\u0000')
-    return this.#store === undefined ? joined : this.#prefix + createHash('sha256').update(joined).digest('base64url')
+    return this.#store === undefined ? joined : createHash('sha256').update(joined).digest('base64url')
   }
 
-  /** Forgets every result (FlushStageAuthorizersCache): the local LRU is cleared, shared keys move to a new generation. */
-  clear(): void {
-    this.#local?.clear()
-    this.#parsed.clear()
-    this.#generation++
-    this.#prefix = `gw:authz:${this.#namespace}:${String(this.#generation)}:`
+  /**
+   * Forgets every result of `stage` (FlushStageAuthorizersCache, §7); other stages keep theirs. Memory: the stage's
+   * LRU is emptied. Shared store: the stage moves to a new generation, at once here and within
+   * `GENERATION_REFRESH_MS` on the other instances (resolves once the store holds it).
+   */
+  clear(stage: string): MaybePromise<void> {
+    if (this.#generations !== undefined) return this.#generations.bump(stage)
+    this.#lrus.peek(stage)?.clear()
   }
 
-  get(key: string): MaybePromise<AuthorizerResult | undefined> {
-    if (this.#local !== undefined) return this.#local.get(key)
-    const raw = (this.#store as KeyValueStore).get(key)
-    return raw instanceof Promise ? raw.then((r) => this.#decode(r)) : this.#decode(raw)
+  /** The stage's result for `key`, or `undefined`. On a store: one round trip (the generation, when due, is read beside it). */
+  get(stage: string, key: string): MaybePromise<AuthorizerResult | undefined> {
+    if (this.#generations === undefined) return this.#lrus.of(stage).get(key)
+    const gen = this.#generations.of(stage)
+    const moved = this.#generations.refresh(gen)
+    const entry = this.#read(gen.prefix + key)
+    if (moved === undefined) return entry
+    // Read under the generation known so far; read again only when a flush elsewhere moved it.
+    return Promise.all([entry, moved]).then(([result, changed]) => (changed ? this.#read(gen.prefix + key) : result))
   }
 
-  set(key: string, result: AuthorizerResult, serialized: string, ttlMs: number): MaybePromise<void> {
-    if (this.#local !== undefined) {
-      this.#local.set(key, result, ttlMs)
+  set(stage: string, key: string, result: AuthorizerResult, serialized: string, ttlMs: number): MaybePromise<void> {
+    if (this.#generations === undefined) {
+      this.#lrus.of(stage).set(key, result, ttlMs)
       return
     }
     this.#parsed.set(serialized, result)
-    return (this.#store as KeyValueStore).set(key, serialized, ttlMs)
+    return (this.#store as KeyValueStore).set(this.#generations.of(stage).prefix + key, serialized, ttlMs)
+  }
+
+  #read(storeKey: string): MaybePromise<AuthorizerResult | undefined> {
+    const raw = (this.#store as KeyValueStore).get(storeKey)
+    return raw instanceof Promise ? raw.then((r) => this.#decode(r)) : this.#decode(raw)
   }
 
   #decode(raw: string | undefined): AuthorizerResult | undefined {
