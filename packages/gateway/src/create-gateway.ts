@@ -21,6 +21,7 @@ import {
   type RequestEndEvent,
   type RouteMetricSettings,
   type GatewayContext,
+  type KeyValueStore,
   type Logger,
   type Middleware,
   type Next,
@@ -83,10 +84,22 @@ export interface GatewayCacheOptions {
   maxBytes?: number
 }
 
+/** `options.authorizerCache` of `createGateway()`: where Lambda authorizers keep their results (§10.4), per stage (§7). */
+export interface GatewayAuthorizerCacheOptions {
+  /**
+   * One store for every Lambda authorizer (e.g. a RedisKeyValueStore shared by instances): instances share results,
+   * and FlushStageAuthorizersCache reaches every instance within 1 s (@gw/authorizers `GENERATION_REFRESH_MS`).
+   * @default one in-process LRU per authorizer and stage
+   */
+  store?: KeyValueStore
+}
+
 /** Options of `createGateway()`. */
 export interface GatewayOptions {
   /** Stage response cache (§7). @default per-stage memory stores */
   cache?: GatewayCacheOptions
+  /** Lambda authorizer result cache (§10.4). @default in-process, per authorizer and stage */
+  authorizerCache?: GatewayAuthorizerCacheOptions
   /** Per-method steps (§0.1 / §0.2) replacing the defaults. @default see GatewaySlots */
   slots?: GatewaySlots
   /** API-level steps before routing. @default resource policy (@gw/authorizers) and CORS (@gw/cors) when the definition asks for them */
@@ -133,6 +146,10 @@ const optionsSchema = z
         store: z.custom<CacheStore>((v) => typeof v === 'object' && v !== null && typeof (v as CacheStore).flush === 'function', 'a CacheStore (MemoryCacheStore, RedisCacheStore)').optional(),
         maxBytes: z.number().int().positive().optional()
       })
+      .strict()
+      .optional(),
+    authorizerCache: z
+      .object({ store: z.custom<KeyValueStore>((v) => typeof v === 'object' && v !== null && typeof (v as KeyValueStore).get === 'function' && typeof (v as KeyValueStore).set === 'function', 'a KeyValueStore (RedisKeyValueStore)').optional() })
       .strict()
       .optional(),
     websocketApis: z.array(z.custom<WebSocketApiDefinitionInput>(isWebSocketDefinition, 'a WebSocket API definition (protocolType: WEBSOCKET)')).optional(),
@@ -200,8 +217,11 @@ export interface GatewayManagement {
   deleteDeployment(id: string): void
   /** FlushStageCache (§7): empties the stage's response cache (every instance, on a shared store). @throws GwError GW_STAGES_NOT_FOUND */
   flushStageCache(stageName: string): Promise<void>
-  /** FlushStageAuthorizersCache (§7): forgets the cached Lambda authorizer results. @throws GwError GW_STAGES_NOT_FOUND */
-  flushStageAuthorizersCache(stageName: string): void
+  /**
+   * FlushStageAuthorizersCache (§7): forgets the stage's cached Lambda authorizer results; other stages keep theirs.
+   * On a shared `authorizerCache.store` every instance invokes again within 1 s. @throws GwError GW_STAGES_NOT_FOUND
+   */
+  flushStageAuthorizersCache(stageName: string): Promise<void>
 }
 
 /** What `createGateway()` returns. */
@@ -290,7 +310,8 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
       const c = registry.stage(stageName)?.canary
       return c == null || c.useStageCache ? '' : `${ctx.deploymentId ?? ''}|`
     },
-    onAuthorizer: (mw) => lambdaAuthorizers.add(mw)
+    onAuthorizer: (mw) => lambdaAuthorizers.add(mw),
+    ...(opts.authorizerCache?.store === undefined ? {} : { authorizerStore: opts.authorizerCache.store })
   }
   const defaults = defaultSlots(deps)
   const slots: Required<GatewaySlots> = { ...defaults, ...options.slots }
@@ -564,10 +585,10 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
       if (sharedCache !== undefined) await sharedCache.flush(`${apiId}/${stageName}`)
       else await stageCaches.get(stageName)?.store.flush(`${apiId}/${stageName}`)
     },
-    flushStageAuthorizersCache(stageName) {
+    async flushStageAuthorizersCache(stageName) {
       if (registry.getStage(stageName) === undefined) throw StagesNotFound()
-      // Authorizers are built once per definition and shared by the stages that use them (one result cache each).
-      for (const mw of lambdaAuthorizers) flushAuthorizerCache(mw)
+      // Authorizers are built once per definition and shared by the stages that use them; each keeps its results per stage.
+      await Promise.all([...lambdaAuthorizers].map((mw) => flushAuthorizerCache(mw, stageName)))
     }
   }
 

@@ -1,5 +1,5 @@
 import { methodThrottle, routeThrottle, throttler, type MethodSetting, type RouteSetting } from '@gw/throttler'
-import type { CacheStore, GatewayContext, Logger, RateLimitStore } from '@gw/core'
+import type { CacheStore, GatewayContext, KeyValueStore, Logger, RateLimitStore } from '@gw/core'
 import { stageCache } from '@gw/cache'
 import { apiKeys, type UsagePlans } from '@gw/usage-plans'
 import type { HttpStageDefinition, MethodDefinition, RestStageDefinition } from './definition.js'
@@ -49,6 +49,8 @@ export interface DefaultSlotDeps {
   readonly canInvalidateCache?: (ctx: GatewayContext<object>) => boolean | Promise<boolean>
   /** Every Lambda authorizer built, so FlushStageAuthorizersCache can reach its result cache. */
   readonly onAuthorizer?: (authorizer: Middleware<object>) => void
+  /** Where every Lambda authorizer keeps its results (§10.4): a store shared by instances. @default in-process, per stage */
+  readonly authorizerStore?: KeyValueStore
 }
 
 /**
@@ -201,7 +203,8 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
             ...(auth.identityValidationExpression === undefined ? {} : { identityValidationExpression: auth.identityValidationExpression }),
             ...(auth.authorizerResultTtlInSeconds === undefined ? {} : { authorizerResultTtlInSeconds: auth.authorizerResultTtlInSeconds }),
             ...(auth.authorizerPayloadFormatVersion === undefined || input.api.protocol !== 'HTTP' ? {} : { authorizerPayloadFormatVersion: auth.authorizerPayloadFormatVersion }),
-            ...(auth.enableSimpleResponses === undefined ? {} : { enableSimpleResponses: auth.enableSimpleResponses })
+            ...(auth.enableSimpleResponses === undefined ? {} : { enableSimpleResponses: auth.enableSimpleResponses }),
+            ...(deps.authorizerStore === undefined ? {} : { cache: { store: deps.authorizerStore } })
           })
           deps.onAuthorizer?.(mw)
         }

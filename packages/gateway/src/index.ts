@@ -48,7 +48,7 @@ export type {
 export { definitionRoutes } from './definition-routes.js'
 export type { DefinitionRoute } from './definition-routes.js'
 export { createGateway } from './create-gateway.js'
-export type { Gateway, GatewayOptions, GatewayIamOptions, GatewayCognitoOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
+export type { Gateway, GatewayOptions, GatewayIamOptions, GatewayCognitoOptions, GatewayAuthorizerCacheOptions, GatewayManagement, GatewayStageUpdate } from './create-gateway.js'
 export type { IamCredentialsTable } from './iam-credentials.js'
 export { ACCESS_KEY_ID_PATTERN, PRINCIPAL_ARN_PATTERN } from './iam-credentials.js'
 // What `options.iam.credentials` returns, and the identity-policy check a table entry gets (from @gw/authorizers),

@@ -411,7 +411,7 @@ describe('§7 the cache sits after throttling, authorizers and API keys (§0.1):
     await send(url, '/prod/pets', { headers: { authorization: 'allow-alice' } })
     await send(url, '/prod/pets', { headers: { authorization: 'allow-alice' } })
     expect(calls).toBe(1)
-    gw.management.flushStageAuthorizersCache('prod')
+    await gw.management.flushStageAuthorizersCache('prod')
     await send(url, '/prod/pets', { headers: { authorization: 'allow-alice' } })
     expect(calls).toBe(2)
   })
