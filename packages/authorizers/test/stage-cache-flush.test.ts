@@ -91,7 +91,9 @@ describe('§7 §10.4 flush on a shared store reaches every instance within GENER
   it('§7 Redis (RedisKeyValueStore, a connection per instance)', async () => {
     const prefix = `t${randomUUID().slice(0, 8)}`
     const stores = [0, 1].map(() => new RedisKeyValueStore({ prefix, onStoreError: 'failClosed' }))
-    onTestFinished(() => Promise.all(stores.map((s) => s.close())))
+    onTestFinished(async () => {
+      await Promise.all(stores.map((s) => s.close()))
+    })
     await Promise.all(stores.map((s) => s.ready(3000))).catch(() => {
       throw new Error(`Redis not reachable at ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}: start redis-server`)
     })

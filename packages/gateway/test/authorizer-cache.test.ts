@@ -4,7 +4,7 @@ import { GENERATION_REFRESH_MS } from '@gw/authorizers'
 import { RedisKeyValueStore } from '@gw/store-redis'
 import { createGateway, type ApiDefinitionInput, type Gateway, type GatewayOptions } from '@gw/gateway'
 import { randomPrefix, REDIS_URL, requireRedis } from '../../store-redis/test/support/redis.js'
-import { mock } from './serve.js'
+import { mock, tokenAuthorizer } from './serve.js'
 
 // aws-semantics §7 (FlushStageAuthorizersCache) and §10.4 (the result cache) through createGateway().listen(0): each
 // stage has its own authorizer cache, even where one deployment (one authorizer middleware) serves two stages, and on
@@ -31,14 +31,7 @@ const api: ApiDefinitionInput = {
   id: 'authzcache01',
   name: 'authz-cache',
   stages: { prod: {}, dev: {} },
-  authorizers: {
-    tok: {
-      type: 'TOKEN',
-      authorizerUri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:tokenFn/invocations',
-      identitySource: 'method.request.header.Authorization',
-      authorizerResultTtlInSeconds: 300
-    }
-  },
+  authorizers: { tok: tokenAuthorizer(300) },
   resources: { '/pets': { resourceMethods: { GET: { authorizationType: 'CUSTOM', authorizerId: 'tok', integration: mock } } } }
 }
 

@@ -22,3 +22,12 @@ export const mock = {
   requestTemplates: { 'application/json': '{"statusCode": 200}' },
   responses: { default: { statusCode: '200', responseTemplates: { 'application/json': '{"ok":true}' } } }
 }
+
+/** A REST TOKEN authorizer definition calling the in-process function `tokenFn` (options.integrations.lambda), its result cached `ttl` seconds (§10.2, §10.4). */
+export const tokenAuthorizer = (ttl: number) =>
+  ({
+    type: 'TOKEN',
+    authorizerUri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:tokenFn/invocations',
+    identitySource: 'method.request.header.Authorization',
+    authorizerResultTtlInSeconds: ttl
+  }) as const

@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { cacheLookupChannel, silentLogger, type CacheLookupEvent } from '@gw/core'
 import { createUsagePlans } from '@gw/usage-plans'
 import { createGateway, type ApiDefinitionInput, type Gateway, type GatewayOptions, type IamCredentials } from '@gw/gateway'
+import { tokenAuthorizer } from './serve.js'
 
 // aws-semantics §7 (stage response cache) end to end: createGateway().listen(0) in front of a real upstream that
 // counts the requests it answers, so "served from the cache" means "the upstream did not see it".
@@ -342,14 +343,7 @@ describe('§7 the cache sits after throttling, authorizers and API keys (§0.1):
   const authApi = (up: Upstream, keyParameters: string[]): ApiDefinitionInput =>
     ({
       ...restApi(up, {}, { cacheKeyParameters: keyParameters }, { authorizationType: 'CUSTOM', authorizerId: 'tok' }),
-      authorizers: {
-        tok: {
-          type: 'TOKEN',
-          authorizerUri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:tokenFn/invocations',
-          identitySource: 'method.request.header.Authorization',
-          authorizerResultTtlInSeconds: 300
-        }
-      }
+      authorizers: { tok: tokenAuthorizer(300) }
     })
 
   it('§7 §10.2 an authorizer still denies on a hit: the entry exists, the denied caller gets 403 and not the body', async () => {
