@@ -8,17 +8,22 @@ export type LineDestination = 'stdout' | 'stderr' | { readonly path: string } | 
 const MAX_PENDING_BYTES = 16 * 1024 * 1024
 
 /**
- * A buffered line writer: `write()` only appends to a string and schedules
- * one flush per event-loop turn (`setImmediate`), so access-log and EMF lines
- * never block a request; a destination that pushes back (`write()` false)
- * gets the next batch after `drain`.
+ * A buffered line writer: `write()` only appends to a string, so access-log
+ * and EMF lines never block a request. At most one chunk is in the
+ * destination at a time: the first line after an idle spell is written on
+ * the next event-loop turn (`setImmediate`), and lines queued while a chunk
+ * is in flight go out together once its write callback ran. Under load a
+ * file destination (`fs.write` on the thread pool) thus gets one write per
+ * completed write, not one per loop turn, and a destination that pushes
+ * back simply completes its write later.
  */
 export class LineWriter {
   readonly #stream: Writable
   readonly #owned: boolean
   #pending = ''
   #scheduled = false
-  #waiting = false
+  /** A chunk was handed to the stream and its callback has not run yet. */
+  #inFlight = false
   /** Lines dropped because the destination was too slow. */
   dropped = 0
 
@@ -36,8 +41,9 @@ export class LineWriter {
       this.dropped++
       return
     }
-    this.#pending += line + '\n'
-    if (!this.#scheduled && !this.#waiting) {
+    this.#pending += line
+    this.#pending += '\n'
+    if (!this.#scheduled && !this.#inFlight) {
       this.#scheduled = true
       setImmediate(this.#flush)
     }
@@ -45,21 +51,24 @@ export class LineWriter {
 
   readonly #flush = (): void => {
     this.#scheduled = false
-    if (this.#pending === '' || this.#waiting) return
+    if (this.#pending === '' || this.#inFlight) return
     const chunk = this.#pending
     this.#pending = ''
-    if (!this.#stream.write(chunk)) {
-      this.#waiting = true
-      this.#stream.once('drain', () => {
-        this.#waiting = false
-        this.#flush()
-      })
+    this.#inFlight = true
+    this.#stream.write(chunk, this.#written)
+  }
+
+  /** The chunk in flight is out (or failed: the stream reports that itself): send what queued meanwhile. */
+  readonly #written = (): void => {
+    this.#inFlight = false
+    if (this.#pending !== '' && !this.#scheduled) {
+      this.#scheduled = true
+      setImmediate(this.#flush)
     }
   }
 
   /** Writes what is queued and, for a file it opened, closes it. */
   async close(): Promise<void> {
-    this.#waiting = false
     const chunk = this.#pending
     this.#pending = ''
     await new Promise<void>((resolve) => {
