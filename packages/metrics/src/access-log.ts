@@ -4,15 +4,13 @@ import { AccessLogFormatInvalid } from './errors.js'
 import { maskSecret } from './mask.js'
 import type { RequestStash } from './request-stash.js'
 
-/** What a `$context` variable reads from. */
-interface Sources {
-  readonly event: RequestEndEvent
-  readonly stash: RequestStash | undefined
-  /** The full `$context` object, built only if a format asks for a variable without a direct reader. */
+/** The full `$context` object of one rendered line, built only if its format asks for a variable without a direct reader. */
+interface LazyVariables {
   vars: ContextVariables | undefined
 }
 
-type Reader = (s: Sources) => unknown
+/** Reads one `$context` variable of an answered request. */
+type Reader = (event: RequestEndEvent, stash: RequestStash | undefined, lazy: LazyVariables) => unknown
 
 const ms = (v: number | undefined): number | undefined => (v === undefined ? undefined : Math.round(v))
 
@@ -22,44 +20,44 @@ const ms = (v: number | undefined): number | undefined => (v === undefined ? und
  * looked up in `contextVariables(ctx)`.
  */
 const READERS: Readonly<Record<string, Reader>> = {
-  requestId: (s) => s.event.ctx.requestId,
-  extendedRequestId: (s) => s.event.ctx.extendedRequestId,
-  httpMethod: (s) => s.event.ctx.method,
-  resourcePath: (s) => s.event.ctx.resourcePath,
-  routeKey: (s) => s.event.ctx.routeKey,
-  status: (s) => s.event.ctx.status,
+  requestId: (e) => e.ctx.requestId,
+  extendedRequestId: (e) => e.ctx.extendedRequestId,
+  httpMethod: (e) => e.ctx.method,
+  resourcePath: (e) => e.ctx.resourcePath,
+  routeKey: (e) => e.ctx.routeKey,
+  status: (e) => e.ctx.status,
   protocol: () => 'HTTP/1.1',
-  responseLength: (s) => (s.event.responseBytes < 0 ? undefined : s.event.responseBytes),
-  requestTime: (s) => formatRequestTime(s.event.ctx.requestTimeEpoch),
-  requestTimeEpoch: (s) => s.event.ctx.requestTimeEpoch,
-  stage: (s) => s.event.ctx.stage,
-  apiId: (s) => s.event.ctx.apiId,
-  deploymentId: (s) => s.event.ctx.deploymentId,
-  'identity.sourceIp': (s) => s.event.ctx.sourceIp,
-  'identity.userAgent': (s) => s.event.ctx.headers['user-agent'],
-  'identity.caller': (s) => s.event.ctx.identity?.caller,
-  'identity.user': (s) => s.event.ctx.identity?.user,
-  'identity.userArn': (s) => s.event.ctx.identity?.userArn,
-  'identity.accountId': (s) => s.event.ctx.identity?.accountId,
+  responseLength: (e) => (e.responseBytes < 0 ? undefined : e.responseBytes),
+  requestTime: (e) => formatRequestTime(e.ctx.requestTimeEpoch),
+  requestTimeEpoch: (e) => e.ctx.requestTimeEpoch,
+  stage: (e) => e.ctx.stage,
+  apiId: (e) => e.ctx.apiId,
+  deploymentId: (e) => e.ctx.deploymentId,
+  'identity.sourceIp': (e) => e.ctx.sourceIp,
+  'identity.userAgent': (e) => e.ctx.headers['user-agent'],
+  'identity.caller': (e) => e.ctx.identity?.caller,
+  'identity.user': (e) => e.ctx.identity?.user,
+  'identity.userArn': (e) => e.ctx.identity?.userArn,
+  'identity.accountId': (e) => e.ctx.identity?.accountId,
   // API key values never reach a log in clear (§13.2 brief): the id is logged, the value masked.
-  'identity.apiKey': (s) => (s.event.ctx.apiKey === undefined ? undefined : maskSecret(s.event.ctx.apiKey.value)),
-  'identity.apiKeyId': (s) => s.event.ctx.apiKey?.id,
-  'error.message': (s) => s.event.ctx.error?.message,
-  'error.messageString': (s) => (s.event.ctx.error === undefined ? undefined : JSON.stringify(s.event.ctx.error.message)),
-  'error.responseType': (s) => s.event.ctx.error?.type,
-  'error.validationErrorString': (s) => s.event.ctx.error?.validationErrorString,
-  responseLatency: (s) => ms(s.event.latencyMs),
-  integrationLatency: (s) => ms(s.stash?.integrationLatencyMs),
-  'integration.latency': (s) => ms(s.stash?.integrationLatencyMs),
-  'integration.status': (s) => (s.stash?.integrationLatencyMs === undefined ? undefined : s.event.ctx.status),
-  'authorizer.latency': (s) => ms(s.stash?.authorizerLatencyMs),
-  'authorize.latency': (s) => ms(s.stash?.authorizerLatencyMs),
-  dataProcessed: (s) => s.event.requestBytes + Math.max(0, s.event.responseBytes),
-  isCanaryRequest: (s) => s.event.ctx.isCanaryRequest
+  'identity.apiKey': (e) => (e.ctx.apiKey === undefined ? undefined : maskSecret(e.ctx.apiKey.value)),
+  'identity.apiKeyId': (e) => e.ctx.apiKey?.id,
+  'error.message': (e) => e.ctx.error?.message,
+  'error.messageString': (e) => (e.ctx.error === undefined ? undefined : JSON.stringify(e.ctx.error.message)),
+  'error.responseType': (e) => e.ctx.error?.type,
+  'error.validationErrorString': (e) => e.ctx.error?.validationErrorString,
+  responseLatency: (e) => ms(e.latencyMs),
+  integrationLatency: (_e, st) => ms(st?.integrationLatencyMs),
+  'integration.latency': (_e, st) => ms(st?.integrationLatencyMs),
+  'integration.status': (e, st) => (st?.integrationLatencyMs === undefined ? undefined : e.ctx.status),
+  'authorizer.latency': (_e, st) => ms(st?.authorizerLatencyMs),
+  'authorize.latency': (_e, st) => ms(st?.authorizerLatencyMs),
+  dataProcessed: (e) => e.requestBytes + Math.max(0, e.responseBytes),
+  isCanaryRequest: (e) => e.ctx.isCanaryRequest
 }
 
 function fallback(name: string): Reader {
-  return (s) => lookupContextVariable((s.vars ??= contextVariables(s.event.ctx)), name)
+  return (event, _stash, lazy) => lookupContextVariable((lazy.vars ??= contextVariables(event.ctx)), name)
 }
 
 /** `$context.a.b` in a format; `${context.a.b}` is not AWS syntax and stays text. */
@@ -84,21 +82,29 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
   const readers: Reader[] = []
   let last = 0
   let hasRequestId = false
+  let lazy = false
   for (const m of template.matchAll(VARIABLE)) {
     const name = m[1] as string
     if (name === 'requestId' || name === 'extendedRequestId') hasRequestId = true
     texts.push(template.slice(last, m.index))
-    readers.push(READERS[name] ?? fallback(name))
+    const direct = READERS[name]
+    if (direct === undefined) lazy = true
+    readers.push(direct ?? fallback(name))
     last = m.index + m[0].length
   }
   texts.push(template.slice(last))
   if (flavour === 'REST' && !hasRequestId)
     throw AccessLogFormatInvalid(`a REST access log format must contain $context.requestId or $context.extendedRequestId (§13.2): ${JSON.stringify(format)}`)
   const n = readers.length
+  // Formats with direct readers only (the presets) share one never-used holder: nothing is allocated per line.
+  const shared: LazyVariables = { vars: undefined }
   return function renderAccessLog(event, stash) {
-    const sources: Sources = { event, stash, vars: undefined }
+    const holder = lazy ? { vars: undefined } : shared
     let out = texts[0] as string
-    for (let i = 0; i < n; i++) out += text((readers[i] as Reader)(sources)) + (texts[i + 1] as string)
+    for (let i = 0; i < n; i++) {
+      out += text((readers[i] as Reader)(event, stash, holder))
+      out += texts[i + 1] as string
+    }
     return out
   }
 }

@@ -97,21 +97,23 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     })
   }
 
-  let access: { writer: LineWriter; format: string | undefined; renderers: Map<string, AccessLogRenderer | null> } | undefined
+  // Renderers by flavour, then by format string: the stage's format is the same string every request, so this is
+  // one hash lookup on a cached hash (no key joined per request).
+  let access: { writer: LineWriter; format: string | undefined; renderers: Record<ApiFlavour, Map<string, AccessLogRenderer | null>> } | undefined
   if (opts.accessLog !== false) {
     const a = opts.accessLog === true ? {} : opts.accessLog
     // Checked at once (one line, §13.2); the REST request-id rule is checked per stage by createGateway() and, for
     // a REST request logged with this default, when first used (logged and skipped if it lacks one).
     if (a.format !== undefined) compileAccessLogFormat(a.format, 'HTTP')
     const writer = new LineWriter(destinationOf(a.destination))
-    access = { writer, format: a.format, renderers: new Map() }
+    access = { writer, format: a.format, renderers: { REST: new Map(), HTTP: new Map() } }
     closers.push(() => writer.close())
   }
 
   const renderer = (format: string, flavour: ApiFlavour): AccessLogRenderer | null => {
     if (access === undefined) return null
-    const key = `${flavour}\n${format}`
-    let r = access.renderers.get(key)
+    const renderers = access.renderers[flavour]
+    let r = renderers.get(format)
     if (r === undefined) {
       try {
         r = compileAccessLogFormat(format, flavour)
@@ -119,7 +121,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
         logger.error({ event: 'gw.access_log_format', format, error: (err as Error).message })
         r = null
       }
-      access.renderers.set(key, r)
+      renderers.set(format, r)
     }
     return r
   }
