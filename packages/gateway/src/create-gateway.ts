@@ -19,7 +19,6 @@ import {
   type CompiledGatewayResponses,
   type PhaseName,
   type RequestEndEvent,
-  type RouteMetricSettings,
   type GatewayContext,
   type KeyValueStore,
   type Logger,
@@ -52,7 +51,7 @@ import { iamInvalidateCache } from './invalidate-cache.js'
 import type { WebSocketApi, WebSocketApiDefinitionInput } from '@gw/websocket'
 import { buildWebSocketApis, isWebSocketDefinition, mountWebSocketApis, websocketOnlyHandler, type GatewayWebSocketOptions } from './websocket-gateway.js'
 import { SLOT_ORDER, type ApiRoutes, type GatewayApiSlots, type GatewaySlots, type SlotInput } from './slots.js'
-import { routeLookupKey, routeMetricSettings } from './route-metrics.js'
+import { RouteMetricIndex } from './route-metrics.js'
 import { bodyBytes, requestBytes } from './body-bytes.js'
 
 /** `options.iam` of `createGateway()`: what `AWS_IAM` methods and routes need (§10.8). */
@@ -170,15 +169,21 @@ const PHASES: Partial<Record<keyof GatewaySlots, PhaseName>> = { authorization: 
 interface Observation {
   readonly start: number
   apiName: string
-  pipeline: Middleware<object> | undefined
+  routes: RouteMetricIndex | undefined
   settings: StageSettings | undefined
+}
+
+/** A stage's composed pipeline and its methods/routes with their metric settings (read only for observed requests). */
+interface StagePipeline {
+  readonly run: Middleware<object>
+  readonly routes: RouteMetricIndex
 }
 
 /** What a deployment compiles once. */
 interface Compiled {
   readonly gatewayResponses: CompiledGatewayResponses | undefined
   /** One pipeline per stage-settings object (stage settings apply without redeploy, §6.1). */
-  readonly pipelines: WeakMap<StageSettings, Middleware<object>>
+  readonly pipelines: WeakMap<StageSettings, StagePipeline>
 }
 
 /** `UpdateStage` input of the management object. */
@@ -317,8 +322,6 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
   const slots: Required<GatewaySlots> = { ...defaults, ...options.slots }
   const apiSlots: GatewayApiSlots = { resourcePolicy: defaultResourcePolicy(apiArn(deps)), cors: defaultCors, ...options.apiSlots }
   const stageSettings = new Map<string, StageSettings>()
-  /** Each pipeline's methods/routes with their metric settings, read only for observed requests. */
-  const routeTables = new WeakMap<Middleware<object>, Map<string, RouteMetricSettings>>()
 
   function checkApiSlots(api: ApiDefinition, routes: ApiRoutes): Middleware<object>[] {
     const out: Middleware<object>[] = []
@@ -357,9 +360,9 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
   }
 
   /** Composes a deployment's pipeline for one stage's settings: API-level steps, then the router with per-method chains. */
-  function buildPipeline(api: ApiDefinition, stageName: string, stage: StageSettings): Middleware<object> {
+  function buildPipeline(api: ApiDefinition, stageName: string, stage: StageSettings): StagePipeline {
     const table = createRouter<(ctx: GatewayContext<object>, next: Next) => Promise<void> | void>({ flavour })
-    const routes = new Map<string, RouteMetricSettings>()
+    const routes = new RouteMetricIndex()
     for (const input of methodsOf(api, stageName, stage)) {
       const chain: Middleware<object>[] = []
       for (const name of SLOT_ORDER[flavour]) {
@@ -370,13 +373,11 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
         chain.push(phase === undefined ? mw : observePhase(phase, mw))
       }
       table.add(input.httpMethod, input.resourcePath, chain.length === 1 ? (chain[0] as Middleware<object>) : compose(chain))
-      routes.set(flavour === 'HTTP' ? input.routeKey : routeLookupKey(input.httpMethod, input.resourcePath), routeMetricSettings(input))
+      routes.add(input)
     }
     const route = routerMiddleware(table)
     const before = checkApiSlots(api, { hasOptionsRoute: (path) => table.match('OPTIONS', path) !== undefined })
-    const pipeline = before.length === 0 ? route : compose([...before, route])
-    routeTables.set(pipeline, routes)
-    return pipeline
+    return { run: before.length === 0 ? route : compose([...before, route]), routes }
   }
 
   const registry = createStageRegistry<ApiDefinition, Compiled>({
@@ -389,7 +390,7 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
   const resolveStage = createStageResolver(registry, { basePathMappings: working.basePathMappings, disableExecuteApiEndpoint: working.disableExecuteApiEndpoint })
   const canary = createCanary(registry, opts.canary ?? {})
 
-  function pipelineFor(d: Deployment<ApiDefinition, Compiled>, stageName: string, settings: StageSettings): Middleware<object> {
+  function pipelineFor(d: Deployment<ApiDefinition, Compiled>, stageName: string, settings: StageSettings): StagePipeline {
     let p = d.compiled.pipelines.get(settings)
     if (p === undefined) d.compiled.pipelines.set(settings, (p = buildPipeline(d.definition, stageName, settings)))
     return p
@@ -434,10 +435,10 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
     const pipeline = pipelineFor(d, state.stageName, settings)
     if (seen !== undefined) {
       seen.apiName = d.definition.name
-      seen.pipeline = pipeline
+      seen.routes = pipeline.routes
       seen.settings = settings
     }
-    const out = pipeline(ctx, next)
+    const out = pipeline.run(ctx, next)
     if (isPending(out)) return out.then(() => answered(ctx, decision.canary))
     answered(ctx, decision.canary)
     return undefined
@@ -448,7 +449,7 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
    * error's 500 is counted), and publishes its end with Latency (authorizers and mapping included, §13.1).
    */
   function observed(ctx: GatewayContext<object>, next: Next): Promise<void> | undefined {
-    const seen: Observation = { start: performance.now(), apiName: working.name, pipeline: undefined, settings: undefined }
+    const seen: Observation = { start: performance.now(), apiName: working.name, routes: undefined, settings: undefined }
     if (requestStartChannel.hasSubscribers) requestStartChannel.publish({ ctx })
     let out: Promise<void> | undefined
     try {
@@ -471,12 +472,8 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
 
   function ended(ctx: GatewayContext<object>, seen: Observation): void {
     if (!requestEndChannel.hasSubscribers) return
-    const routes = seen.pipeline === undefined ? undefined : routeTables.get(seen.pipeline)
     const resource = ctx.resourcePath
-    let route: RouteMetricSettings | undefined
-    if (routes !== undefined && resource !== undefined) {
-      route = flavour === 'HTTP' ? routes.get(ctx.routeKey ?? '') : (routes.get(routeLookupKey(ctx.method, resource)) ?? routes.get(routeLookupKey('ANY', resource)))
-    }
+    const route = seen.routes === undefined || resource === undefined ? undefined : seen.routes.find(ctx, resource)
     const event: RequestEndEvent = {
       ctx,
       apiName: seen.apiName,

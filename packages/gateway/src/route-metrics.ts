@@ -1,4 +1,4 @@
-import { methodSettingEntry, type ExecutionLoggingLevel, type RouteMetricSettings } from '@gw/core'
+import { methodSettingEntry, type ExecutionLoggingLevel, type GatewayContext, type RouteMetricSettings } from '@gw/core'
 import type { HttpStageDefinition, MethodSetting, RestStageDefinition } from './definition.js'
 import type { SlotInput } from './slots.js'
 
@@ -35,7 +35,32 @@ export function routeMetricSettings(input: SlotInput): RouteMetricSettings {
   })
 }
 
-/** The key `routeMetricSettings` are found under at request time: `GET /pets/{id}` (REST tries the request method, then `ANY`), or the HTTP route key. */
-export function routeLookupKey(method: string, resource: string): string {
-  return `${method} ${resource}`
+/**
+ * The `routeMetricSettings` of one stage pipeline, found for an observed
+ * request without joining a key string per request: REST by resource path,
+ * then the request's method, else `ANY`; HTTP by route key (§13.1).
+ */
+export class RouteMetricIndex {
+  /** REST: resource path → method → settings. */
+  readonly #resources = new Map<string, Map<string, RouteMetricSettings>>()
+  /** HTTP: route key → settings. */
+  readonly #routes = new Map<string, RouteMetricSettings>()
+
+  add(input: SlotInput): void {
+    const settings = routeMetricSettings(input)
+    if (input.flavour === 'HTTP') {
+      this.#routes.set(input.routeKey, settings)
+      return
+    }
+    let methods = this.#resources.get(input.resourcePath)
+    if (methods === undefined) this.#resources.set(input.resourcePath, (methods = new Map()))
+    methods.set(input.httpMethod, settings)
+  }
+
+  /** The settings of the method/route `ctx` matched (`ctx.resourcePath` set), if it is one of this pipeline's. */
+  find(ctx: GatewayContext<object>, resource: string): RouteMetricSettings | undefined {
+    if (ctx.flavour === 'HTTP') return this.#routes.get(ctx.routeKey ?? '')
+    const methods = this.#resources.get(resource)
+    return methods === undefined ? undefined : (methods.get(ctx.method) ?? methods.get('ANY'))
+  }
 }
