@@ -21,8 +21,8 @@ interface PromMetric {
 /** Per-series state (hangs on `Series.prom`). */
 class PromSeries {
   readonly labels: Record<string, string>
-  /** status → count */
-  readonly statuses = new Map<number, number>()
+  /** status → count (a boxed count: a request costs one map lookup, not a get and a set) */
+  readonly statuses = new Map<number, { n: number }>()
   readonly latency: HistogramCell
   readonly integration: HistogramCell
   cacheHits = 0
@@ -70,7 +70,7 @@ export class PrometheusSink {
     const each = (pick: (s: PromSeries) => number) => (): PromValue[] => this.#prom.filter((p) => pick(p) !== 0).map((p) => ({ labels: p.labels, value: pick(p) }))
     this.#counter('gw_requests_total', 'Requests answered (CloudWatch Count; 4XXError/5XXError are its status classes, aws-semantics §13.1).', () => {
       const out: PromValue[] = []
-      for (const p of this.#prom) for (const [status, value] of p.statuses) out.push({ labels: { ...p.labels, status }, value })
+      for (const p of this.#prom) for (const [status, count] of p.statuses) out.push({ labels: { ...p.labels, status }, value: count.n })
       return out
     })
     this.#histogram('gw_latency_seconds', 'Request latency including authorizers and mapping (CloudWatch Latency, §13.1).', (p) => p.latency)
@@ -97,7 +97,9 @@ export class PrometheusSink {
       this.#prom.push(p)
     }
     const ctx = event.ctx
-    p.statuses.set(ctx.status, (p.statuses.get(ctx.status) ?? 0) + 1)
+    const count = p.statuses.get(ctx.status)
+    if (count === undefined) p.statuses.set(ctx.status, { n: 1 })
+    else count.n++
     p.latency.observe(this.#bounds, event.latencyMs / 1000)
     if (stash !== undefined) {
       if (stash.integrationLatencyMs !== undefined) p.integration.observe(this.#bounds, stash.integrationLatencyMs / 1000)
