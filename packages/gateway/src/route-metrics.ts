@@ -53,7 +53,7 @@ export class RouteMetricIndex {
       return
     }
     let methods = this.#resources.get(input.resourcePath)
-    if (methods === undefined) this.#resources.set(input.resourcePath, (methods = new Map()))
+    if (methods === undefined) this.#resources.set(input.resourcePath, (methods = new Map<string, RouteMetricSettings>()))
     methods.set(input.httpMethod, settings)
   }
 
