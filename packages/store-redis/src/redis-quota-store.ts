@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { StoreUnavailable } from './errors.js'
 import { redisStoreSchema, type RedisStoreOptions, type StoreErrorMode } from './options.js'
 import { RedisStoreBase } from './redis-store-base.js'
-import { QUOTA_CONSUME, QUOTA_RECONCILE } from './scripts.js'
+import { QUOTA_CONSUME, QUOTA_CONSUME_BATCH, QUOTA_RECONCILE } from './scripts.js'
 
 /** Options of {@link RedisQuotaStore}. */
 export interface RedisQuotaStoreOptions extends RedisStoreOptions {
@@ -16,6 +16,19 @@ const schema = redisStoreSchema.extend({ usageRetentionDays: z.number().int().mi
 /** How many (key, period) counts an instance remembers for outages; the oldest is forgotten first. */
 const SEEN_MAX = 100_000
 
+/** Decisions in one script call at most (as RedisRateLimitStore's batches). */
+const MAX_BATCH = 128
+
+/** A decision waiting for the end of the tick. */
+interface Queued {
+  readonly window: QuotaWindow
+  readonly periodKey: string
+  readonly dayKey: string
+  readonly cost: number
+  readonly ttl: number
+  readonly resolve: (decision: QuotaDecision | Promise<QuotaDecision>) => void
+}
+
 /** What an instance knows of a key's period while Redis cannot be trusted (see `consume`). */
 interface Floor {
   /** The highest count seen from Redis, or reached locally, for this period. */
@@ -26,8 +39,12 @@ interface Floor {
 
 /**
  * Quota counters in Redis (aws-semantics §8.2, §9.3): exact across any
- * number of gateway instances (one atomic Lua call per decision) and kept
- * across gateway restarts. Keys `{prefix}:q:{owner}:p:{period}` and
+ * number of gateway instances (atomic Lua calls) and kept across gateway
+ * restarts. One round trip per decision, at most: with nothing in flight a
+ * decision is sent at once; decisions made while others are in flight are
+ * sent together at the end of the tick, one EVALSHA per owner (its keys
+ * share one hash tag, so one Cluster slot) that runs them in order, each
+ * seeing the count the previous one left. Keys `{prefix}:q:{owner}:p:{period}` and
  * `…:d:{day}` share the owner's hash tag (Cluster-safe). While Redis fails,
  * `consume` follows `onStoreError`; management calls throw GW_STORE_UNAVAILABLE.
  *
@@ -61,6 +78,10 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
   #dayKey = ''
   /** The key `#remember` saw last (the newest of `#seen`, unless it was evicted since: then it is simply set again). */
   #lastSeen: string | undefined
+  /** Decisions made while others were in flight, sent at the end of the tick. */
+  #queue: Queued[] = []
+  /** The floor `#decide` set when it found Redis restarted empty (read by a batch for its later decisions). */
+  #restarted: Floor | undefined
 
   constructor(options: RedisQuotaStoreOptions = {}) {
     const opts = parseOptions(schema, options, 'RedisQuotaStore')
@@ -77,51 +98,159 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
 
   /** Counts `cost` requests when they fit in `limit`, atomically, in one round trip. */
   consume(window: QuotaWindow, cost = 1): Promise<QuotaDecision> | QuotaDecision {
-    if (!this.conn.ready) return this.#fallback(window, cost, 'connection not ready')
+    const conn = this.conn
+    if (!conn.ready) return this.#fallback(window, cost, 'connection not ready')
     if (window.key !== this.#lastKey || window.period !== this.#lastPeriod || window.day !== this.#lastDay) this.#keysFor(window)
     const periodKey = this.#periodKey
     const dayKey = this.#dayKey
     const ttl = Math.max(1, Math.ceil(window.ttlMs))
-    this.conn.inflight++
     const floor = this.#floors.size === 0 ? undefined : this.#floors.get(periodKey)
-    let call: Promise<unknown>
-    if (floor === undefined) call = QUOTA_CONSUME.run(this.conn.client, 2, [periodKey, dayKey, window.limit, cost, ttl, this.#dayTtl])
-    else {
-      // Taken now, before the reply: concurrent calls for the key must not add the same local admissions twice.
-      this.#floors.delete(periodKey)
-      call = QUOTA_RECONCILE.run(this.conn.client, 2, [periodKey, dayKey, floor.delta, floor.used, ttl, this.#dayTtl]).then(
-        (count) => {
-          this.#remember(periodKey, Number(count))
-          return QUOTA_CONSUME.run(this.conn.client, 2, [periodKey, dayKey, window.limit, cost, ttl, this.#dayTtl])
-        },
-        (err: unknown) => {
-          this.#restore(periodKey, floor)
-          throw err
-        }
-      )
-    }
+    if (floor !== undefined) return this.#reconcile(window, periodKey, dayKey, cost, ttl, floor)
+    // Others in flight: join the tick's batch (one EVALSHA for all of them instead of one each, #21).
+    if (conn.inflight !== 0 || this.#queue.length !== 0) return this.#enqueue(window, periodKey, dayKey, cost, ttl)
+    conn.inflight++
+    return this.#settle(QUOTA_CONSUME.run(conn.client, 2, [periodKey, dayKey, window.limit, cost, ttl, this.#dayTtl]), window, periodKey, cost)
+  }
+
+  /** The decision of a call in flight (its last command a QUOTA_CONSUME), or the fallback's when it failed. */
+  #settle(call: Promise<unknown>, window: QuotaWindow, periodKey: string, cost: number): Promise<QuotaDecision> {
+    const conn = this.conn
     return call.then(
       (reply) => {
-        this.conn.settled()
-        this.conn.succeeded()
-        this.#decidedBy = 'redis'
+        conn.settled()
+        conn.succeeded()
         const [allowed, used, fresh] = reply as [number, number, number]
-        const seen = fresh === 1 ? this.#seen.get(periodKey) : undefined
-        if (seen !== undefined && seen > 0) {
-          // The period's key is gone although this instance saw a count: Redis restarted empty between two calls
-          // without a failed command. Never move backwards: decide on the count this instance knows, and have the
-          // next call raise Redis to it. (A count lowered on purpose, UpdateUsage, leaves the key in place.)
-          this.#floors.set(periodKey, { used: seen + (allowed === 1 ? cost : 0), delta: 0 })
-          const known = seen + (allowed === 1 ? cost : 0)
-          const ok = allowed === 1 && known <= window.limit
-          return { allowed: ok, used: known, remaining: Math.max(0, window.limit - known) }
-        }
-        this.#remember(periodKey, used)
-        return { allowed: allowed === 1, used, remaining: Math.max(0, window.limit - used) }
+        return this.#decide(window, periodKey, cost, allowed, used, fresh)
       },
       (err: unknown) => {
-        this.conn.settled()
+        conn.settled()
         return this.#fallback(window, cost, err)
+      }
+    )
+  }
+
+  /** The first decision after an outage (or a Redis found restarted): put back what Redis missed, then decide. */
+  #reconcile(window: QuotaWindow, periodKey: string, dayKey: string, cost: number, ttl: number, floor: Floor): Promise<QuotaDecision> {
+    const conn = this.conn
+    conn.inflight++
+    // Taken now, before the reply: concurrent calls for the key must not add the same local admissions twice.
+    this.#floors.delete(periodKey)
+    const call = QUOTA_RECONCILE.run(conn.client, 2, [periodKey, dayKey, floor.delta, floor.used, ttl, this.#dayTtl]).then(
+      (count) => {
+        this.#remember(periodKey, Number(count))
+        return QUOTA_CONSUME.run(conn.client, 2, [periodKey, dayKey, window.limit, cost, ttl, this.#dayTtl])
+      },
+      (err: unknown) => {
+        this.#restore(periodKey, floor)
+        throw err
+      }
+    )
+    return this.#settle(call, window, periodKey, cost)
+  }
+
+  /** The decision of a Redis reply (`allowed`, count after it, whether the period key was new). */
+  #decide(window: QuotaWindow, periodKey: string, cost: number, allowed: number, used: number, fresh: number): QuotaDecision {
+    this.#decidedBy = 'redis'
+    this.#restarted = undefined
+    const seen = fresh === 1 ? this.#seen.get(periodKey) : undefined
+    if (seen !== undefined && seen > 0) {
+      // The period's key is gone although this instance saw a count: Redis restarted empty between two calls
+      // without a failed command. Never move backwards: decide on the count this instance knows, and have the
+      // next call raise Redis to it. (A count lowered on purpose, UpdateUsage, leaves the key in place.)
+      const known = seen + (allowed === 1 ? cost : 0)
+      const floor: Floor = { used: known, delta: 0 }
+      this.#floors.set(periodKey, floor)
+      this.#restarted = floor
+      const ok = allowed === 1 && known <= window.limit
+      return { allowed: ok, used: known, remaining: Math.max(0, window.limit - known) }
+    }
+    this.#remember(periodKey, used)
+    return { allowed: allowed === 1, used, remaining: Math.max(0, window.limit - used) }
+  }
+
+  #enqueue(window: QuotaWindow, periodKey: string, dayKey: string, cost: number, ttl: number): Promise<QuotaDecision> {
+    // nextTick runs once the current microtasks are done: every decision the tick makes joins the batch
+    if (this.#queue.length === 0) process.nextTick(this.#flush)
+    return new Promise((resolve) => this.#queue.push({ window, periodKey, dayKey, cost, ttl, resolve }))
+  }
+
+  readonly #flush = (): void => {
+    const queue = this.#queue
+    this.#queue = []
+    // One script call touches one owner's keys (one Cluster slot): the common case is one owner per tick.
+    const owner = (queue[0] as Queued).window.key
+    let mixed = false
+    for (let i = 1; i < queue.length && !mixed; i++) mixed = (queue[i] as Queued).window.key !== owner
+    if (!mixed) return this.#sendAll(queue)
+    const groups = new Map<string, Queued[]>()
+    for (const q of queue) {
+      const group = groups.get(q.window.key)
+      if (group === undefined) groups.set(q.window.key, [q])
+      else group.push(q)
+    }
+    for (const group of groups.values()) this.#sendAll(group)
+  }
+
+  #sendAll(queue: Queued[]): void {
+    for (let i = 0; i < queue.length; i += MAX_BATCH) this.#send(queue.length <= MAX_BATCH ? queue : queue.slice(i, i + MAX_BATCH))
+  }
+
+  /** One EVALSHA for a batch of one owner's decisions; each gets its own decision, or its own fallback when the call fails. */
+  #send(queued: Queued[]): void {
+    const conn = this.conn
+    if (!conn.ready) {
+      for (const q of queued) q.resolve(this.#fallback(q.window, q.cost, 'connection not ready'))
+      return
+    }
+    let batch = queued
+    if (this.#floors.size !== 0) {
+      // A floor set since these were queued (an outage, a Redis found restarted): reconcile first, as consume() does.
+      batch = []
+      for (const q of queued) {
+        const floor = this.#floors.get(q.periodKey)
+        if (floor === undefined) batch.push(q)
+        else q.resolve(this.#reconcile(q.window, q.periodKey, q.dayKey, q.cost, q.ttl, floor))
+      }
+      if (batch.length === 0) return
+    }
+    const n = batch.length
+    const argv = new Array<string | number>(n * 6)
+    const dayTtl = this.#dayTtl
+    for (let i = 0; i < n; i++) {
+      const q = batch[i] as Queued
+      argv[2 * i] = q.periodKey
+      argv[2 * i + 1] = q.dayKey
+      const a = 2 * n + 4 * i
+      argv[a] = q.window.limit
+      argv[a + 1] = q.cost
+      argv[a + 2] = q.ttl
+      argv[a + 3] = dayTtl
+    }
+    conn.inflight++
+    QUOTA_CONSUME_BATCH.run(conn.client, 2 * n, argv).then(
+      (reply) => {
+        conn.settled()
+        conn.succeeded()
+        const r = reply as number[]
+        // Redis found restarted empty by an earlier decision of this batch: count on from what this instance knows.
+        let restarted: Map<string, Floor> | undefined
+        for (let i = 0; i < n; i++) {
+          const q = batch[i] as Queued
+          const allowed = r[3 * i] as number
+          const floor = restarted?.get(q.periodKey)
+          if (floor !== undefined) {
+            if (allowed === 1) floor.used += q.cost
+            const ok = allowed === 1 && floor.used <= q.window.limit
+            q.resolve({ allowed: ok, used: floor.used, remaining: Math.max(0, q.window.limit - floor.used) })
+            continue
+          }
+          q.resolve(this.#decide(q.window, q.periodKey, q.cost, allowed, r[3 * i + 1] as number, r[3 * i + 2] as number))
+          if (this.#restarted !== undefined) (restarted ??= new Map()).set(q.periodKey, this.#restarted)
+        }
+      },
+      (err: unknown) => {
+        conn.settled()
+        for (const q of batch) q.resolve(this.#fallback(q.window, q.cost, err))
       }
     )
   }

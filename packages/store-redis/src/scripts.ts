@@ -156,6 +156,71 @@ return {1, used, fresh}
 `)
 
 /**
+ * A batch of quota consumptions (§8.2) run in order: decisions made in the
+ * same tick share one round trip, and each sees the count the previous ones
+ * left, so exactly `limit` requests pass under any concurrency. A batch
+ * holds decisions of one owner only (its keys share the owner's hash tag:
+ * one Cluster slot). A key is read once and written once per batch (the
+ * last admitted decision's TTL wins, as it would one call at a time).
+ * KEYS: per decision its period and day counters. ARGV: per decision
+ * limit, cost, period ttl ms, day ttl ms.
+ * Returns per decision `allowed, used, fresh` (fresh: the period key did not
+ * exist before this decision, as QUOTA_CONSUME answers it).
+ */
+export const QUOTA_CONSUME_BATCH = new LuaScript(`
+local counts = {}
+local exists = {}
+local periodTtl = {}
+local periods = {}
+local dayAdd = {}
+local dayTtl = {}
+local days = {}
+local out = {}
+local n = 0
+for i = 1, #KEYS, 2 do
+  local a = (i - 1) * 2
+  local pk = KEYS[i]
+  local used = counts[pk]
+  if used == nil then
+    local raw = redis.call('GET', pk)
+    used = tonumber(raw or '0')
+    counts[pk] = used
+    exists[pk] = raw and true or false
+  end
+  local fresh = exists[pk] and 0 or 1
+  local cost = tonumber(ARGV[a + 2])
+  if used + cost > tonumber(ARGV[a + 1]) then
+    out[n + 1] = 0
+  else
+    used = used + cost
+    counts[pk] = used
+    exists[pk] = true
+    if periodTtl[pk] == nil then periods[#periods + 1] = pk end
+    periodTtl[pk] = ARGV[a + 3]
+    local dk = KEYS[i + 1]
+    if dayAdd[dk] == nil then
+      days[#days + 1] = dk
+      dayAdd[dk] = 0
+    end
+    dayAdd[dk] = dayAdd[dk] + cost
+    dayTtl[dk] = ARGV[a + 4]
+    out[n + 1] = 1
+  end
+  out[n + 2] = used
+  out[n + 3] = fresh
+  n = n + 3
+end
+for _, pk in ipairs(periods) do
+  redis.call('SET', pk, string.format('%d', counts[pk]), 'PX', periodTtl[pk])
+end
+for _, dk in ipairs(days) do
+  redis.call('INCRBY', dk, dayAdd[dk])
+  redis.call('PEXPIRE', dk, dayTtl[dk])
+end
+return out
+`)
+
+/**
  * Puts back what an outage hid from Redis (issue #15: an outage never refills a
  * quota): adds the requests this instance admitted locally (`ARGV[1]`) and
  * raises the period count to at least the last count this instance saw

@@ -196,6 +196,39 @@ export function storeSuite(b: StoreBackend): void {
       expect(after.map((d) => d.allowed)).toEqual([true, true, true, false])
     })
 
+    it.runIf(b.standalone)('§8.2 same-tick consumes share one EVALSHA per owner (one slot) and stay exact, in order', async () => {
+      const redis = new RedisProcess(await freePort())
+      await redis.start()
+      onTestFinished(() => redis.kill())
+      const store = await closing(new RedisQuotaStore({ url: redis.url, prefix: randomPrefix() }))
+      const stats = new Redis(redis.url)
+      onTestFinished(async () => {
+        await stats.quit()
+      })
+      const a = { key: 'plan:a', period: 'P', limit: 100, day: day(), ttlMs: 60_000 }
+      const other = { key: 'plan:b', period: 'P', limit: 50, day: day(), ttlMs: 60_000 }
+      // load both scripts (a fresh server answers NOSCRIPT once per script): one sent at once, one batched
+      const warm = { ...a, key: 'warm' }
+      await Promise.all([store.consume(warm), store.consume(warm)])
+      await stats.config('RESETSTAT')
+      // the first is sent at once (nothing in flight), the other 299 in the same tick: per owner, batches of at most 128
+      const decisions = await Promise.all(Array.from({ length: 300 }, async (_, i) => store.consume(i % 2 === 0 ? a : other)))
+      const ofA = decisions.filter((_, i) => i % 2 === 0)
+      const ofB = decisions.filter((_, i) => i % 2 === 1)
+      // in order: the first `limit` of each owner pass, counted 1, 2, 3, …; the rest are refused at the limit
+      expect(ofA.slice(0, 100).map((d) => d.used)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+      expect(ofA.slice(0, 100).every((d) => d.allowed)).toBe(true)
+      expect(ofA.slice(100)).toEqual(Array.from({ length: 50 }, () => ({ allowed: false, used: 100, remaining: 0 })))
+      expect(ofB.filter((d) => d.allowed)).toHaveLength(50)
+      expect(ofB.slice(0, 50).every((d) => d.allowed)).toBe(true)
+      expect(await store.used('plan:a', 'P')).toBe(100)
+      expect(await store.dailyUsage('plan:b', [day()])).toEqual([50])
+      const info = await stats.info('commandstats')
+      // 1 alone + owner a's 149 in 2 calls + owner b's 150 in 2 calls (then 2 GETs, 1 MGET for the checks)
+      expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1])).toBe(5)
+      expect(info).not.toContain('cmdstat_eval:')
+    })
+
     it('quota keys share the owner hash tag', async () => {
       const prefix = randomPrefix()
       const store = await closing(new RedisQuotaStore({ ...b.options(), prefix }))
