@@ -48,6 +48,24 @@ describe('ExpiringLru', () => {
     expect(m.get('c')).toBeUndefined()
   })
 
+  it('two keys used in turn (a quota period and day counter) stay served; eviction takes at worst the second oldest', () => {
+    const m = new ExpiringLru<string, number>(16)
+    for (let i = 0; i < 14; i++) m.set(`old${String(i)}`, i)
+    m.set('period', 0, 60_000)
+    m.set('day', 0, 60_000)
+    for (let i = 1; i <= 100; i++) {
+      m.set('period', (m.get('period') ?? 0) + 1, 60_000)
+      m.set('day', (m.get('day') ?? 0) + 1, 60_000)
+    }
+    expect([m.get('period'), m.get('day')]).toEqual([100, 100])
+    // 14 new keys push out the 14 old ones, never the two in use
+    for (let i = 0; i < 14; i++) m.set(`new${String(i)}`, i)
+    expect([m.get('period'), m.get('day'), m.size]).toEqual([100, 100, 16])
+    for (let i = 0; i < 14; i++) expect(m.get(`old${String(i)}`)).toBeUndefined()
+    m.delete('day') // a deleted key of the pair is forgotten, its partner still found
+    expect([m.get('day'), m.get('period')]).toEqual([undefined, 100])
+  })
+
   it('refuses a max below 1', () => {
     expect(() => new ExpiringLru(0)).toThrow(RangeError)
   })

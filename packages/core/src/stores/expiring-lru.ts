@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks'
 
+/** Bounds from which the two last keys are served without moving them (see `#previous`). */
+const PAIR_MIN = 16
+
 /** One held value and when it stops being served (`performance.now()` ms; `Infinity` without a TTL). */
 class Entry<V> {
   value: V
@@ -32,6 +35,16 @@ export class ExpiringLru<K, V> {
    * from a header, a comparison is far cheaper than the hash a `Map` lookup computes over every character). */
   #newestEntry: Entry<V> | undefined
   /**
+   * The key just before `#newest` in the map's order (the second last), and its entry. A user of two keys per
+   * request (a quota's period and day counters) alternates between them: both are at the end of the map already,
+   * so neither is moved (a `Map` delete and set each time otherwise, #21). The order of those two between
+   * themselves is then not their order of use, so an eviction may take the second oldest entry instead of the
+   * oldest: only with a bound of `PAIR_MIN` or more, where that is immaterial (small bounds stay exact LRU).
+   */
+  #previous: K | undefined
+  #previousEntry: Entry<V> | undefined
+  readonly #pair: boolean
+  /**
    * A live iterator over the keys in recency order, resumed at each eviction. Starting a new iterator each time
    * would walk over every slot deleted since the table's last rehash (quadratic under churn); this one has already
    * passed them, and every key behind it was evicted or moved to the end.
@@ -42,6 +55,7 @@ export class ExpiringLru<K, V> {
   constructor(max: number) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`ExpiringLru: max must be an integer >= 1, got ${String(max)}`)
     this.#max = max
+    this.#pair = max >= PAIR_MIN
   }
 
   /** Entries held, expired ones not yet dropped included. */
@@ -51,13 +65,13 @@ export class ExpiringLru<K, V> {
 
   /** The value, or `undefined` when absent or past its TTL (then dropped); marks the key most recently used. */
   get(key: K): V | undefined {
-    const entry = key === this.#newest ? this.#newestEntry : this.#entries.get(key)
+    const entry = this.#find(key)
     if (entry === undefined) return undefined
     if (entry.expires !== Infinity && performance.now() > entry.expires) {
       this.delete(key)
       return undefined
     }
-    if (key !== this.#newest) this.#touch(key, entry)
+    if (key !== this.#newest && key !== this.#previous) this.#touch(key, entry)
     return entry.value
   }
 
@@ -65,34 +79,53 @@ export class ExpiringLru<K, V> {
   set(key: K, value: V, ttlMs = 0): void {
     const expires = ttlMs > 0 ? performance.now() + ttlMs : Infinity
     const entries = this.#entries
-    const entry = key === this.#newest ? this.#newestEntry : entries.get(key)
+    const entry = this.#find(key)
     if (entry !== undefined) {
       entry.value = value
       entry.expires = expires
-      if (key !== this.#newest) this.#touch(key, entry)
+      if (key !== this.#newest && key !== this.#previous) this.#touch(key, entry)
       return
     }
     const created = new Entry(value, expires)
     entries.set(key, created)
-    this.#newest = key
-    this.#newestEntry = created
+    this.#appended(key, created)
     if (entries.size > this.#max) this.#evict()
+  }
+
+  /** The entry of a key: the two most recent by `===`, the rest by a map lookup. */
+  #find(key: K): Entry<V> | undefined {
+    if (key === this.#newest) return this.#newestEntry
+    if (key === this.#previous) return this.#previousEntry
+    return this.#entries.get(key)
+  }
+
+  /** Records a key just put at the map's end: the newest one becomes the previous (with pairs on). */
+  #appended(key: K, entry: Entry<V>): void {
+    if (this.#pair && this.#newest !== undefined) {
+      this.#previous = this.#newest
+      this.#previousEntry = this.#newestEntry
+    }
+    this.#newest = key
+    this.#newestEntry = entry
   }
 
   /** Drops the key; true when it was held. */
   delete(key: K): boolean {
-    if (key === this.#newest) {
-      this.#newest = undefined
-      this.#newestEntry = undefined
-    }
+    if (key === this.#newest || key === this.#previous) this.#forgetRecent()
     return this.#entries.delete(key)
+  }
+
+  #forgetRecent(): void {
+    this.#newest = undefined
+    this.#newestEntry = undefined
+    this.#previous = undefined
+    this.#previousEntry = undefined
   }
 
   /** Drops every entry. */
   clear(): void {
     this.#entries.clear()
-    this.#newest = undefined
-    this.#newestEntry = undefined
+    this.#forgetRecent()
     this.#oldest = undefined
   }
 
@@ -107,7 +140,6 @@ export class ExpiringLru<K, V> {
   #touch(key: K, entry: Entry<V>): void {
     this.#entries.delete(key)
     this.#entries.set(key, entry)
-    this.#newest = key
-    this.#newestEntry = entry
+    this.#appended(key, entry)
   }
 }
