@@ -220,6 +220,10 @@ export function defaultSlots(deps: DefaultSlotDeps): Required<GatewaySlots> {
     const api = input.api
     return apiKeys(deps.usagePlans, {
       apiKeySource: api.protocol === 'REST' ? api.apiKeySource : 'HEADER',
+      // The api stage and method are fixed per chain (a chain serves one stage): the key's buckets and quota owner
+      // are then built once per key and plan, not as new strings and lookups on every request (#21).
+      apiId: deps.apiId,
+      stage: input.stageName,
       resourcePath: input.resourcePath,
       httpMethod: input.httpMethod
     })
