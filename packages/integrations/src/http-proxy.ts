@@ -10,6 +10,7 @@ import { ProxyExchange } from './proxy-exchange.js'
 import { parseMappingBody } from './json-path.js'
 import { bodyReader, compileHttpApiParameters, wholeBody, type HttpApiOperation, type ResponseView } from './http-api-parameters.js'
 import { traceId } from './trace-id.js'
+import type { ConstantResponse } from './integration-responses.js'
 
 /**
  * §3.2: client headers never forwarded (hop-by-hop and the listed ones), plus
@@ -91,6 +92,8 @@ export function fillPath(ctx: GatewayContext<object>, uri: ParsedUri, params: Re
 export type IntegrationMiddleware = Middleware<object> & {
   /** Closes keep-alive pools (idempotent). */
   close(): Promise<void>
+  /** MOCK only: the answer that does not depend on the request, if it does not (see `MockMiddleware`). */
+  constantAnswer?: (contentType: string | undefined, accept: string | undefined) => ConstantResponse | undefined
 }
 
 /**

@@ -1,6 +1,7 @@
 // @gw/integrations public surface: every export named here (no `export *`).
 export { createIntegration } from './create-integration.js'
 export type { IntegrationMiddleware } from './http-proxy.js'
+export type { ConstantResponse } from './integration-responses.js'
 export { integrationSchema, integrationResponseSchema, integrationOptionsSchema } from './options.js'
 export type { IntegrationDefinition, IntegrationOptions, IntegrationResponseDefinition, ParsedIntegration, AwsCredentials } from './options.js'
 export { inProcessInvoker } from './lambda-invoke.js'

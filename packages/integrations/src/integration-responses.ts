@@ -36,6 +36,18 @@ export interface IntegrationResponses {
   select(value: string): CompiledResponse | undefined
   /** Writes the method response for `selected` into ctx (§4.8 step 6). */
   respond(ctx: GatewayContext<object>, selected: CompiledResponse, endpoint: EndpointResponse): void
+  /**
+   * What `respond` writes for `selected`, `endpoint` and this `Accept` when that is the same for every request:
+   * no header mappings, and no response template or a constant one (text only, no overrides); `undefined` otherwise.
+   */
+  constant(selected: CompiledResponse, endpoint: EndpointResponse, accept: string | undefined): ConstantResponse | undefined
+}
+
+/** A method response that does not depend on the request (see `IntegrationResponses.constant`). */
+export interface ConstantResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
 }
 
 function compileSource(expr: string): Source {
@@ -143,6 +155,18 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
       ctx.status = status
       ctx.responseHeaders = headers
       ctx.body = body
+    },
+    constant(selected, endpoint, accept) {
+      // respond() above, for the case where nothing it reads comes from the request.
+      if (selected.headers.length !== 0) return undefined
+      const choice = selectResponseTemplate(selected.templates, accept)
+      let body = endpoint.body
+      if (choice.kind === 'template' && !choice.template.isEmpty) {
+        const constantOutput = choice.template.constantOutput
+        if (constantOutput === undefined) return undefined
+        body = constantOutput // a constant template sets no overrides
+      }
+      return { status: selected.statusCode, headers: { 'content-type': 'application/json' }, body }
     }
   }
 }

@@ -1,6 +1,6 @@
 import { reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { ParsedIntegration } from './options.js'
-import { compileIntegrationResponses, noOutputMapping, type EndpointResponse } from './integration-responses.js'
+import { compileIntegrationResponses, noOutputMapping, type ConstantResponse, type EndpointResponse } from './integration-responses.js'
 import { selectRequestTemplate, templateVariables, type MappingTemplate, type RequestTemplateChoice } from '@gw/mapping'
 import { compileTemplates } from './templates.js'
 
@@ -19,12 +19,24 @@ export function mockStatus(output: string): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) ? n : undefined
 }
 
+/** A MOCK middleware that can also say, once, what it answers regardless of the request (see `constantAnswer`). */
+export type MockMiddleware = Middleware<object> & {
+  /**
+   * The answer (status, headers, body) this MOCK gives every request with this Content-Type and Accept when no
+   * template it runs reads the request: the request template is text only (`{"statusCode": 200}`), the selected
+   * integration response maps no headers and its template is text only or absent. `undefined` when the answer
+   * depends on the request or is a rejection (unsupported media type, no output mapping, no statusCode).
+   * Holds for a request whose body reads without error (the body is read first, §15).
+   */
+  constantAnswer(contentType: string | undefined, accept: string | undefined): ConstantResponse | undefined
+}
+
 /**
  * MOCK (§3.5): no backend; the request template's `statusCode` is the
  * selection value; the endpoint body is empty; the integration response
  * template produces the client body.
  */
-export function mockIntegration(def: ParsedIntegration, allowed: ReadonlySet<number> | null, accountId: string): Middleware<object> {
+export function mockIntegration(def: ParsedIntegration, allowed: ReadonlySet<number> | null, accountId: string): MockMiddleware {
   const requestTemplates = compileTemplates(def.requestTemplates)
   const responses = compileIntegrationResponses(def, false, accountId)
   const behavior = def.passthroughBehavior
@@ -54,7 +66,20 @@ export function mockIntegration(def: ParsedIntegration, allowed: ReadonlySet<num
   // Selection depends only on the Content-Type: the last one's choice is kept (clients repeat theirs).
   let lastType: string | undefined | null = null
   let lastChoice: RequestTemplateChoice | undefined
-  return function mock(ctx) {
+  // The steps of mock() below for a request template that reads nothing, without a request.
+  const constantAnswer = (contentType: string | undefined, accept: string | undefined): ConstantResponse | undefined => {
+    const selected = selectRequestTemplate(requestTemplates, contentType, behavior)
+    if (selected.kind === 'unsupported') return undefined
+    let chosen = responses.fallback
+    if (selected.kind === 'template') {
+      const status = constantStatus.get(selected.template)
+      if (status === undefined) return undefined // not constant, or no integer statusCode (→ 500)
+      chosen = responses.select(String(status))
+    }
+    if (chosen === undefined || (allowed !== null && !allowed.has(chosen.statusCode))) return undefined
+    return responses.constant(chosen, endpointOf(chosen.statusCode), accept)
+  }
+  return Object.assign(function mock(ctx: GatewayContext<object>) {
     const type = ctx.headers['content-type']
     const selected = type === lastType && lastChoice !== undefined ? lastChoice : (lastChoice = selectRequestTemplate(requestTemplates, (lastType = type), behavior))
     if (selected.kind === 'unsupported') return reject(ctx, 'UNSUPPORTED_MEDIA_TYPE')
@@ -66,5 +91,5 @@ export function mockIntegration(def: ParsedIntegration, allowed: ReadonlySet<num
     const template = selected.template
     if (!ctx.source.hasBody) return answer(ctx, render(ctx, template, ''))
     return ctx.readBody().then((buf) => answer(ctx, render(ctx, template, buf.toString('utf8'))))
-  }
+  }, { constantAnswer })
 }

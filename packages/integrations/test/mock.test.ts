@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { createIntegration, type IntegrationDefinition } from '@gw/integrations'
-import { compose, toNodeHandler } from '@gw/core'
+import { GatewayContext, compose, toNodeHandler, type RequestSource } from '@gw/core'
 import { gateway, listen, route } from './helpers.js'
 
 const responses = {
@@ -142,5 +142,43 @@ describe('static response parameters (§4.8) resolved once', () => {
     expect(res.headers['x-empty']).toBe('')
     expect(res.headers['x-from-request']).toBe('echo')
     await res.body.dump()
+  })
+})
+
+describe('constantAnswer(): what a MOCK answers regardless of the request, or undefined (§3.5, §4.8)', () => {
+  const source = (contentType: string, accept: string): RequestSource => ({
+    method: 'POST',
+    url: '/x',
+    headers: { 'content-type': contentType, accept },
+    rawHeaders: [],
+    remoteAddress: '127.0.0.1',
+    protocol: 'http',
+    readBody: () => Promise.resolve(Buffer.from('{"a":1}')),
+    stream: () => null,
+    hasBody: true,
+    signal: new AbortController().signal
+  })
+  const reads = { '200': { statusCode: '200', responseTemplates: { 'application/json': '{"id":"$context.requestId"}' } } }
+  const cases: [string, IntegrationDefinition, boolean][] = [
+    // rows above: constant unless the selected response maps headers (the default 200 one) or the answer is a rejection
+    ...rows.map(([name, def], i): [string, IntegrationDefinition, boolean] => [name, def, i === 1 || i === 9]),
+    ['a request template that reads the body', { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": $input.json(\'$.a\')}0' }, integrationResponses: responses }, false],
+    ['a response template that reads $context', { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' }, integrationResponses: reads }, false],
+    ['passthrough (no template for the type), constant response', { type: 'MOCK', requestTemplates: { 'application/xml': '{"statusCode": 404}' }, integrationResponses: { '200': { statusCode: '200', responseTemplates: { 'application/json': 'fixed' } } } }, true]
+  ]
+  it.each(cases)('%s', async (_name, def, constant) => {
+    const mw = createIntegration(def)
+    const answer = mw.constantAnswer?.('application/json', 'application/json')
+    expect(answer !== undefined).toBe(constant)
+    if (answer === undefined) return
+    // The same as running the middleware: status, headers, body.
+    const ctx = new GatewayContext(source('application/json', 'application/json'))
+    await mw(ctx, () => Promise.resolve())
+    expect(ctx.error).toBeUndefined()
+    expect(answer).toEqual({ status: ctx.status, headers: { ...ctx.responseHeaders }, body: ctx.body })
+  })
+
+  it('only MOCK integrations offer it', () => {
+    expect(createIntegration({ type: 'HTTP_PROXY', httpMethod: 'ANY', uri: 'http://127.0.0.1:9/x' }).constantAnswer).toBeUndefined()
   })
 })

@@ -36,7 +36,8 @@ export interface IntegrationCall {
 /** A compiled integration: runs one call. */
 export interface RouteIntegration {
   readonly type: WebSocketIntegration['integrationType']
-  invoke(call: IntegrationCall): Promise<IntegrationOutcome>
+  /** The outcome; given at once (no promise) when the integration knows it without running (a constant MOCK). */
+  invoke(call: IntegrationCall): Promise<IntegrationOutcome> | IntegrationOutcome
   close(): Promise<void>
 }
 
@@ -206,41 +207,54 @@ export function compileRouteIntegration(def: WebSocketIntegration, where: string
   // HTTP_PROXY passes the message through: no templates to choose, so no selection key in its headers.
   const proxy = def.integrationType === 'HTTP_PROXY'
   const noop = (): Promise<void> => Promise.resolve()
+  // A MOCK whose templates read nothing of the request (`{"statusCode": 200}` → `{"ok": true}`) answers the same
+  // to every message of a template selection key: that outcome is made here, once per key, by @gw/integrations
+  // (the Content-Type and Accept below are the only request values its choice reads).
+  const constants = new Map<string, IntegrationOutcome>()
+  if (mw.constantAnswer !== undefined) {
+    for (const key of new Set(['$default', ...Object.keys(templates)])) {
+      const answer = mw.constantAnswer(key.toLowerCase(), 'application/json')
+      if (answer !== undefined) constants.set(key, Object.freeze({ kind: 'ok', status: answer.status, headers: Object.freeze({ ...answer.headers }), body: answer.body }))
+    }
+  }
+  const run = async (call: IntegrationCall, chosen: string): Promise<IntegrationOutcome> => {
+    const headers: IncomingHttpHeaders = proxy ? { ...call.headers } : { ...call.headers, 'content-type': chosen.toLowerCase(), accept: 'application/json' }
+    const ctx = new GatewayContext<Record<PropertyKey, unknown>>(new EventSource(call.body, headers, call.rawHeaders, call.sourceIp), {
+      flavour: 'HTTP',
+      sourceIp: call.sourceIp,
+      requestTimeEpoch: call.requestTimeEpoch
+    })
+    ctx.apiId = call.apiId
+    ctx.stage = call.stage
+    ctx.stageVariables = call.stageVariables
+    ctx.routeKey = call.routeKey
+    ctx.authorizer = call.authorizer
+    ctx.state[CONTEXT_EXTRAS] = { ...call.contextExtras, requestId: call.requestId, extendedRequestId: call.requestId }
+    try {
+      await mw(ctx, noop)
+    } catch (err) {
+      return { kind: 'error', reason: err instanceof Error ? err.message : String(err) }
+    }
+    if (ctx.error !== undefined) return { kind: 'error', reason: `${ctx.error.type}: ${String(ctx.error.message)}` }
+    const headersOut: Record<string, string> = {}
+    for (const [k, v] of Object.entries(ctx.responseHeaders)) headersOut[k] = Array.isArray(v) ? v.join(',') : v
+    try {
+      // A backend's answer arrives as bytes: it goes back as a text frame when it is UTF-8, else as a binary
+      // frame (as @connections posts do, §14.7 [I]); a two-way route must not turn a JSON answer into binary.
+      const body = await collect(ctx.body, options.maxMessageBytes)
+      return { kind: 'ok', status: ctx.status, headers: headersOut, body: Buffer.isBuffer(body) && isUtf8(body) ? body.toString('utf8') : body }
+    } catch (err) {
+      return { kind: 'error', reason: err instanceof Error ? err.message : String(err) }
+    }
+  }
   return {
     type: def.integrationType,
-    async invoke(call) {
+    invoke(call) {
       // §4.10: the template selection expression picks the request template; @gw/integrations picks by
       // Content-Type, so the key travels in that header (`$default` when the key has no template).
       const key = templateKey === undefined ? '$default' : templateKey.evaluate({ body: call.parsed, context: call.contextExtras, stageVariables: call.stageVariables })
       const chosen = Object.prototype.hasOwnProperty.call(templates, key) ? key : '$default'
-      const headers: IncomingHttpHeaders = proxy ? { ...call.headers } : { ...call.headers, 'content-type': chosen.toLowerCase(), accept: 'application/json' }
-      const ctx = new GatewayContext<Record<PropertyKey, unknown>>(new EventSource(call.body, headers, call.rawHeaders, call.sourceIp), {
-        flavour: 'HTTP',
-        sourceIp: call.sourceIp,
-        requestTimeEpoch: call.requestTimeEpoch
-      })
-      ctx.apiId = call.apiId
-      ctx.stage = call.stage
-      ctx.stageVariables = call.stageVariables
-      ctx.routeKey = call.routeKey
-      ctx.authorizer = call.authorizer
-      ctx.state[CONTEXT_EXTRAS] = { ...call.contextExtras, requestId: call.requestId, extendedRequestId: call.requestId }
-      try {
-        await mw(ctx, noop)
-      } catch (err) {
-        return { kind: 'error', reason: err instanceof Error ? err.message : String(err) }
-      }
-      if (ctx.error !== undefined) return { kind: 'error', reason: `${ctx.error.type}: ${String(ctx.error.message)}` }
-      const headersOut: Record<string, string> = {}
-      for (const [k, v] of Object.entries(ctx.responseHeaders)) headersOut[k] = Array.isArray(v) ? v.join(',') : v
-      try {
-        // A backend's answer arrives as bytes: it goes back as a text frame when it is UTF-8, else as a binary
-        // frame (as @connections posts do, §14.7 [I]); a two-way route must not turn a JSON answer into binary.
-        const body = await collect(ctx.body, options.maxMessageBytes)
-        return { kind: 'ok', status: ctx.status, headers: headersOut, body: Buffer.isBuffer(body) && isUtf8(body) ? body.toString('utf8') : body }
-      } catch (err) {
-        return { kind: 'error', reason: err instanceof Error ? err.message : String(err) }
-      }
+      return constants.get(chosen) ?? run(call, chosen)
     },
     close: () => mw.close()
   }

@@ -14,6 +14,7 @@ import {
   randomId,
   reject,
   shortRequestId,
+  websocketMetricChannel,
   type Middleware
 } from '@gw/core'
 import { iamAuthorizer, lambdaAuthorizer, type AuthorizerInvoke } from '@gw/authorizers'
@@ -71,11 +72,13 @@ interface CompiledRoute {
   readonly integration: RouteIntegration | undefined
 }
 
+type StageRoute = CompiledRoute & { readonly throttle: Middleware<object> | null }
+
 interface StageRuntime {
   readonly name: string
   readonly variables: Record<string, string> | null
-  readonly routes: Map<string, CompiledRoute & { readonly throttle: Middleware<object> | null }>
-  readonly fallback: (CompiledRoute & { readonly throttle: Middleware<object> | null }) | undefined
+  readonly routes: Map<string, StageRoute>
+  readonly fallback: StageRoute | undefined
   readonly connect: Middleware<object>
   readonly disconnect: CompiledRoute | undefined
 }
@@ -370,24 +373,32 @@ export function createWebSocketApi(definition: WebSocketApiDefinitionInput, opti
   class MessageCall implements IntegrationCall {
     readonly body: Buffer
     readonly parsed: unknown
-    readonly requestId: string
     readonly requestTimeEpoch: number
-    readonly messageId: string
     readonly routeKey: string
     readonly #conn: Connection
     readonly #binary: boolean
     readonly #text: string | undefined
+    #requestId: string | undefined
+    #messageId: string | undefined
 
-    constructor(conn: Connection, routeKey: string, requestId: string, body: Buffer, binary: boolean, text: string | undefined, parsed: unknown) {
+    constructor(conn: Connection, routeKey: string, requestTimeEpoch: number, body: Buffer, binary: boolean, text: string | undefined, parsed: unknown) {
       this.#conn = conn
       this.body = body
       this.#binary = binary
       this.#text = text
       this.parsed = parsed
-      this.requestId = requestId
-      this.requestTimeEpoch = Date.now()
-      this.messageId = randomId(11, 'base64')
+      this.requestTimeEpoch = requestTimeEpoch
       this.routeKey = routeKey
+      this.#requestId = undefined
+      this.#messageId = undefined
+    }
+
+    // Random ids on first use: a constant MOCK answer reads neither.
+    get requestId(): string {
+      return (this.#requestId ??= shortRequestId())
+    }
+    get messageId(): string {
+      return (this.#messageId ??= randomId(11, 'base64'))
     }
 
     get rawHeaders(): readonly string[] {
@@ -422,7 +433,7 @@ export function createWebSocketApi(definition: WebSocketApiDefinitionInput, opti
   }
 
   function observe(outcome: IntegrationOutcome, integration: RouteIntegration, startedAt: number, stage: string, routeKey: string): void {
-    if (integration.type !== 'MOCK') publishMetric('IntegrationLatency', apiId, stage, routeKey, performance.now() - startedAt)
+    if (integration.type !== 'MOCK' && websocketMetricChannel.hasSubscribers) publishMetric('IntegrationLatency', apiId, stage, routeKey, performance.now() - startedAt)
     if (outcome.kind === 'error') publishMetric('ExecutionError', apiId, stage, routeKey)
     else if (outcome.status >= 400) publishMetric('IntegrationError', apiId, stage, routeKey)
   }
@@ -521,39 +532,47 @@ export function createWebSocketApi(definition: WebSocketApiDefinitionInput, opti
     }
     // §14.2: non-JSON messages and keys no route has go to $default; exact string comparison.
     const route = parsed === NOT_JSON ? stage.fallback : (stage.routes.get(routeSelection.evaluate({ body: parsed, stageVariables: stage.variables })) ?? stage.fallback)
-    const requestId = shortRequestId()
     if (route === undefined) {
       publishMetric('ClientError', apiId, stage.name, '$default')
-      send(conn, errorFrame('Forbidden', conn.facts.connectionId, requestId), false)
+      send(conn, errorFrame('Forbidden', conn.facts.connectionId, shortRequestId()), false)
       return
     }
-    void runRoute(conn, route, data, isBinary, text, parsed === NOT_JSON ? undefined : parsed, requestId)
+    const call = new MessageCall(conn, route.key, now, data, isBinary, text, parsed === NOT_JSON ? undefined : parsed)
+    if (route.throttle !== null) void throttled(conn, route, call)
+    else runRoute(conn, route, call)
   }
 
-  async function runRoute(conn: Connection, route: CompiledRoute & { throttle: Middleware<object> | null }, data: Buffer, isBinary: boolean, text: string | undefined, parsed: unknown, requestId: string): Promise<void> {
-    const facts = conn.facts
-    const stage = conn.stage
-    if (route.throttle !== null) {
-      const ctx = new GatewayContext({ method: 'POST', url: '/', headers: {}, rawHeaders: [], remoteAddress: facts.sourceIp, protocol: 'http', readBody: () => Promise.resolve(data), stream: () => null, hasBody: false, signal: new AbortController().signal }, { flavour: 'HTTP' })
-      let passed = false
-      await route.throttle(ctx, () => {
-        passed = true
-        return Promise.resolve()
-      })
-      if (!passed) {
-        publishMetric('ClientError', apiId, stage.name, route.key)
-        send(conn, errorFrame('Too Many Requests', facts.connectionId, requestId), false)
-        return
-      }
+  /** §14.4 route throttling first (its store may answer later), then the route. */
+  async function throttled(conn: Connection, route: StageRoute, call: MessageCall): Promise<void> {
+    const ctx = new GatewayContext({ method: 'POST', url: '/', headers: {}, rawHeaders: [], remoteAddress: conn.facts.sourceIp, protocol: 'http', readBody: () => Promise.resolve(call.body), stream: () => null, hasBody: false, signal: new AbortController().signal }, { flavour: 'HTTP' })
+    let passed = false
+    await (route.throttle as Middleware<object>)(ctx, () => {
+      passed = true
+      return Promise.resolve()
+    })
+    if (!passed) {
+      publishMetric('ClientError', apiId, conn.stage.name, route.key)
+      send(conn, errorFrame('Too Many Requests', conn.facts.connectionId, call.requestId), false)
+      return
     }
+    runRoute(conn, route, call)
+  }
+
+  /** Runs the route's integration; an outcome known at once (a constant MOCK) is answered in the same turn. */
+  function runRoute(conn: Connection, route: StageRoute, call: MessageCall): void {
     const integration = route.integration
     if (integration === undefined) return
     const startedAt = performance.now()
-    const outcome = await integration.invoke(new MessageCall(conn, route.key, requestId, data, isBinary, text, parsed))
-    observe(outcome, integration, startedAt, stage.name, route.key)
+    const outcome = integration.invoke(call)
+    if (outcome instanceof Promise) void outcome.then((o) => { answer(conn, route, integration, call, startedAt, o) })
+    else answer(conn, route, integration, call, startedAt, outcome)
+  }
+
+  function answer(conn: Connection, route: StageRoute, integration: RouteIntegration, call: MessageCall, startedAt: number, outcome: IntegrationOutcome): void {
+    observe(outcome, integration, startedAt, conn.stage.name, route.key)
     if (outcome.kind === 'error') {
-      logger.error({ event: 'gw.websocket_integration_error', apiId, routeKey: route.key, connectionId: facts.connectionId, reason: outcome.reason })
-      send(conn, errorFrame('Internal server error', facts.connectionId, requestId), false)
+      logger.error({ event: 'gw.websocket_integration_error', apiId, routeKey: route.key, connectionId: conn.facts.connectionId, reason: outcome.reason })
+      send(conn, errorFrame('Internal server error', conn.facts.connectionId, call.requestId), false)
       return
     }
     // §14.2: only a two-way route answers; §14.4: a base64 Lambda body goes out as a binary frame.
@@ -572,13 +591,13 @@ export function createWebSocketApi(definition: WebSocketApiDefinitionInput, opti
     const requestTimeEpoch = Date.now()
     const startedAt = performance.now()
     // §14.5: best effort, after the socket closed; nothing can be sent back.
-    void integration
-      .invoke(
+    void Promise.resolve(
+      integration.invoke(
         callOf(undefined, conn.facts, '$disconnect', 'DISCONNECT', null, requestId, Buffer.alloc(0), undefined, () =>
           disconnectEvent(conn.facts, { eventType: 'DISCONNECT', routeKey: '$disconnect', requestId, requestTimeEpoch, messageId: null, disconnectStatusCode: code, disconnectReason: reason === '' ? defaultReason(code) : reason }),
         conn.stage)
       )
-      .then((outcome) => {
+    ).then((outcome) => {
         observe(outcome, integration, startedAt, conn.stage.name, '$disconnect')
         if (outcome.kind === 'error') logger.error({ event: 'gw.websocket_integration_error', apiId, routeKey: '$disconnect', connectionId: id, reason: outcome.reason })
       })

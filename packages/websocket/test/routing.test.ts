@@ -105,6 +105,46 @@ describe('route selection (§14.2) with real ws clients', () => {
     expect(await c.next()).toBe('answer')
   })
 
+  it('a MOCK whose templates read nothing answers per template selection key as a rendered one does: request template by key, integration response by status, 500 frame without a statusCode; one-way stays silent (§4.10, §3.5)', async () => {
+    const { wsOrigin } = await serveApi({
+      protocolType: 'WEBSOCKET',
+      name: 'constant',
+      routeSelectionExpression: '$request.body.action',
+      routes: [
+        { routeKey: 'ask', target: 'integrations/fixed', routeResponseSelectionExpression: '$default' },
+        { routeKey: 'tell', target: 'integrations/fixed' },
+        { routeKey: 'who', target: 'integrations/who', routeResponseSelectionExpression: '$default' }
+      ],
+      integrations: [
+        {
+          integrationId: 'fixed',
+          integrationType: 'MOCK',
+          templateSelectionExpression: '$request.body.kind',
+          requestTemplates: { $default: '{"statusCode": 200}', missing: '{"statusCode": 404}', broken: '{"status": 200}' },
+          integrationResponses: [
+            { integrationResponseKey: '/4\\d\\d/', responseTemplates: { $default: '{"found":false}' } },
+            { integrationResponseKey: '$default', responseTemplates: { $default: '{"found":true}' } }
+          ]
+        },
+        mockIntegration('who', '{"id":"$context.connectionId","route":"$context.routeKey"}')
+      ],
+      stages: { dev: {} }
+    })
+    const c = await open(`${wsOrigin}/dev`)
+    c.ws.send('{"action":"ask"}')
+    expect(await c.next()).toBe('{"found":true}')
+    c.ws.send('{"action":"ask","kind":"missing"}')
+    expect(await c.next()).toBe('{"found":false}')
+    c.ws.send('{"action":"ask","kind":"other"}')
+    expect(await c.next()).toBe('{"found":true}')
+    c.ws.send('{"action":"ask","kind":"broken"}')
+    expect(JSON.parse(await c.next())).toMatchObject({ message: 'Internal server error' })
+    c.ws.send('{"action":"tell"}')
+    expect(await silence(c)).toBe(true)
+    c.ws.send('{"action":"who"}')
+    expect(JSON.parse(await c.next())).toMatchObject({ route: 'who', id: expect.stringMatching(/^[A-Za-z0-9+/]{15}=$/) as unknown })
+  })
+
   it('refuses custom route keys starting with $ at construction (§14.2)', () => {
     expect(() =>
       createWebSocketApi({ protocolType: 'WEBSOCKET', name: 'bad', routeSelectionExpression: '$request.body.action', routes: [{ routeKey: '$join' }], stages: { dev: {} } })
