@@ -9,7 +9,16 @@ import { FreshEvent } from './fresh-event.js'
 
 /** The outcome of one invocation, in the Invoke API's terms. */
 export type InvokeResult =
-  | { kind: 'ok'; payload: string; functionError: string | undefined }
+  | {
+      kind: 'ok'
+      payload: string
+      functionError: string | undefined
+      /**
+       * `JSON.parse(payload)`, when the invoker has it without parsing: an in-process handler's answer that is a
+       * plain object of strings, finite numbers, booleans and nulls, copied (a new object the reader owns).
+       */
+      value?: Readonly<Record<string, unknown>>
+    }
   | { kind: 'timeout' }
   | { kind: 'failed'; reason: string }
 
@@ -88,8 +97,109 @@ function contextNames(region: string): (functionArn: string) => ContextNames {
   }
 }
 
+/**
+ * A handler's answer that JSON copies exactly by value: a plain object whose own enumerable values are strings,
+ * finite numbers, booleans, null or undefined (and no `toJSON`). Returns the copy `JSON.parse(JSON.stringify(v))`
+ * would give (keys in the same order, undefined ones left out), made without serialising; `undefined` for anything
+ * else (nested objects, arrays, NaN, BigInt, class instances), which takes the JSON round trip.
+ */
+function flatCopy(v: unknown): Record<string, unknown> | undefined {
+  if (v === null || typeof v !== 'object') return undefined
+  const proto: unknown = Object.getPrototypeOf(v)
+  if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return undefined
+  const copy: Record<string, unknown> = {}
+  for (const key of Object.keys(v)) {
+    if (key === '__proto__') return undefined // an own key JSON.parse keeps, an assignment would not
+    const x = (v as Record<string, unknown>)[key]
+    if (typeof x === 'string' || typeof x === 'boolean' || x === null || (typeof x === 'number' && Number.isFinite(x))) copy[key] = x === 0 ? 0 : x // JSON writes -0 as 0
+    else if (x !== undefined) return undefined
+  }
+  return copy
+}
+
+/** A handler's flat answer (see `flatCopy`): `value` at once, `payload` written only when someone reads it. */
+class FlatAnswer {
+  readonly kind = 'ok'
+  readonly functionError = undefined
+  readonly value: Readonly<Record<string, unknown>>
+  #payload: string | undefined
+
+  constructor(value: Record<string, unknown>) {
+    this.value = value
+    this.#payload = undefined
+  }
+
+  get payload(): string {
+    return (this.#payload ??= JSON.stringify(this.value))
+  }
+}
+
+/** An in-flight invocation of `invokeHandler` in its timeout queue: a node of a doubly linked list. */
+interface Pending {
+  /** `performance.now()` at which it times out. */
+  readonly expiresAt: number
+  readonly timeout: () => void
+  prev: Pending | undefined
+  next: Pending | undefined
+}
+
+/**
+ * The in-flight invocations of one timeout length, in start order (which is deadline order): one timer for all
+ * of them, armed for the oldest, instead of a setTimeout / clearTimeout pair per invocation; a linked list, so
+ * adding and removing is a few field writes. The timer is ref'd while an invocation is pending (as each
+ * invocation's own timer was) and unref'd when none is.
+ */
+class TimeoutQueue {
+  readonly #ms: number
+  #head: Pending | undefined = undefined
+  #tail: Pending | undefined = undefined
+  #timer: NodeJS.Timeout | undefined = undefined
+
+  constructor(ms: number) {
+    this.#ms = ms
+  }
+
+  add(p: Pending): void {
+    const tail = this.#tail
+    if (tail === undefined) {
+      this.#head = p
+      if (this.#timer === undefined) this.#timer = setTimeout(this.#expire, this.#ms)
+      else this.#timer.ref()
+    } else {
+      tail.next = p
+      p.prev = tail
+    }
+    this.#tail = p
+  }
+
+  delete(p: Pending): void {
+    const { prev, next } = p
+    if (prev === undefined) this.#head = next
+    else prev.next = next
+    if (next === undefined) this.#tail = prev
+    else next.prev = prev
+    p.prev = p.next = undefined
+    if (this.#head === undefined) this.#timer?.unref()
+  }
+
+  readonly #expire = (): void => {
+    this.#timer = undefined
+    const now = performance.now()
+    let p: Pending | undefined
+    while ((p = this.#head) !== undefined) {
+      // (within a millisecond: the timer's clock is the event loop's, read at the start of its turn)
+      if (p.expiresAt - now >= 1) {
+        this.#timer = setTimeout(this.#expire, Math.ceil(p.expiresAt - now))
+        return
+      }
+      this.delete(p)
+      p.timeout()
+    }
+  }
+}
+
 /** One invocation: a single promise, settled by the handler or by the timeout, whichever comes first. */
-function invokeHandler(handler: LambdaHandler, names: ContextNames, event: unknown, timeoutMs: number): Promise<InvokeResult> {
+function invokeHandler(handler: LambdaHandler, names: ContextNames, event: unknown, timeoutMs: number, timeouts: TimeoutQueue): Promise<InvokeResult> {
   return new Promise<InvokeResult>((resolvePromise, rejectPromise) => {
     const deadline = Date.now() + timeoutMs
     const context: LambdaContext = {
@@ -106,14 +216,24 @@ function invokeHandler(handler: LambdaHandler, names: ContextNames, event: unkno
     // Handlers see a copy, as a remote function would: no shared references to gateway state.
     const copy = event instanceof FreshEvent ? event.event : (JSON.parse(JSON.stringify(event)) as unknown)
     let finished = false
-    const timer = setTimeout(() => {
-      finished = true
-      resolvePromise({ kind: 'timeout' })
-    }, timeoutMs)
+    const pending: Pending = {
+      expiresAt: performance.now() + timeoutMs,
+      timeout: () => {
+        finished = true
+        resolvePromise({ kind: 'timeout' })
+      },
+      prev: undefined,
+      next: undefined
+    }
+    timeouts.add(pending)
     runHandler(handler, copy, context, (error, result) => {
       if (finished) return
       finished = true
-      clearTimeout(timer)
+      timeouts.delete(pending)
+      if (error === undefined) {
+        const flat = flatCopy(result)
+        if (flat !== undefined) return resolvePromise(new FlatAnswer(flat))
+      }
       try {
         resolvePromise(error === undefined ? { kind: 'ok', payload: result === undefined ? 'null' : JSON.stringify(result), functionError: undefined } : { kind: 'ok', payload: errorPayload(error), functionError: 'Unhandled' })
       } catch (err) {
@@ -121,6 +241,16 @@ function invokeHandler(handler: LambdaHandler, names: ContextNames, event: unkno
       }
     })
   })
+}
+
+/** The timeout queue of each timeout length an invoker has used. */
+function timeoutQueues(): (ms: number) => TimeoutQueue {
+  const queues = new Map<number, TimeoutQueue>()
+  return (ms) => {
+    let q = queues.get(ms)
+    if (q === undefined) queues.set(ms, (q = new TimeoutQueue(ms)))
+    return q
+  }
 }
 
 /** In-process invocation through a resolver, with the Lambda timeout of the integration. */
@@ -137,7 +267,8 @@ export function inProcessInvoker(resolver: LambdaResolver, region: string): (fn:
     const found = lookup(fnName)
     if (found === undefined) return undefined
     const namesOf = contextNames(region)
-    if (typeof found === 'function') return (functionArn, event, timeoutMs) => invokeHandler(found, namesOf(functionArn), event, timeoutMs)
+    const queueOf = timeoutQueues()
+    if (typeof found === 'function') return (functionArn, event, timeoutMs) => invokeHandler(found, namesOf(functionArn), event, timeoutMs, queueOf(timeoutMs))
     return async (functionArn, event, timeoutMs) => {
       let handler: LambdaHandler
       try {
@@ -147,7 +278,7 @@ export function inProcessInvoker(resolver: LambdaResolver, region: string): (fn:
       } catch (err) {
         return { kind: 'failed', reason: err instanceof Error ? err.message : String(err) }
       }
-      return invokeHandler(handler, namesOf(functionArn), event, timeoutMs)
+      return invokeHandler(handler, namesOf(functionArn), event, timeoutMs, queueOf(timeoutMs))
     }
   }
 }

@@ -99,6 +99,11 @@ export function parseLambdaAnswer(payload: string): IntegrationOutcome {
   } catch {
     return { kind: 'error', reason: 'Malformed Lambda proxy response' }
   }
+  return lambdaAnswer(value)
+}
+
+/** `parseLambdaAnswer` of the answer already parsed (an in-process handler's, see `InvokeResult.value`). */
+function lambdaAnswer(value: unknown): IntegrationOutcome {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'ok', status: 200, headers: {}, body: value === null ? null : JSON.stringify(value) }
   const o = value as { statusCode?: unknown; body?: unknown; isBase64Encoded?: unknown; headers?: unknown }
   const status = o.statusCode === undefined ? 200 : Number(o.statusCode)
@@ -196,7 +201,7 @@ export function compileRouteIntegration(def: WebSocketIntegration, where: string
         if (result.kind === 'timeout') return { kind: 'error', reason: 'Lambda timed out' }
         if (result.kind === 'failed') return { kind: 'error', reason: result.reason }
         if (result.functionError !== undefined) return { kind: 'error', reason: `function error: ${result.payload.slice(0, 500)}` }
-        return parseLambdaAnswer(result.payload)
+        return result.value === undefined ? parseLambdaAnswer(result.payload) : lambdaAnswer(result.value)
       },
       close: () => Promise.resolve()
     }
