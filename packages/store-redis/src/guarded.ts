@@ -30,12 +30,9 @@ export function guarded<T, F>(conn: RedisConnection, op: () => Promise<T>, fallb
   )
 }
 
+/** `decide()` as a promise: its value resolves it, what it throws rejects it. */
 function settle<F>(decide: () => F): Promise<F> {
-  try {
-    return Promise.resolve(decide())
-  } catch (err) {
-    return Promise.reject(err as Error)
-  }
+  return new Promise((resolve) => resolve(decide()))
 }
 
 function failure<F>(conn: RedisConnection, err: unknown, fallback: F): F {
