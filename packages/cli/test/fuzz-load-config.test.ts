@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterAll, describe, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '@gw/cli'
 import { fuzzParameters, hostileJsonWith, hostileKey, hostileNumber, hostileString, succeedsOrThrows } from '../../../test/fuzz/hostile.js'
 
@@ -51,4 +51,10 @@ describe('fuzz: gw.config.yaml loader', () => {
       fuzzParameters(80)
     )
   }, 60_000)
+
+  it('an object with a hostile length where a string belongs is refused, not thrown (shrunk case of seed 452547513)', () => {
+    const file = join(dir, 'gw.config.yaml')
+    writeFileSync(file, JSON.stringify({ usagePlans: [{ apiStages: [{ api: 'shop', stage: { length: [[{ toString: null }]] } }] }] }))
+    expect(() => loadConfig(file, ENV)).toThrow(expect.objectContaining({ code: 'GW_CLI_CONFIG_INVALID' }))
+  })
 })
