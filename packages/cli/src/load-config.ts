@@ -6,6 +6,7 @@ import { withRestCors, type RestCorsOptions } from '@gw/cors'
 import { deriveApiId, type EndpointType } from '@gw/domains'
 import { gwConfigSchema, type ApiConfig, type GwConfig } from './config-schema.js'
 import { CliConfigInvalid } from './errors.js'
+import { safeParseHostile } from '@gw/core'
 
 /** `gw.config.yaml`: YAML or JSON, refused with GW_CLI_CONFIG_INVALID naming the file and line. */
 const CONFIG_SOURCE: SourceFormat = { expected: 'YAML or JSON', invalid: CliConfigInvalid }
@@ -73,7 +74,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     throw CliConfigInvalid(`${absolute}: cannot read config (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err })
   }
   const source = parseSourceText(text, absolute, CONFIG_SOURCE)
-  const result = parseConfigValue(source.value ?? {}, absolute)
+  const result = safeParseHostile(gwConfigSchema, source.value ?? {})
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
@@ -84,19 +85,6 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     throw CliConfigInvalid(lines.join('\n'), { cause: result.error })
   }
   return resolveConfig(result.data, absolute, dirname(absolute), env, (path) => source.lineOf(path))
-}
-
-/**
- * `gwConfigSchema.safeParse()` that never throws: zod's length checks read a hostile value's `length` and build their
- * message from it, so an object such as `{ length: [{ toString: null }] }` where a string belongs throws a TypeError
- * from inside `safeParse` (found by the config fuzz test). That is a refused config, not a crash.
- */
-function parseConfigValue(value: unknown, file: string): ReturnType<typeof gwConfigSchema.safeParse> {
-  try {
-    return gwConfigSchema.safeParse(value)
-  } catch (err) {
-    throw CliConfigInvalid(`${file}: a value of the config cannot be read as the field it stands for (${err instanceof Error ? err.message : String(err)})`, { cause: err })
-  }
 }
 
 /** A config that is not a file of its own: a translated SAM template or serverless.yml (@gw/sam). */
@@ -121,7 +109,7 @@ export interface ConfigObjectSource {
  */
 export function loadConfigObject(source: ConfigObjectSource, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const absolute = resolve(source.file)
-  const result = parseConfigValue(source.config, absolute)
+  const result = safeParseHostile(gwConfigSchema, source.config)
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `${absolute}: ${formatPath(issue.path.filter((p): p is string | number => typeof p !== 'symbol'))}: ${issue.message}`)
     throw CliConfigInvalid(lines.join('\n'), { cause: result.error })

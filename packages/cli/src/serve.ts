@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { applyServerLimits, gatewayClientErrorHandler, jsonLogger, type Logger } from '@gw/core'
+import { applyServerLimits, gatewayClientErrorHandler, jsonLogger, safeParseHostile, type Logger } from '@gw/core'
 import { RedisCacheStore, RedisConnectionStore, RedisQuotaStore, RedisRateLimitStore } from '@gw/store-redis'
 import { createGateway, type Gateway } from '@gw/gateway'
 import { attachWebSocketApis } from '@gw/websocket'
@@ -403,7 +403,7 @@ function quickConfig(quick: QuickServeOptions, env: NodeJS.ProcessEnv): LoadedCo
     apis: [{ openapi: quick.openapi, stages: { [stage]: { variables: quick.stageVariables ?? {} } } }],
     lambdas: quick.lambdas ?? {}
   }
-  const parsed = gwConfigSchema.safeParse(input)
+  const parsed = safeParseHostile(gwConfigSchema, input)
   if (!parsed.success) {
     throw CliConfigInvalid(parsed.error.issues.map((i) => `command line: ${i.path.map(String).join('.')}: ${i.message}`).join('\n'))
   }
