@@ -4,7 +4,9 @@
 // counters are dumped. Unlike req/s or CPU time the count does not depend on what else runs on the machine, so two
 // versions of hot code can be compared on a busy box (run both at once: each takes minutes under callgrind). Kernel
 // work (system calls) is not counted.
-//   node bench/instructions-per-request.mjs bench/entries/cache.mjs [--warm 6000] [--n 3000] [--method GET] [--headers '{"x":"y"}']
+//   node bench/instructions-per-request.mjs bench/entries/cache.mjs [--warm 6000] [--n 3000] [--method GET] [--headers '{"x":"y"}'] [--functions 40]
+// --functions N also prints the N functions with the most instructions per request (self), JIT-compiled JavaScript
+// named through V8's perf map (`--perf-basic-prof`), so two versions can be compared function by function.
 import { spawn, execFileSync } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { once } from 'node:events'
@@ -28,9 +30,10 @@ if (args[0] === '--child') {
   const warm = Number(opt('--warm', 6000))
   const n = Number(opt('--n', 3000))
   const method = opt('--method', 'GET')
+  const functions = Number(opt('--functions', 0))
   const port = 20000 + Math.floor(Math.random() * 20000)
   const dir = mkdtempSync(path.join(tmpdir(), 'gw-callgrind-'))
-  const child = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${dir}/cg.%p`, process.execPath, fileURLToPath(import.meta.url), '--child', file, String(port)], {
+  const child = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${dir}/cg.%p`, process.execPath, ...(functions > 0 ? ['--perf-basic-prof'] : []), fileURLToPath(import.meta.url), '--child', file, String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' }
   })
@@ -65,8 +68,49 @@ if (args[0] === '--child') {
     for (const f of readdirSync(dir).filter((name) => /\.\d+\.1$/.test(name))) total = Number(/^totals:\s+(\d+)/m.exec(readFileSync(path.join(dir, f), 'utf8'))?.[1] ?? 0)
   }
   console.log(`${path.relative(process.cwd(), file)} ${method}: ${(total / n / 1000).toFixed(1)} k instructions/request (${n} requests after ${warm})`)
+  if (functions > 0) printFunctions(dir, child.pid, n, functions)
   child.kill('SIGKILL')
   await pool.close().catch(() => {})
   rmSync(dir, { recursive: true, force: true })
   process.exit(0)
+}
+
+/** Self instructions per request of the top `top` functions: callgrind's per-function costs, JIT addresses named from /tmp/perf-PID.map. */
+function printFunctions (dir, pid, n, top) {
+  const out = readdirSync(dir).find((name) => /\.\d+\.1$/.test(name))
+  const perfMap = `/tmp/perf-${pid}.map`
+  const ranges = []
+  try {
+    for (const line of readFileSync(perfMap, 'utf8').split('\n')) {
+      const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line)
+      if (m) ranges.push([parseInt(m[1], 16), parseInt(m[1], 16) + parseInt(m[2], 16), m[3].replace(/file:\/\/\S*?\/packages\//, '')])
+    }
+  } catch {}
+  ranges.sort((a, b) => a[0] - b[0])
+  const nameOf = (addr) => {
+    let lo = 0
+    let hi = ranges.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const r = ranges[mid]
+      if (addr < r[0]) hi = mid - 1
+      else if (addr >= r[1]) lo = mid + 1
+      else return r[2]
+    }
+    return null
+  }
+  // callgrind_annotate: "Ir  file:function" lines, self cost, no inclusive
+  const text = execFileSync('callgrind_annotate', ['--threshold=100', '--inclusive=no', path.join(dir, out)], { encoding: 'utf8', maxBuffer: 64 << 20 })
+  const byName = new Map()
+  for (const line of text.split('\n')) {
+    const m = /^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*)$/.exec(line)
+    if (!m || !m[2].includes(':')) continue
+    const ir = Number(m[1].replace(/,/g, ''))
+    let fn = m[2].replace(/ \[[^\]]*\]$/, '')
+    const hex = /0x([0-9a-f]+)/.exec(fn)
+    if (hex && fn.startsWith('???')) fn = nameOf(parseInt(hex[1], 16)) ?? 'JIT code (unnamed)'
+    byName.set(fn, (byName.get(fn) ?? 0) + ir)
+  }
+  for (const [fn, ir] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${(ir / n).toFixed(0).padStart(7)}  ${fn.slice(0, 140)}`)
+  try { rmSync(perfMap) } catch {}
 }

@@ -21,7 +21,9 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '50' },
     top: { type: 'string', default: '25' },
     'sut-cpu': { type: 'string', default: '0' },
-    'load-cpu': { type: 'string', default: '1' }
+    'load-cpu': { type: 'string', default: '1' },
+    // also print inclusive time (self + callees) per function, as µs per request: where a request's time goes
+    inclusive: { type: 'boolean', default: false }
   }
 })
 let target = positionals[0]
@@ -94,3 +96,25 @@ console.log('\n## self time by package / node module')
 for (const [k, t] of [...byPkg].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${pct(t)}  ${k}`)
 console.log('\n## top functions (self)')
 for (const [k, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) console.log(`${pct(t)}  ${k}`)
+
+if (values.inclusive) {
+  // inclusive time per function key, each sample counted once per key even under recursion
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]))
+  const parent = new Map()
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const keyOf = (n) => `${n.callFrame.functionName || '(anon)'}  ${basename(n.callFrame.url || '') || '(native)'}:${n.callFrame.lineNumber + 1}`
+  const incl = new Map()
+  for (const [id, t] of dt) {
+    if (byId.get(id).callFrame.functionName === '(idle)') continue
+    const seen = new Set()
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const k = keyOf(byId.get(cur))
+      if (seen.has(k)) continue
+      seen.add(k)
+      incl.set(k, (incl.get(k) || 0) + t)
+    }
+  }
+  const usPerReq = 1e6 / rps
+  console.log(`\n## inclusive time (µs per request at ${Math.round(rps)} req/s; ${usPerReq.toFixed(1)} µs in all)`)
+  for (const [k, t] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) console.log(`${pct(t)}  ${((t / total) * usPerReq).toFixed(2).padStart(6)} µs  ${k}`)
+}

@@ -11,7 +11,7 @@
 // generator pinned to --load-cpu, warmup then measured window; targets are
 // interleaved (order rotated per round); medians over --rounds are reported.
 import { parseArgs } from 'node:util'
-import { readdirSync, mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync, mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { dirname, join, resolve, basename } from 'node:path'
 import { spawn } from 'node:child_process'
@@ -35,6 +35,10 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '4' },
     cycles: { type: 'string', default: '10' },
     slice: { type: 'string', default: '1' },
+    // interleave: unmeasured load on a target right before each of its measured slices (s)
+    'lead-in': { type: 'string', default: '0' },
+    // interleave: targets not being loaded are frozen (SIGSTOP) so their background work never runs on the SUT core
+    isolate: { type: 'boolean', default: false },
     connections: { type: 'string', default: '50' },
     tool: { type: 'string' },
     only: { type: 'string' },
@@ -53,6 +57,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: pnpm bench [--compare A.json B.json | --suite proxy,mw,micro,redis,stack,scale,cors] [--rounds 3] [--mode interleave|sequential]
   [--warmup 4] [--cycles 10] [--slice 1]   (interleave: per round, cycles x slice seconds per target)
+  [--lead-in 0] [--isolate]                (interleave: unmeasured load before each slice; freeze idle targets)
   [--duration 10]                          (sequential: seconds per target per round)
   [--connections 50] [--tool wrk|autocannon] [--only a,b] [--skip a,b]
   [--candidate ./my-target.mjs ...] [--micro ./my-micro.mjs ...]
@@ -66,6 +71,8 @@ const mode = values.mode
 const duration = Number(values.duration)
 const cycles = Number(values.cycles)
 const slice = Number(values.slice)
+const leadIn = Number(values['lead-in'])
+const isolate = values.isolate
 const warmup = Number(values.warmup)
 const connections = Number(values.connections)
 const tool = values.tool || (wrkAvailable() ? 'wrk' : 'autocannon')
@@ -82,6 +89,25 @@ const BASELINE = { proxy: 'upstream', mw: 'bare', stack: 'bare', scale: 'bare', 
 const SECOND_REF = { proxy: 'undici-raw' }
 const DEFAULT_HEADERS = { proxy: {}, mw: { origin: 'http://client.example.test' }, stack: { origin: 'http://client.example.test' }, scale: { origin: 'http://client.example.test' }, cors: {} }
 const DEFAULT_PATH = { proxy: '/api/hello', mw: '/api/hello', stack: '/api/hello', scale: '/api/hello', cors: '/api/hello' }
+
+/** Sends `signal` to `pid` and every process below it (cluster workers, a target's own servers), read from /proc. */
+function signalTree (pid, signal) {
+  const children = new Map()
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (!children.has(ppid)) children.set(ppid, [])
+      children.get(ppid).push(Number(d))
+    } catch {}
+  }
+  const all = [pid]
+  for (let i = 0; i < all.length; i++) all.push(...(children.get(all[i]) ?? []))
+  for (const p of all) {
+    try { process.kill(p, signal) } catch {}
+  }
+}
 
 function log (...a) { process.stderr.write(a.join(' ') + '\n') }
 
@@ -138,7 +164,7 @@ async function httpSuite (suite, kind) {
   const targets = await discover(suite)
   if (!targets.length) return null
   const plan = mode === 'interleave'
-    ? `${rounds} rounds x (${warmup}s warmup + ${cycles} x ${slice}s slices, round-robin)`
+    ? `${rounds} rounds x (${warmup}s warmup + ${cycles} x ${slice}s slices, round-robin${leadIn > 0 ? `, ${leadIn}s unmeasured lead-in per slice` : ''}${isolate ? ', idle targets frozen' : ''})`
     : `${rounds} rounds x (${warmup}s warmup + ${duration}s), one target at a time`
   const title = kind ? `${suite}-${kind}` : suite
   log(`\n== suite ${title}: ${targets.map((t) => t.name).join(', ')}\n   ${plan}, ${connections} conns, ${tool}`)
@@ -196,24 +222,36 @@ async function httpSuite (suite, kind) {
             }
           }
           const live = targets.filter((t) => srvs.has(t.name))
+          // --isolate: a target runs only while it is loaded; the others are frozen with their whole process tree
+          const freeze = (srv, on) => { if (isolate) signalTree(srv.nodePid, on ? 'SIGSTOP' : 'SIGCONT') }
+          for (const srv of srvs.values()) freeze(srv, true)
           for (const t of rotate(live, r)) {
             const srv = srvs.get(t.name)
+            freeze(srv, false)
             await load({ tool, url: urlOf(srv), connections, duration: warmup, headers: headersOf(srv), method, cpu: loadCpu })
+            freeze(srv, true)
           }
           const acc = Object.fromEntries(live.map((t) => [t.name, []]))
           for (let c = 0; c < cycles; c++) {
             for (const t of rotate(live, r + c)) {
               const srv = srvs.get(t.name)
+              freeze(srv, false)
+              if (leadIn > 0) await load({ tool, url: urlOf(srv), connections, duration: leadIn, headers: headersOf(srv), method, cpu: loadCpu })
               acc[t.name].push(await measure({ tool, url: urlOf(srv), connections, duration: slice, headers: headersOf(srv), method, cpu: loadCpu, watchPids: watch(srv) }))
+              freeze(srv, true)
             }
           }
+          for (const srv of srvs.values()) freeze(srv, false)
           for (const t of live) {
             const agg = aggregate(acc[t.name])
             samples[t.name].push(agg)
             log(`  [${title} r${r + 1}] ${t.name.padEnd(22)} ${label(agg)}`)
           }
         } finally {
-          for (const srv of srvs.values()) await srv.stop()
+          for (const srv of srvs.values()) {
+            if (isolate) signalTree(srv.nodePid, 'SIGCONT')
+            await srv.stop()
+          }
         }
       } else {
         for (const t of rotate(targets, r)) {
@@ -332,7 +370,7 @@ const report = {
   cpus: os.cpus().map((c) => c.model)[0] + ` x${os.cpus().length}`,
   taskset: tasksetAvailable(),
   tool,
-  settings: { mode, rounds, warmup, cycles, slice, duration, connections, sutCpu, loadCpu },
+  settings: { mode, rounds, warmup, cycles, slice, leadIn, isolate, duration, connections, sutCpu, loadCpu },
   suites: {}
 }
 const md = [

@@ -17,6 +17,38 @@ export const HOP_BY_HOP_HEADERS: readonly string[] = Object.freeze([
 
 const TOKEN_SEPARATOR = /\s*,\s*/
 
+/** True for a name of `HOP_BY_HOP_HEADERS` (lower-case): a switch on the length first, no Set per request. */
+function isHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 2:
+      return name === 'te'
+    case 7:
+      return name === 'trailer' || name === 'upgrade'
+    case 10:
+      return name === 'connection' || name === 'keep-alive'
+    case 16:
+      return name === 'proxy-connection'
+    case 17:
+      return name === 'transfer-encoding'
+    default:
+      return false
+  }
+}
+
+/**
+ * The extra names a `Connection` value lists (lower-case), `undefined` when it
+ * lists none beyond the hop-by-hop headers themselves. `keep-alive`, what
+ * nearly every HTTP/1.1 client sends, is answered without splitting.
+ */
+function connectionListed(connection: string | undefined): string[] | undefined {
+  if (connection === undefined) return undefined
+  const value = connection.toLowerCase()
+  if (value === 'keep-alive') return undefined
+  let names: string[] | undefined
+  for (const name of value.split(TOKEN_SEPARATOR)) if (name !== '' && !isHopByHop(name)) (names ??= []).push(name)
+  return names
+}
+
 /**
  * `headers` without hop-by-hop headers nor the names `Connection` lists. Returns
  * the same object when there is nothing to drop (the common case: no copy).
@@ -34,11 +66,9 @@ export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeade
   ) {
     return headers
   }
-  const drop = new Set(HOP_BY_HOP_HEADERS)
-  const listed = headers.connection
-  if (listed !== undefined) for (const name of listed.toLowerCase().split(TOKEN_SEPARATOR)) if (name !== '') drop.add(name)
+  const listed = connectionListed(headers.connection)
   const out = Object.create(null) as IncomingHttpHeaders
-  for (const name in headers) if (!drop.has(name)) out[name] = headers[name]
+  for (const name in headers) if (!isHopByHop(name) && (listed === undefined || !listed.includes(name))) out[name] = headers[name]
   return out
 }
 
@@ -50,12 +80,12 @@ export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeade
  * lose) is kept like any other.
  */
 export function rawWithout(rawHeaders: readonly string[], connection: string | undefined): string[] {
-  const drop = new Set(HOP_BY_HOP_HEADERS)
-  if (connection !== undefined) for (const name of connection.toLowerCase().split(TOKEN_SEPARATOR)) if (name !== '') drop.add(name)
+  const listed = connectionListed(connection)
   const out: string[] = []
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string
-    if (!drop.has(name.toLowerCase())) out.push(name, rawHeaders[i + 1] as string)
+    const lower = name.toLowerCase()
+    if (!isHopByHop(lower) && (listed === undefined || !listed.includes(lower))) out.push(name, rawHeaders[i + 1] as string)
   }
   return out
 }
