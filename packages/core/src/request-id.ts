@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto'
-import { randomId } from './random-id.js'
+import { randomId, randomUuid } from './random-id.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -8,7 +7,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * is a UUID, a fresh UUID otherwise (aws-semantics §12.5).
  */
 export function restRequestId(clientValue: string | string[] | undefined): string {
-  return typeof clientValue === 'string' && UUID.test(clientValue) ? clientValue.toLowerCase() : randomUUID()
+  return typeof clientValue === 'string' && UUID.test(clientValue) ? clientValue.toLowerCase() : randomUuid()
 }
 
 /** True when a client-supplied request id was not a UUID and was replaced (§12.5: `UUID_REPLACED_INVALID_REQUEST_ID`). */

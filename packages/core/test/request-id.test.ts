@@ -47,3 +47,34 @@ describe('randomId (the pool behind request and trace ids)', () => {
     expect(randomId(4096, 'hex')).toHaveLength(8192)
   })
 })
+
+describe('randomUuid (REST request ids, §12.5)', () => {
+  it('gives distinct version-4 UUIDs in crypto.randomUUID() form across many pool refills, every digit varying', async () => {
+    const { randomUuid, randomId } = await import('@gw/core')
+    const seen = new Set<string>()
+    const digits = Array.from({ length: 36 }, () => new Set<string>())
+    for (let i = 0; i < 5_000; i++) {
+      const id = randomUuid()
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+      seen.add(id)
+      for (let c = 0; c < 36; c++) digits[c]?.add(id[c] as string)
+      // other ids drawn from the same pool in between: pool boundaries fall inside UUIDs too
+      if (i % 3 === 0) randomId(7, 'hex')
+    }
+    expect(seen.size).toBe(5_000)
+    // free hex positions take all 16 digits; the version digit is always 4, the variant digit one of 8, 9, a, b
+    for (let c = 0; c < 36; c++) {
+      if ([8, 13, 18, 23].includes(c)) expect([...(digits[c] as Set<string>)]).toEqual(['-'])
+      else if (c === 14) expect([...(digits[c] as Set<string>)]).toEqual(['4'])
+      else if (c === 19) expect([...(digits[c] as Set<string>)].sort()).toEqual(['8', '9', 'a', 'b'])
+      else expect(digits[c]?.size).toBe(16)
+    }
+  })
+
+  it('a client x-amzn-RequestId that is a UUID is kept (lower-cased), anything else replaced', () => {
+    const keep = new GatewayContext({ ...source(), headers: { 'x-amzn-requestid': 'A3BB189E-8BF9-4888-9912-ACE4E6543002' } })
+    expect(keep.requestId).toBe('a3bb189e-8bf9-4888-9912-ace4e6543002')
+    const replaced = new GatewayContext({ ...source(), headers: { 'x-amzn-requestid': 'not-a-uuid' } })
+    expect(replaced.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  })
+})

@@ -19,6 +19,15 @@ export const DRAIN_TIMEOUT_MS = 10_000
 
 const noop = (): void => {}
 
+/** `WIRE_HEADER_NAMES[name] ?? name` without a keyed lookup per header: only 14- and 16-character names can differ. */
+function wireName(name: string): string {
+  if (name.length === 16) {
+    if (name === 'x-amzn-requestid') return 'x-amzn-RequestId'
+    if (name === 'x-amzn-errortype') return 'x-amzn-ErrorType'
+  }
+  return name
+}
+
 /** Releases a response body that will not be sent (a stream is destroyed or cancelled). */
 export function discardBody(body: unknown): void {
   if (body instanceof Readable) body.destroy()
@@ -92,7 +101,7 @@ export function writeNodeResponse(ctx: GatewayContext<object>, res: ServerRespon
   let hasLength = false
   for (const name in headers) {
     if (name === 'content-length') hasLength = true
-    flat.push(WIRE_HEADER_NAMES[name] ?? name, headers[name] as string | string[])
+    flat.push(wireName(name), headers[name] as string | string[])
   }
   const head = ctx.source.method === 'HEAD'
   const source = ctx.source as { overLimit?: boolean }
