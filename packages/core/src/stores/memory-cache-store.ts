@@ -31,6 +31,10 @@ const ENTRY_OVERHEAD = 768
 /** Partition and key joined; NUL cannot occur in a partition name. */
 const SEP = '\u0000'
 
+/** Joined keys remembered per partition before the memo starts over, and the longest key remembered: at most ~0.5 MB a partition outside the byte bound. */
+const JOINED_PER_PARTITION = 1024
+const JOINED_KEY_LENGTH = 256
+
 /**
  * In-process response cache (§7) on a bounded lru-cache. The bound is in
  * bytes (lru-cache `maxSize` / `sizeCalculation`), so 100,000 small entries
@@ -45,6 +49,12 @@ const SEP = '\u0000'
 export class MemoryCacheStore implements CacheStore {
   readonly #cache: LRUCache<string, Uint8Array>
   readonly #maxEntryBytes: number
+  /**
+   * `partition + SEP + key` by partition and key. A hit looks the entry up by the joined string; built per request
+   * it is a new string V8 must flatten and hash before the lookup, where the same key strings (a stage's method
+   * scopes) come back on every request with their hashes already computed.
+   */
+  readonly #joined = new Map<string, Map<string, string>>()
 
   constructor(options: MemoryCacheStoreOptions = {}) {
     const opts = parseOptions(schema, options, 'MemoryCacheStore')
@@ -69,12 +79,24 @@ export class MemoryCacheStore implements CacheStore {
 
   /** The cached bytes, or `undefined` when absent or expired. */
   get(partition: string, key: string): Uint8Array | undefined {
-    return this.#cache.get(partition + SEP + key)
+    return this.#cache.get(this.#join(partition, key))
+  }
+
+  #join(partition: string, key: string): string {
+    if (key.length > JOINED_KEY_LENGTH) return partition + SEP + key
+    let byKey = this.#joined.get(partition)
+    if (byKey === undefined) this.#joined.set(partition, (byKey = new Map()))
+    let joined = byKey.get(key)
+    if (joined === undefined) {
+      if (byKey.size >= JOINED_PER_PARTITION) byKey.clear()
+      byKey.set(key, (joined = partition + SEP + key))
+    }
+    return joined
   }
 
   /** Caches a copy of `value` for `ttlMs`; values above `maxEntryBytes` are skipped (and any old entry removed). */
   set(partition: string, key: string, value: Uint8Array, ttlMs: number): void {
-    const k = partition + SEP + key
+    const k = this.#join(partition, key)
     if (value.byteLength + k.length * 2 + ENTRY_OVERHEAD > this.#maxEntryBytes || ttlMs <= 0) {
       this.#cache.delete(k)
       return
@@ -85,17 +107,19 @@ export class MemoryCacheStore implements CacheStore {
 
   /** Removes one entry. */
   delete(partition: string, key: string): void {
-    this.#cache.delete(partition + SEP + key)
+    this.#cache.delete(this.#join(partition, key))
   }
 
   /** Removes every entry of `partition`. */
   flush(partition: string): void {
     const prefix = partition + SEP
     for (const key of [...this.#cache.keys()]) if (key.startsWith(prefix)) this.#cache.delete(key)
+    this.#joined.delete(partition)
   }
 
   /** Drops everything. */
   close(): void {
     this.#cache.clear()
+    this.#joined.clear()
   }
 }
