@@ -90,8 +90,8 @@ const SECOND_REF = { proxy: 'undici-raw' }
 const DEFAULT_HEADERS = { proxy: {}, mw: { origin: 'http://client.example.test' }, stack: { origin: 'http://client.example.test' }, scale: { origin: 'http://client.example.test' }, cors: {} }
 const DEFAULT_PATH = { proxy: '/api/hello', mw: '/api/hello', stack: '/api/hello', scale: '/api/hello', cors: '/api/hello' }
 
-/** Sends `signal` to `pid` and every process below it (cluster workers, a target's own servers), read from /proc. */
-function signalTree (pid, signal) {
+/** `pid` and every process below it (cluster workers, a target's own servers), read from /proc. */
+function treePids (pid) {
   const children = new Map()
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue
@@ -104,7 +104,12 @@ function signalTree (pid, signal) {
   }
   const all = [pid]
   for (let i = 0; i < all.length; i++) all.push(...(children.get(all[i]) ?? []))
-  for (const p of all) {
+  return all
+}
+
+/** Sends `signal` to `pid` and its whole tree. */
+function signalTree (pid, signal) {
+  for (const p of treePids(pid)) {
     try { process.kill(p, signal) } catch {}
   }
 }
@@ -130,7 +135,7 @@ async function discover (suite) {
 
 function label (res) {
   return `${fmtInt(res.rps).padStart(8)} req/s  p50 ${fmtNum(res.p50)}ms  p99 ${fmtNum(res.p99)}ms  sutCPU ${fmtInt(res.cpu[0])}%` +
-    (res.cpu.length > 1 ? `  upCPU ${fmtInt(res.cpu[1])}%` : '') + `  loadCore ${fmtInt(res.loadBusy)}%  steal ${fmtNum(res.steal, 1)}%` +
+    (res.cpu.length > 1 ? `  upCPU ${fmtInt(res.cpu[1])}%` : '') + `  loadCore ${fmtInt(res.loadBusy)}%  steal ${fmtNum(res.steal, 1)}%` + (res.idleCpu > 0 ? `  idleTargets ${fmtNum(res.idleCpu, 1)}%` : '') +
     (res.non2xx || res.errors ? `  non2xx ${res.non2xx} err ${res.errors}` : '')
 }
 
@@ -150,6 +155,7 @@ function aggregate (slices) {
     cpu: ticks.map((t) => t / wall),
     steal: median(slices.map((x) => x.steal)),
     loadBusy: median(slices.map((x) => x.loadBusy)),
+    idleCpu: median(slices.map((x) => x.idleCpu ?? 0)),
     non2xx: slices.reduce((a, x) => a + (x.non2xx || 0), 0),
     errors: slices.reduce((a, x) => a + (x.errors || 0), 0),
     slices: slices.map((x) => Math.round(x.rps))
@@ -237,7 +243,8 @@ async function httpSuite (suite, kind) {
               const srv = srvs.get(t.name)
               freeze(srv, false)
               if (leadIn > 0) await load({ tool, url: urlOf(srv), connections, duration: leadIn, headers: headersOf(srv), method, cpu: loadCpu })
-              acc[t.name].push(await measure({ tool, url: urlOf(srv), connections, duration: slice, headers: headersOf(srv), method, cpu: loadCpu, watchPids: watch(srv) }))
+              const idlePids = [...srvs.values()].filter((o) => o !== srv).flatMap((o) => treePids(o.nodePid))
+              acc[t.name].push(await measure({ tool, url: urlOf(srv), connections, duration: slice, headers: headersOf(srv), method, cpu: loadCpu, watchPids: watch(srv), idlePids }))
               freeze(srv, true)
             }
           }
