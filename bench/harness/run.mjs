@@ -304,6 +304,7 @@ async function httpSuite (suite, kind) {
       candidate: t.candidate,
       rps: median(rps),
       rounds: rps.map(Math.round),
+      idleCpu: median(s.map((x) => x.idleCpu ?? 0)),
       spread: spread(rps),
       p50: median(s.map((x) => x.p50)),
       p99: median(s.map((x) => x.p99)),

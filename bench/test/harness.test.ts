@@ -1,7 +1,7 @@
 // The harness's own logic that a benchmark result depends on: the answer check of the stack suite (a stack that
 // answers differently must not be timed) and `--compare` (ratio changes between two result files).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -130,4 +130,36 @@ describe('--compare', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+})
+
+describe('interleaved slices: idle targets', () => {
+  // A candidate that burns about half a core in the background, answering like bare: while the baseline's slices
+  // run, its CPU shows up as the baseline row's idleTargets, unless --isolate froze it.
+  const burner = `import http from 'node:http'
+export const meta = { suite: 'mw', name: 'burner' }
+export async function start ({ port, host = '127.0.0.1' }) {
+  const timer = setInterval(() => { const t = Date.now(); while (Date.now() - t < 25); }, 50)
+  const server = http.createServer((req, res) => res.end('{}'))
+  await new Promise((resolve) => server.listen(port, host, resolve))
+  return { close: () => { clearInterval(timer); return new Promise((resolve) => server.close(resolve)) } }
+}
+`
+  const run = (dir: string, extra: string[]): { name: string; idleCpu: number }[] => {
+    const out = path.join(dir, extra.length === 0 ? 'plain' : 'isolated')
+    execFileSync(process.execPath, [path.join(harness, 'run.mjs'), '--suite', 'mw', '--candidate', path.join(dir, 'burner.mjs'), '--only', 'bare', '--rounds', '1', '--cycles', '2', '--warmup', '1', '--connections', '4', '--out', out, ...extra], { stdio: 'ignore', timeout: 120_000 })
+    const file = readdirSync(out).find((f) => f.endsWith('.json')) as string
+    return (JSON.parse(readFileSync(path.join(out, file), 'utf8')) as { suites: { mw: { name: string; idleCpu: number }[] } }).suites.mw
+  }
+
+  it('idleTargets shows what the other targets burn during a slice, and --isolate freezes them to nothing', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gw-isolate-'))
+    try {
+      writeFileSync(path.join(dir, 'burner.mjs'), burner)
+      const bareOf = (rows: { name: string; idleCpu: number }[]): number => (rows.find((r) => r.name === 'bare') as { idleCpu: number }).idleCpu
+      expect(bareOf(run(dir, []))).toBeGreaterThan(4)
+      expect(bareOf(run(dir, ['--isolate']))).toBeLessThan(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 240_000)
 })
