@@ -4,6 +4,7 @@ import { StoreUnavailable } from './errors.js'
 import { redisStoreSchema, type RedisStoreOptions, type StoreErrorMode } from './options.js'
 import { RedisStoreBase } from './redis-store-base.js'
 import { QUOTA_CONSUME, QUOTA_CONSUME_BATCH, QUOTA_RECONCILE } from './scripts.js'
+import { NOT_QUEUED, TickBatch, type Waiting } from './tick-batch.js'
 
 /** Options of {@link RedisQuotaStore}. */
 export interface RedisQuotaStoreOptions extends RedisStoreOptions {
@@ -16,17 +17,31 @@ const schema = redisStoreSchema.extend({ usageRetentionDays: z.number().int().mi
 /** How many (key, period) counts an instance remembers for outages; the oldest is forgotten first. */
 const SEEN_MAX = 100_000
 
-/** Decisions in one script call at most (as RedisRateLimitStore's batches). */
-const MAX_BATCH = 128
-
 /** A decision waiting for the end of the tick. */
-interface Queued {
+interface Queued extends Waiting<QuotaDecision> {
   readonly window: QuotaWindow
   readonly periodKey: string
   readonly dayKey: string
   readonly cost: number
   readonly ttl: number
-  readonly resolve: (decision: QuotaDecision | Promise<QuotaDecision>) => void
+}
+
+/**
+ * A tick's decisions by owner: one script call touches one owner's keys (one Cluster slot).
+ * The common case is one owner per tick, kept as the queue itself.
+ */
+function byOwner(queue: Queued[]): Iterable<Queued[]> {
+  const owner = (queue[0] as Queued).window.key
+  let mixed = false
+  for (let i = 1; i < queue.length && !mixed; i++) mixed = (queue[i] as Queued).window.key !== owner
+  if (!mixed) return [queue]
+  const groups = new Map<string, Queued[]>()
+  for (const q of queue) {
+    const group = groups.get(q.window.key)
+    if (group === undefined) groups.set(q.window.key, [q])
+    else group.push(q)
+  }
+  return groups.values()
 }
 
 /** What an instance knows of a key's period while Redis cannot be trusted (see `consume`). */
@@ -79,7 +94,7 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
   /** The key `#remember` saw last (the newest of `#seen`, unless it was evicted since: then it is simply set again). */
   #lastSeen: string | undefined
   /** Decisions made while others were in flight, sent at the end of the tick. */
-  #queue: Queued[] = []
+  readonly #batch = new TickBatch<Queued, QuotaDecision>(this.conn, (chunk) => this.#send(chunk), (q, err) => this.#fallback(q.window, q.cost, err), byOwner)
   /** The floor `#decide` set when it found Redis restarted empty (read by a batch for its later decisions). */
   #restarted: Floor | undefined
 
@@ -107,7 +122,7 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
     const floor = this.#floors.size === 0 ? undefined : this.#floors.get(periodKey)
     if (floor !== undefined) return this.#reconcile(window, periodKey, dayKey, cost, ttl, floor)
     // Others in flight: join the tick's batch (one EVALSHA for all of them instead of one each, #21).
-    if (conn.inflight !== 0 || this.#queue.length !== 0) return this.#enqueue(window, periodKey, dayKey, cost, ttl)
+    if (conn.inflight !== 0 || this.#batch.size !== 0) return this.#batch.add({ window, periodKey, dayKey, cost, ttl, resolve: NOT_QUEUED })
     conn.inflight++
     return this.#settle(QUOTA_CONSUME.run(conn.client, 2, [periodKey, dayKey, window.limit, cost, ttl, this.#dayTtl]), window, periodKey, cost)
   }
@@ -168,50 +183,19 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
     return { allowed: allowed === 1, used, remaining: Math.max(0, window.limit - used) }
   }
 
-  #enqueue(window: QuotaWindow, periodKey: string, dayKey: string, cost: number, ttl: number): Promise<QuotaDecision> {
-    // nextTick runs once the current microtasks are done: every decision the tick makes joins the batch
-    if (this.#queue.length === 0) process.nextTick(this.#flush)
-    return new Promise((resolve) => this.#queue.push({ window, periodKey, dayKey, cost, ttl, resolve }))
-  }
-
-  readonly #flush = (): void => {
-    const queue = this.#queue
-    this.#queue = []
-    // One script call touches one owner's keys (one Cluster slot): the common case is one owner per tick.
-    const owner = (queue[0] as Queued).window.key
-    let mixed = false
-    for (let i = 1; i < queue.length && !mixed; i++) mixed = (queue[i] as Queued).window.key !== owner
-    if (!mixed) return this.#sendAll(queue)
-    const groups = new Map<string, Queued[]>()
-    for (const q of queue) {
-      const group = groups.get(q.window.key)
-      if (group === undefined) groups.set(q.window.key, [q])
-      else group.push(q)
-    }
-    for (const group of groups.values()) this.#sendAll(group)
-  }
-
-  #sendAll(queue: Queued[]): void {
-    for (let i = 0; i < queue.length; i += MAX_BATCH) this.#send(queue.length <= MAX_BATCH ? queue : queue.slice(i, i + MAX_BATCH))
-  }
-
-  /** One EVALSHA for a batch of one owner's decisions; each gets its own decision, or its own fallback when the call fails. */
-  #send(queued: Queued[]): void {
-    const conn = this.conn
-    if (!conn.ready) {
-      for (const q of queued) q.resolve(this.#fallback(q.window, q.cost, 'connection not ready'))
-      return
-    }
+  /** One EVALSHA for a chunk of one owner's decisions; each gets its own decision, or its own fallback when the call fails. */
+  #send(queued: readonly Queued[]): void {
     let batch = queued
     if (this.#floors.size !== 0) {
       // A floor set since these were queued (an outage, a Redis found restarted): reconcile first, as consume() does.
-      batch = []
+      const rest: Queued[] = []
       for (const q of queued) {
         const floor = this.#floors.get(q.periodKey)
-        if (floor === undefined) batch.push(q)
+        if (floor === undefined) rest.push(q)
         else q.resolve(this.#reconcile(q.window, q.periodKey, q.dayKey, q.cost, q.ttl, floor))
       }
-      if (batch.length === 0) return
+      if (rest.length === 0) return
+      batch = rest
     }
     const n = batch.length
     const argv = new Array<string | number>(n * 6)
@@ -226,33 +210,23 @@ export class RedisQuotaStore extends RedisStoreBase implements QuotaStore {
       argv[a + 2] = q.ttl
       argv[a + 3] = dayTtl
     }
-    conn.inflight++
-    QUOTA_CONSUME_BATCH.run(conn.client, 2 * n, argv).then(
-      (reply) => {
-        conn.settled()
-        conn.succeeded()
-        const r = reply as number[]
-        // Redis found restarted empty by an earlier decision of this batch: count on from what this instance knows.
-        let restarted: Map<string, Floor> | undefined
-        for (let i = 0; i < n; i++) {
-          const q = batch[i] as Queued
-          const allowed = r[3 * i] as number
-          const floor = restarted?.get(q.periodKey)
-          if (floor !== undefined) {
-            if (allowed === 1) floor.used += q.cost
-            const ok = allowed === 1 && floor.used <= q.window.limit
-            q.resolve({ allowed: ok, used: floor.used, remaining: Math.max(0, q.window.limit - floor.used) })
-            continue
-          }
-          q.resolve(this.#decide(q.window, q.periodKey, q.cost, allowed, r[3 * i + 1] as number, r[3 * i + 2] as number))
-          if (this.#restarted !== undefined) (restarted ??= new Map()).set(q.periodKey, this.#restarted)
+    this.#batch.run(batch, QUOTA_CONSUME_BATCH, 2 * n, argv, (r) => {
+      // Redis found restarted empty by an earlier decision of this batch: count on from what this instance knows.
+      let restarted: Map<string, Floor> | undefined
+      for (let i = 0; i < n; i++) {
+        const q = batch[i] as Queued
+        const allowed = r[3 * i] as number
+        const floor = restarted?.get(q.periodKey)
+        if (floor !== undefined) {
+          if (allowed === 1) floor.used += q.cost
+          const ok = allowed === 1 && floor.used <= q.window.limit
+          q.resolve({ allowed: ok, used: floor.used, remaining: Math.max(0, q.window.limit - floor.used) })
+          continue
         }
-      },
-      (err: unknown) => {
-        conn.settled()
-        for (const q of batch) q.resolve(this.#fallback(q.window, q.cost, err))
+        q.resolve(this.#decide(q.window, q.periodKey, q.cost, allowed, r[3 * i + 1] as number, r[3 * i + 2] as number))
+        if (this.#restarted !== undefined) (restarted ??= new Map()).set(q.periodKey, this.#restarted)
       }
-    )
+    })
   }
 
   /** Puts back a floor whose reconciliation failed, merged with any the outage added since. */

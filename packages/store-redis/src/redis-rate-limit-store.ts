@@ -3,18 +3,15 @@ import { redisStoreSchema, type RedisStoreOptions } from './options.js'
 import { RedisStoreBase } from './redis-store-base.js'
 import { isNoScript } from './lua-script.js'
 import { TICKS_PER_SECOND, TOKEN_BUCKET, TOKEN_BUCKETS } from './scripts.js'
+import { NOT_QUEUED, TickBatch, type Waiting } from './tick-batch.js'
 
 const OPEN: RateLimitDecision = Object.freeze({ allowed: true, remaining: 0, retryAfterMs: 0, blocked: -1 })
 const CLOSED: RateLimitDecision = Object.freeze({ allowed: false, remaining: 0, retryAfterMs: 1000, blocked: 0 })
 
-/** Decisions in one script call at most: a call holds Redis for about 3 µs a decision. */
-const MAX_BATCH = 128
-
 /** A decision waiting for the end of the tick. */
-interface Queued {
+interface Queued extends Waiting<RateLimitDecision> {
   readonly buckets: readonly TokenBucketSpec[]
   readonly cost: number
-  readonly resolve: (decision: RateLimitDecision) => void
 }
 
 /** The decision at `offset` of a TOKEN_BUCKETS reply (`remaining, retryAfterMs, blocked` per decision). */
@@ -41,7 +38,8 @@ function decisionAt(reply: readonly number[], offset: number): RateLimitDecision
 export class RedisRateLimitStore extends RedisStoreBase implements RateLimitStore {
   readonly #keyPrefix: string
   readonly #local: MemoryRateLimitStore | undefined
-  #queue: Queued[] = []
+  /** Decisions made while others were in flight, sent at the end of the tick. */
+  readonly #batch = new TickBatch<Queued, RateLimitDecision>(this.conn, (chunk) => this.#send(chunk), (q, err) => this.#fallback(q.buckets, q.cost, err))
 
   constructor(options: RedisStoreOptions = {}) {
     const opts = parseOptions(redisStoreSchema, options, 'RedisRateLimitStore')
@@ -55,7 +53,7 @@ export class RedisRateLimitStore extends RedisStoreBase implements RateLimitStor
   take(key: string, rate: number, burst: number, cost = 1): Promise<RateLimitDecision> | RateLimitDecision {
     const conn = this.conn
     if (!conn.ready) return this.#fallback([{ key, rate, burst }], cost, 'connection not ready')
-    if (conn.inflight !== 0 || this.#queue.length !== 0) return this.#enqueue([{ key, rate, burst }], cost)
+    if (conn.inflight !== 0 || this.#batch.size !== 0) return this.#batch.add({ buckets: [{ key, rate, burst }], cost, resolve: NOT_QUEUED })
     // Hot path when idle: EVALSHA with positional arguments and one then(); NOSCRIPT is handled on the error branch.
     const client = conn.client
     const redisKey = this.#keyPrefix + key
@@ -75,28 +73,11 @@ export class RedisRateLimitStore extends RedisStoreBase implements RateLimitStor
       return this.take(only.key, only.rate, only.burst, cost)
     }
     if (!this.conn.ready) return this.#fallback(buckets, cost, 'connection not ready')
-    return this.#enqueue(buckets, cost)
+    return this.#batch.add({ buckets, cost, resolve: NOT_QUEUED })
   }
 
-  #enqueue(buckets: readonly TokenBucketSpec[], cost: number): Promise<RateLimitDecision> {
-    // nextTick runs once the current microtasks are done: every decision the tick makes joins the batch
-    if (this.#queue.length === 0) process.nextTick(this.#flush)
-    return new Promise((resolve) => this.#queue.push({ buckets, cost, resolve }))
-  }
-
-  readonly #flush = (): void => {
-    const queue = this.#queue
-    this.#queue = []
-    for (let i = 0; i < queue.length; i += MAX_BATCH) this.#send(queue.length <= MAX_BATCH ? queue : queue.slice(i, i + MAX_BATCH))
-  }
-
-  /** One EVALSHA for a batch of decisions; each gets its own decision, or its own fallback when the call fails. */
+  /** One EVALSHA for a chunk of the tick's decisions; each gets its own decision, or its own fallback when the call fails. */
   #send(batch: readonly Queued[]): void {
-    const conn = this.conn
-    if (!conn.ready) {
-      for (const q of batch) q.resolve(this.#fallback(q.buckets, q.cost, 'connection not ready'))
-      return
-    }
     const keys: string[] = []
     const args: (string | number)[] = []
     for (const q of batch) {
@@ -106,19 +87,9 @@ export class RedisRateLimitStore extends RedisStoreBase implements RateLimitStor
         args.push(TICKS_PER_SECOND / b.rate, b.burst)
       }
     }
-    conn.inflight++
-    TOKEN_BUCKETS.run(conn.client, keys.length, [...keys, ...args]).then(
-      (reply) => {
-        conn.settled()
-        conn.succeeded()
-        const r = reply as number[]
-        for (let i = 0; i < batch.length; i++) (batch[i] as Queued).resolve(decisionAt(r, i * 3))
-      },
-      (err: unknown) => {
-        conn.settled()
-        for (const q of batch) q.resolve(this.#fallback(q.buckets, q.cost, err))
-      }
-    )
+    this.#batch.run(batch, TOKEN_BUCKETS, keys.length, [...keys, ...args], (r) => {
+      for (let i = 0; i < batch.length; i++) (batch[i] as Queued).resolve(decisionAt(r, i * 3))
+    })
   }
 
   // Bound once: no closure allocated per decision. TOKEN_BUCKET answers a bare integer when it allows.
