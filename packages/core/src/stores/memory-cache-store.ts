@@ -85,7 +85,7 @@ export class MemoryCacheStore implements CacheStore {
   #join(partition: string, key: string): string {
     if (key.length > JOINED_KEY_LENGTH) return partition + SEP + key
     let byKey = this.#joined.get(partition)
-    if (byKey === undefined) this.#joined.set(partition, (byKey = new Map()))
+    if (byKey === undefined) this.#joined.set(partition, (byKey = new Map<string, string>()))
     let joined = byKey.get(key)
     if (joined === undefined) {
       if (byKey.size >= JOINED_PER_PARTITION) byKey.clear()
