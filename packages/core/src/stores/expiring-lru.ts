@@ -63,40 +63,57 @@ export class ExpiringLru<K, V> {
     return this.#entries.size
   }
 
-  /** The value, or `undefined` when absent or past its TTL (then dropped); marks the key most recently used. */
-  get(key: K): V | undefined {
-    const entry = this.#find(key)
+  /**
+   * The value, or `undefined` when absent or past its TTL (then dropped); marks the key most recently used.
+   * @param now the clock (`performance.now()`) when the caller already read it: a store that reads and writes several
+   *   entries for one request reads the clock once (#21)
+   */
+  get(key: K, now?: number): V | undefined {
+    // The two recent keys are compared once each, here: for a long key read fresh from a request (a token), every
+    // `===` walks all its characters, so the key found recent is not compared again to decide the move (#21).
+    let entry: Entry<V> | undefined
+    let recent = true
+    if (key === this.#newest) entry = this.#newestEntry
+    else if (key === this.#previous) entry = this.#previousEntry
+    else {
+      entry = this.#entries.get(key)
+      recent = false
+    }
     if (entry === undefined) return undefined
-    if (entry.expires !== Infinity && performance.now() > entry.expires) {
+    if (entry.expires !== Infinity && (now ?? performance.now()) > entry.expires) {
       this.delete(key)
       return undefined
     }
-    if (key !== this.#newest && key !== this.#previous) this.#touch(key, entry)
+    if (!recent) this.#touch(key, entry)
     return entry.value
   }
 
-  /** Holds `value` for `ttlMs` (0 or omitted: until evicted); marks the key most recently used. */
-  set(key: K, value: V, ttlMs = 0): void {
-    const expires = ttlMs > 0 ? performance.now() + ttlMs : Infinity
+  /**
+   * Holds `value` for `ttlMs` (0 or omitted: until evicted); marks the key most recently used.
+   * @param now the clock (`performance.now()`) when the caller already read it (see `get`)
+   */
+  set(key: K, value: V, ttlMs = 0, now?: number): void {
+    const expires = ttlMs > 0 ? (now ?? performance.now()) + ttlMs : Infinity
     const entries = this.#entries
-    const entry = this.#find(key)
+    // As in `get`: each recent key compared once.
+    let entry: Entry<V> | undefined
+    let recent = true
+    if (key === this.#newest) entry = this.#newestEntry
+    else if (key === this.#previous) entry = this.#previousEntry
+    else {
+      entry = entries.get(key)
+      recent = false
+    }
     if (entry !== undefined) {
       entry.value = value
       entry.expires = expires
-      if (key !== this.#newest && key !== this.#previous) this.#touch(key, entry)
+      if (!recent) this.#touch(key, entry)
       return
     }
     const created = new Entry(value, expires)
     entries.set(key, created)
     this.#appended(key, created)
     if (entries.size > this.#max) this.#evict()
-  }
-
-  /** The entry of a key: the two most recent by `===`, the rest by a map lookup. */
-  #find(key: K): Entry<V> | undefined {
-    if (key === this.#newest) return this.#newestEntry
-    if (key === this.#previous) return this.#previousEntry
-    return this.#entries.get(key)
   }
 
   /** Records a key just put at the map's end: the newest one becomes the previous (with pairs on). */
