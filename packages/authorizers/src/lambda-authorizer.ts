@@ -133,12 +133,20 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
   const inflight = new Map<string, Promise<Invocation>>()
 
   const decisions = new WeakMap<AuthorizerResult, Map<string, PolicyDecision>>()
+  // The result of the last request and what was worked out for it: a client repeating its call (the steady state of a
+  // cache hit, §10.4) finds its stringified context and its decision for the same ARN string by `===`, without the two
+  // WeakMap and one Map lookups (#21). The memo holds exactly what those maps hold.
+  let lastResult: AuthorizerResult | undefined
+  let lastBase: Record<string, string> | undefined
+  let lastArn: string | undefined
+  let lastDecision: PolicyDecision | undefined
   function decide(ctx: GatewayContext<object>, next: () => Promise<void>, result: AuthorizerResult, arn: string, latency: number): Promise<void> | void {
     let decision: PolicyDecision
     if (result.policy === undefined) decision = result.isAuthorized === true ? 'Allow' : 'None'
     else {
       const policy = result.policy
       if (policy.conditional) decision = policy.evaluate({ action: 'execute-api:Invoke', resource: arn, principal: null, condition: conditionLookup(ctx, null) })
+      else if (result === lastResult && arn === lastArn) decision = lastDecision as PolicyDecision
       else {
         // Without conditions the decision depends only on the method ARN: remembered per result (cache hits
         // re-evaluate nothing). A new result (re-invocation, TTL expiry) starts empty.
@@ -151,6 +159,10 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
           byArn.set(arn, d)
         }
         decision = d
+        if (result !== lastResult) lastBase = undefined
+        lastResult = result
+        lastArn = arn
+        lastDecision = d
       }
       if (resourcePolicy !== undefined) decision = combineDecisions('either', decision, resourcePolicy.evaluate(ctx, arn, null))
     }
@@ -161,10 +173,14 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
       out.integrationLatency = latency
       ctx.authorizer = out
     } else {
-      let base = stringified.get(result)
+      let base = result === lastResult ? lastBase : undefined
       if (base === undefined) {
-        base = stringifyContext(result.context)
-        stringified.set(result, base)
+        base = stringified.get(result)
+        if (base === undefined) {
+          base = stringifyContext(result.context)
+          stringified.set(result, base)
+        }
+        if (result === lastResult) lastBase = base
       }
       // Copied key by key (the same keys, values and order as a spread): every request then walks the same map
       // transitions, where a spread of the cached object and two additions cost a slow path per request.
@@ -238,7 +254,29 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
     return decide(ctx, next, outcome.result, arn, outcome.latency)
   }
 
+  // One identity source (every TOKEN authorizer, most REQUEST ones): its value is read without building an array; the
+  // list is made only for an invocation (a cache miss).
+  const single = readers.length === 1 ? (readers[0] as IdentityReader) : undefined
+
   const middleware: Middleware<object> = function lambdaAuthorizerMiddleware(ctx, next) {
+    if (single !== undefined) {
+      const v = single(ctx)
+      if (v === undefined) {
+        if (requireAll) return reject(ctx, 'UNAUTHORIZED')
+        // not required (REST REQUEST without caching): no value, so no cache key either
+        return authorize(ctx, next, [])
+      }
+      if (validation !== undefined && !validation.matches(v)) return reject(ctx, 'UNAUTHORIZED')
+      const arn = arnOf(ctx)
+      if (methodArnTooLong(arn)) return rejectLongArn(ctx)
+      // §10.9 phase 1: an explicit Deny of the resource policy answers before the function runs.
+      if (resourcePolicy !== undefined && resourcePolicy.evaluate(ctx, arn, null) === 'Deny') {
+        return reject(ctx, 'ACCESS_DENIED', { message: accessDeniedMessage('anonymous', arn, true) })
+      }
+      const stage = ctx.stage ?? defaultStage
+      if (cache === undefined) return miss(ctx, next, arn, [v], stage, undefined)
+      return lookup(ctx, next, arn, stage, cache.keyOf(v), undefined, v)
+    }
     const values: string[] = []
     for (let i = 0; i < readers.length; i++) {
       const v = (readers[i] as IdentityReader)(ctx)
@@ -246,6 +284,11 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
         if (requireAll) return reject(ctx, 'UNAUTHORIZED')
       } else values.push(v)
     }
+    return authorize(ctx, next, values)
+  }
+
+  /** The steps after reading the identity sources (`values`: those present, in order). */
+  function authorize(ctx: GatewayContext<object>, next: () => Promise<void>, values: string[]): Promise<void> | void {
     if (validation !== undefined && !validation.matches(values[0] as string)) return reject(ctx, 'UNAUTHORIZED')
     const arn = arnOf(ctx)
     if (methodArnTooLong(arn)) return rejectLongArn(ctx)
@@ -255,20 +298,24 @@ export function lambdaAuthorizer(options: LambdaAuthorizerOptions): Middleware<o
     }
     const stage = ctx.stage ?? defaultStage
     if (cache === undefined || values.length !== readers.length) return miss(ctx, next, arn, values, stage, undefined)
-    const key = cache.key(values)
+    return lookup(ctx, next, arn, stage, cache.key(values), values, undefined)
+  }
+
+  /** Cache lookup (§10.4): a hit is decided at once, a miss invokes. `values`, or the `single` value, are the identity. */
+  function lookup(ctx: GatewayContext<object>, next: () => Promise<void>, arn: string, stage: string, key: string, values: string[] | undefined, single: string | undefined): Promise<void> | void {
     let hit
     try {
-      hit = cache.get(stage, key)
+      hit = (cache as ResultCache).get(stage, key)
     } catch {
       hit = undefined
     }
     if (hit instanceof Promise) {
       return hit.then(
-        (r) => (r === undefined ? miss(ctx, next, arn, values, stage, key) : decide(ctx, next, r, arn, 0)),
-        () => miss(ctx, next, arn, values, stage, key)
+        (r) => (r === undefined ? miss(ctx, next, arn, values ?? [single as string], stage, key) : decide(ctx, next, r, arn, 0)),
+        () => miss(ctx, next, arn, values ?? [single as string], stage, key)
       )
     }
-    return hit === undefined ? miss(ctx, next, arn, values, stage, key) : decide(ctx, next, hit, arn, 0)
+    return hit === undefined ? miss(ctx, next, arn, values ?? [single as string], stage, key) : decide(ctx, next, hit, arn, 0)
   }
   if (cache !== undefined) resultCaches.set(middleware, cache)
   return middleware

@@ -34,8 +34,12 @@ export class ResultCache {
 
   /** Cache key of one tuple of identity-source values within a stage (order matters, §10.3). */
   key(values: readonly string[]): string {
-    const joined = values.length === 1 ? (values[0] as string) : values.join('\u0000')
-    return this.#store === undefined ? joined : createHash('sha256').update(joined).digest('base64url')
+    return this.keyOf(values.length === 1 ? (values[0] as string) : values.join('\u0000'))
+  }
+
+  /** Cache key of a single identity-source value (the same as `key([value])`). */
+  keyOf(value: string): string {
+    return this.#store === undefined ? value : createHash('sha256').update(value).digest('base64url')
   }
 
   /**
