@@ -1,4 +1,4 @@
-import { parseOptions, reject, type GatewayContext, type Middleware, type Next, type QuotaDecision, type RateLimitDecision, type TokenBucketSpec } from '@gw/core'
+import { parseOptions, reject, type ApiKeyIdentity, type GatewayContext, type Middleware, type Next, type QuotaDecision, type RateLimitDecision, type TokenBucketSpec } from '@gw/core'
 import { middlewareSchema, type ApiKeysMiddlewareOptions } from './options.js'
 import { stageKeyOf, type KeyRecord, type PlanRecord, type UsagePlans } from './usage-plans.js'
 
@@ -9,6 +9,8 @@ interface KeyRoute {
   readonly plan: PlanRecord
   readonly specs: readonly TokenBucketSpec[] | undefined
   readonly owner: string
+  /** `ctx.apiKey` of the last request with this key and plan (read-only, so shared by the requests that repeat it). */
+  identity: ApiKeyIdentity | undefined
 }
 
 /** §8.1: the plan's method throttle for this key (most specific), then the plan's per-key throttle. */
@@ -17,7 +19,7 @@ function keyRoute(plan: PlanRecord, key: KeyRecord, stageKey: string, methodKey:
   const limits = plan.methodThrottles.get(stageKey)?.get(methodKey)
   if (limits !== undefined) specs.push({ key: `p:${plan.id}:${stageKey.replace('\u0000', '/')}:${methodKey}|${key.id}`, rate: limits.rateLimit, burst: limits.burstLimit })
   if (plan.throttle !== undefined) specs.push({ key: `p:${plan.id}|${key.id}`, rate: plan.throttle.rateLimit, burst: plan.throttle.burstLimit })
-  return { plan, specs: specs.length === 0 ? undefined : specs, owner: `${plan.id}:${key.id}` }
+  return { plan, specs: specs.length === 0 ? undefined : specs, owner: `${plan.id}:${key.id}`, identity: undefined }
 }
 const DAY_MS = 86_400_000
 
@@ -91,13 +93,19 @@ export function apiKeys(registry: UsagePlans, options: ApiKeysMiddlewareOptions 
     const stageKey = fixedStage ?? stageKeyOf(ctx.apiId ?? '', ctx.stage ?? '')
     const plan = key.stagePlans.get(stageKey)
     if (plan === undefined) return reject(ctx, 'INVALID_API_KEY')
-    ctx.apiKey = { id: key.id, value, usagePlanId: plan.id }
 
     let route: KeyRoute | undefined
     if (memo !== undefined) {
       route = memo.get(key)
       if (route?.plan !== plan) memo.set(key, (route = keyRoute(plan, key, stageKey, fixedMethod ?? '')))
-    } else route = keyRoute(plan, key, stageKey, `${ctx.resourcePath ?? ctx.path}/${ctx.method}`)
+      // The same key presents the same value (it is found by the value's hash): one frozen identity per key and plan.
+      let identity = route.identity
+      if (identity?.value !== value) route.identity = identity = Object.freeze({ id: key.id, value, usagePlanId: plan.id })
+      ctx.apiKey = identity
+    } else {
+      ctx.apiKey = { id: key.id, value, usagePlanId: plan.id }
+      route = keyRoute(plan, key, stageKey, `${ctx.resourcePath ?? ctx.path}/${ctx.method}`)
+    }
     const specs = route.specs
     if (specs === undefined) return quotaStep(ctx, next, plan, route.owner)
     const decision = rateLimits.takeAll(specs)
