@@ -18,10 +18,16 @@ export interface EndpointResponse {
 
 type Source = (ctx: GatewayContext<object>, endpoint: EndpointResponse, parsed: () => unknown) => string | undefined
 
-interface CompiledResponse {
+/** Sources that never call `parsed` (all but `integration.response.body.*`): `respond` then makes no parser closure. */
+const BODYLESS = new WeakSet<Source>()
+
+/** One compiled integration response (opaque outside this file). */
+export interface CompiledResponse {
   readonly statusCode: number
   readonly pattern: LinearRegex | null
   readonly headers: readonly (readonly [string, Source])[]
+  /** Some header mapping reads the endpoint body as JSON (`integration.response.body.*`). */
+  readonly readsBody: boolean
   readonly templates: CompiledTemplates
   /** The last `Accept` seen and its template choice (selection depends on nothing else; clients repeat theirs). */
   lastAccept: string | undefined | null
@@ -51,6 +57,12 @@ export interface ConstantResponse {
 }
 
 function compileSource(expr: string): Source {
+  const source = sourceOf(expr)
+  if (!expr.trim().startsWith('integration.response.body.')) BODYLESS.add(source)
+  return source
+}
+
+function sourceOf(expr: string): Source {
   const e = expr.trim()
   if (e.startsWith('integration.response.header.')) {
     const name = e.slice(28).toLowerCase()
@@ -97,19 +109,25 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
   for (const r of Object.values(def.integrationResponses ?? {})) list.push(r)
   for (const [key, r] of Object.entries(def.responses ?? {})) list.push(r.selectionPattern === undefined && key !== 'default' ? { ...r, selectionPattern: key } : r)
   list.sort((a, b) => Number(a.statusCode) - Number(b.statusCode))
-  const compiled: CompiledResponse[] = list.map((r) => ({
-    statusCode: Number(r.statusCode),
-    pattern: r.selectionPattern === undefined || r.selectionPattern === '' ? null : linearRegex(r.selectionPattern),
-    headers: Object.entries(r.responseParameters ?? {}).flatMap(([target, source]) => {
+  // The options of every render's `$context` (§13.3): one object for the integration, not one per request.
+  const variableOptions = { accountId }
+  const compiled: CompiledResponse[] = list.map((r) => {
+    const headers = Object.entries(r.responseParameters ?? {}).flatMap(([target, source]) => {
       if (!target.startsWith('method.response.header.')) return []
       const name = target.slice(23).toLowerCase()
       const out = REMAP_ALL.has(name) || (remapHttpAws && REMAP_HTTP_AWS.has(name)) ? `x-amzn-remapped-${name}` : name
       return [[out, compileSource(source)] as const]
-    }),
-    templates: compileTemplates(r.responseTemplates),
-    lastAccept: null,
-    lastChoice: undefined
-  }))
+    })
+    return {
+      statusCode: Number(r.statusCode),
+      pattern: r.selectionPattern === undefined || r.selectionPattern === '' ? null : linearRegex(r.selectionPattern),
+      headers,
+      readsBody: headers.some(([, source]) => !BODYLESS.has(source)),
+      templates: compileTemplates(r.responseTemplates),
+      lastAccept: null,
+      lastChoice: undefined
+    }
+  })
   const patterned = compiled.filter((r) => r.pattern !== null)
   const fallback = compiled.find((r) => r.pattern === null)
   return {
@@ -121,7 +139,14 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
     respond(ctx, selected, endpoint) {
       const headers = new NullProto() as Record<string, string> // prototype-less and fast-mode (written and iterated per request)
       const mapped = selected.headers
-      if (mapped.length !== 0) {
+      if (mapped.length !== 0 && !selected.readsBody) {
+        // Static values and endpoint headers (CORS mappings such as `'*'`, §11.1): no body parser to make.
+        for (let i = 0; i < mapped.length; i++) {
+          const [name, source] = mapped[i] as readonly [string, Source]
+          const v = source(ctx, endpoint, noParse)
+          if (v !== undefined) headers[name] = v
+        }
+      } else if (mapped.length !== 0) {
         let parsedBody: unknown
         let parsedOnce = false
         const parsed = (): unknown => {
@@ -145,7 +170,7 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
         selected.lastAccept = accept
       }
       if (choice.kind === 'template' && !choice.template.isEmpty) {
-        const out = choice.template.render(templateVariables(ctx, endpoint.body, { accountId }))
+        const out = choice.template.render(templateVariables(ctx, endpoint.body, variableOptions))
         body = out.output
         const o = out.overrides
         if (o.status !== undefined) status = o.status
@@ -170,6 +195,9 @@ export function compileIntegrationResponses(def: ParsedIntegration, remapHttpAws
     }
   }
 }
+
+/** The `parsed` argument of sources that never call it (see `BODYLESS`). */
+const noParse = (): unknown => undefined
 
 /** §4.8 steps 4-5: no match and no default, or an undeclared method response → 500. */
 export function noOutputMapping(ctx: GatewayContext<object>): void {

@@ -1,6 +1,6 @@
 import { reject, type GatewayContext, type Middleware } from '@gw/core'
 import type { ParsedIntegration } from './options.js'
-import { compileIntegrationResponses, noOutputMapping, type ConstantResponse, type EndpointResponse } from './integration-responses.js'
+import { compileIntegrationResponses, noOutputMapping, type CompiledResponse, type ConstantResponse, type EndpointResponse } from './integration-responses.js'
 import { selectRequestTemplate, templateVariables, type MappingTemplate, type RequestTemplateChoice } from '@gw/mapping'
 import { compileTemplates } from './templates.js'
 
@@ -53,14 +53,33 @@ export function mockIntegration(def: ParsedIntegration, allowed: ReadonlySet<num
     if (e === undefined) endpoints.set(status, (e = Object.freeze({ status, headers: EMPTY, body: '' })))
     return e
   }
+  // The response selected for the last status (selection depends on the status only, §4.8): a MOCK answers the
+  // same status again and again, found by `===` instead of a selection, a Set and a Map lookup (#21).
+  let lastStatus: number | undefined
+  let lastChosen: CompiledResponse | undefined
+  let lastEndpoint: EndpointResponse | undefined
   const answer = (ctx: GatewayContext<object>, status: number | undefined): void => {
     if (status === undefined) return reject(ctx, 'API_CONFIGURATION_ERROR') // §3.5: missing / not an integer → 500
+    if (status === lastStatus && lastChosen !== undefined) return responses.respond(ctx, lastChosen, lastEndpoint as EndpointResponse)
     const chosen = responses.select(String(status))
     if (chosen === undefined || (allowed !== null && !allowed.has(chosen.statusCode))) return noOutputMapping(ctx)
-    responses.respond(ctx, chosen, endpointOf(chosen.statusCode))
+    const endpoint = endpointOf(chosen.statusCode)
+    lastStatus = status
+    lastChosen = chosen
+    lastEndpoint = endpoint
+    responses.respond(ctx, chosen, endpoint)
   }
-  const render = (ctx: GatewayContext<object>, template: MappingTemplate, body: string): number | undefined =>
-    constantStatus.has(template) ? constantStatus.get(template) : mockStatus(template.render(templateVariables(ctx, body, { accountId })).output)
+  const variableOptions = { accountId } // one per integration, not per request
+  // The last text-only request template and its status: found by `===`, not two Map lookups per request.
+  let lastConstant: MappingTemplate | undefined
+  let lastConstantStatus: number | undefined
+  const render = (ctx: GatewayContext<object>, template: MappingTemplate, body: string): number | undefined => {
+    if (template === lastConstant) return lastConstantStatus
+    if (!constantStatus.has(template)) return mockStatus(template.render(templateVariables(ctx, body, variableOptions)).output)
+    lastConstant = template
+    lastConstantStatus = constantStatus.get(template)
+    return lastConstantStatus
+  }
   // Not async: a request without a body is answered in the same tick (no promise); one with a body is read first
   // (its size limit applies, §15) and rendered after.
   // Selection depends only on the Content-Type: the last one's choice is kept (clients repeat theirs).

@@ -184,6 +184,11 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
   const constantResult: RenderResult | undefined = constantOutput === undefined ? undefined : Object.freeze({ output: constantOutput, overrides: NO_OVERRIDES })
   // Text and `$stageVariables.x` only: the same values the interpreter would print (getProperty + javaString), joined.
   const flat = constantOutput === undefined ? flatStageVariableParts(ir) : undefined
+  // The last flat render and the stage variables it read. A stage's variables are one frozen object, replaced as a
+  // whole (@gw/stages), so every request of the stage renders the same text: it is kept, and returned while the same
+  // frozen object (or no variables) comes back, instead of joining and later flattening a new string per request (#21).
+  let flatVars: Record<string, string> | null | undefined
+  let flatResult: RenderResult | undefined
 
   return {
     source: text,
@@ -192,11 +197,27 @@ export function compileTemplate(source: string, options: TemplateOptions = {}): 
     render(vars: TemplateVariables): RenderResult {
       if (constantResult !== undefined) return constantResult
       if (flat !== undefined) {
-        const stageVariables = vars.stageVariables ?? undefined
+        const given = vars.stageVariables
+        if (flatResult !== undefined && given === flatVars) return flatResult
+        const stageVariables = given ?? undefined
         let output = ''
-        for (const part of flat) output += typeof part === 'string' ? part : javaString(stageVariables === undefined ? undefined : getProperty(stageVariables, part.stageVariable, NO_INPUT))
+        let primitive = true
+        for (const part of flat) {
+          if (typeof part === 'string') output += part
+          else {
+            const value = stageVariables === undefined ? undefined : getProperty(stageVariables, part.stageVariable, NO_INPUT)
+            if ((typeof value === 'object' && value !== null) || (stageVariables !== undefined && Object.getOwnPropertyDescriptor(stageVariables, part.stageVariable)?.get !== undefined)) primitive = false
+            output += javaString(value)
+          }
+        }
         if (output.length > limits.maxOutputLength) fail(RenderLimit(`mapping template output exceeded ${limits.maxOutputLength} characters`))
-        return { output, overrides: NO_OVERRIDES }
+        const result: RenderResult = { output, overrides: NO_OVERRIDES }
+        // Kept only when nothing can change it: no variables, or a frozen object whose values read are plain data, no objects.
+        if (primitive && (given === null || given === undefined || Object.isFrozen(given))) {
+          flatVars = given
+          flatResult = Object.freeze(result)
+        }
+        return result
       }
       if (!usesContext) {
         const varMap = new Map<string, unknown>()
