@@ -114,13 +114,21 @@ export function createCanary<D, C>(registry: StageRegistry<D, C>, options: Canar
     return random() * 100
   }
 
+  // The stage-side decision of the last state seen: it is made of the (immutable, §6.1) state alone, so the next
+  // request of that state that does not go to the canary gets the same object, not a new one per request (#21).
+  let lastState: StageState<D, C> | undefined
+  let lastStageDecision: CanaryDecision<D, C> | undefined
+
   return {
     decide(state, ctx) {
       const c = state.canary
       const toCanary = c !== null && c.percentTraffic > 0 && point(ctx) < c.percentTraffic
       if (c === null || !toCanary) {
         ctx.isCanaryRequest = false
-        return { canary: false, deployment: state.deployment, variables: state.variables, cacheScope: state.stageName }
+        if (state === lastState) return lastStageDecision as CanaryDecision<D, C>
+        lastState = state
+        lastStageDecision = Object.freeze({ canary: false, deployment: state.deployment, variables: state.variables, cacheScope: state.stageName })
+        return lastStageDecision
       }
       ctx.isCanaryRequest = true
       ctx.deploymentId = c.deployment.id

@@ -26,6 +26,11 @@ export interface Entry<T> {
   readonly resourceId: string
   readonly routeKey: string
   readonly paramNames: readonly string[]
+  /**
+   * A route without parameters matches the same way every time: its match, built once (frozen) and returned to every
+   * request, not a new object per request (#21). `undefined` for a route with parameters.
+   */
+  readonly match: RouteMatch<T> | undefined
 }
 
 /** Method → route at one resource (`ANY` included). */
@@ -225,6 +230,7 @@ class FunctionEmitter<T> {
     const e = this.constant(entry)
     const names = entry.paramNames
     let out = `{\n${guard}`
+    if (entry.match !== undefined) return `${out}return ${e}.match;\n}\n`
     let object = 'null'
     if (names.length !== 0) {
       out += 'const o = new NullProto();\n'

@@ -43,7 +43,14 @@ function pick<T>(methods: MethodTable<T>, method: string): Entry<T> | undefined 
 }
 
 function matchOf<T>(entry: Entry<T>): RouteMatch<T> {
-  return { value: entry.value, params: null, resourcePath: entry.resourcePath, resourceId: entry.resourceId, routeKey: entry.routeKey }
+  return entry.match ?? { value: entry.value, params: null, resourcePath: entry.resourcePath, resourceId: entry.resourceId, routeKey: entry.routeKey }
+}
+
+/** A route without parameters: its one match (see `Entry.match`) is made with it. */
+function paramlessEntry<T>(value: T, resourcePath: string, routeKey: string): Entry<T> {
+  const resourceId = resourceIdOf(resourcePath)
+  const match: RouteMatch<T> = Object.freeze({ value, params: null, resourcePath, resourceId, routeKey })
+  return { value, resourcePath, resourceId, routeKey, paramNames: [], match }
 }
 
 /**
@@ -78,7 +85,7 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
     if (path === '$default') {
       if (!http) throw InvalidRoute('$default routes exist on HTTP APIs only (§1.3)')
       if (fallback !== undefined) throw DuplicateRoute('duplicate $default route')
-      fallback = { value, resourcePath: '$default', resourceId: resourceIdOf('$default'), routeKey: '$default', paramNames: [] }
+      fallback = paramlessEntry(value, '$default', '$default')
       return
     }
     const segments = templateSegments(path, flavour)
@@ -99,7 +106,10 @@ export function createRouter<T>(options: CreateRouterOptions = {}): Router<T> {
     }
     methods ??= node.methods ??= table()
     if (methods[method] !== undefined) throw DuplicateRoute(`duplicate route ${method} ${path}`)
-    methods[method] = { value, resourcePath: path, resourceId: resourceIdOf(path), routeKey: `${method} ${path}`, paramNames }
+    methods[method] =
+      paramNames.length === 0
+        ? paramlessEntry(value, path, `${method} ${path}`)
+        : { value, resourcePath: path, resourceId: resourceIdOf(path), routeKey: `${method} ${path}`, paramNames, match: undefined }
     if (paramNames.length === 0) statics.set(path, methods)
     matcher = undefined
   }

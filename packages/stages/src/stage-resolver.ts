@@ -95,14 +95,33 @@ export function createStageResolver<D, C>(
     return undefined
   }
 
+  // The last stage state entered on the default host and its resolution and stage variables. A state is immutable
+  // (every change swaps in a new object, §6.1), so the next request of that state reuses them, found by `===`: no
+  // resolution object and no WeakMap lookup per request (#21).
+  let lastState: StageState<D, C> | undefined
+  let lastResolution: StageResolution<D, C> | undefined
+  let lastVariables: GatewayContext<object>['stageVariables'] = null
+
   function enter(ctx: GatewayContext<object>, state: StageState<D, C> | undefined, path: string, basePathMatched: string | undefined): StageResolution<D, C> | undefined {
     if (state === undefined) return fail(ctx)
     ctx.flavour = registry.flavour
     ctx.stage = state.stageName
     ctx.deploymentId = state.deployment.id
-    ctx.stageVariables = isEmpty(state.variables) ? null : state.variables
     ctx.path = path
-    return { state, basePathMatched }
+    if (basePathMatched === undefined && state === lastState) {
+      ctx.stageVariables = lastVariables
+      return lastResolution
+    }
+    const variables = isEmpty(state.variables) ? null : state.variables
+    ctx.stageVariables = variables
+    const resolution = { state, basePathMatched }
+    // Only a frozen variables object is known not to change (the registry freezes every one it makes).
+    if (basePathMatched === undefined && Object.isFrozen(state.variables)) {
+      lastState = state
+      lastResolution = resolution
+      lastVariables = variables
+    }
+    return resolution
   }
 
   return function resolveStage(ctx) {
