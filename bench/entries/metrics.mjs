@@ -1,10 +1,10 @@
 // Metrics micro benchmark (docs/benchmarks.md "## metrics"): the cost of recording one answered request in Prometheus
-// form. Ours: a request-end event published on @gw/core's channel, taken by createMetrics()'s Prometheus sink
+// form. Ours: a request-end event (IntegrationLatency on it) published on @gw/core's channel, taken by createMetrics()'s Prometheus sink
 // (numbers bumped on a per-route series; prom-client encodes at scrape). Peer: prom-client alone, the usual
 // way (counter.inc(labels) + two histogram.observe(labels, v), label objects hashed per call).
 import { createRequire } from 'node:module'
 import { Readable } from 'node:stream'
-import { GatewayContext, phaseEndChannel, requestEndChannel } from '../../packages/core/dist/index.js'
+import { GatewayContext, requestEndChannel } from '../../packages/core/dist/index.js'
 import { createMetrics } from '../../packages/metrics/dist/index.js'
 
 // prom-client is @gw/metrics' dependency (pnpm keeps it under that package), the same copy our sink uses.
@@ -27,8 +27,7 @@ function contexts () {
 export async function tasks () {
   const ctxs = contexts()
   const routes = ctxs.map((ctx) => Object.freeze({ method: 'GET', resource: ctx.resourcePath, routeKey: `GET ${ctx.resourcePath}`, detailedMetrics: true, loggingLevel: 'OFF', dataTraceEnabled: false }))
-  const events = ctxs.map((ctx, r) => ({ ctx, apiName: 'bench', route: routes[r], accessLogFormat: undefined, latencyMs: 1.25, requestBytes: 0, responseBytes: 53 }))
-  const phases = ctxs.map((ctx) => ({ ctx, phase: 'integration', durationMs: 0.5, error: undefined }))
+  const events = ctxs.map((ctx, r) => ({ ctx, apiName: 'bench', route: routes[r], accessLogFormat: undefined, latencyMs: 1.25, requestBytes: 0, responseBytes: 53, integrationLatencyMs: 0.5, authorizerLatencyMs: undefined }))
   createMetrics({ prometheus: true, executionLog: false })
 
   const registry = new promClient.Registry()
@@ -56,10 +55,9 @@ export async function tasks () {
     },
     {
       group: 'metrics: record one request',
-      name: 'ours: integration phase-end + request-end events → createMetrics() Prometheus sink',
+      name: 'ours: request-end event (IntegrationLatency on it) → createMetrics() Prometheus sink',
       fn: () => {
         const k = j++ & (ROUTES - 1)
-        phaseEndChannel.publish(phases[k])
         requestEndChannel.publish(events[k])
       }
     }

@@ -20,7 +20,9 @@ export const cacheLookupChannel = channel('gw:cache:lookup')
  * request-end event: a context is garbage once its response is written.
  *
  * Order for one request: requestStart → phaseStart/phaseEnd (authorizer,
- * cache, integration; cacheLookup inside the cache phase) → requestEnd.
+ * cache, integration; cacheLookup inside the cache phase) → requestEnd. The
+ * phase times are also on the request-end event (`PhaseTimes`), so metrics
+ * need no phase subscription.
  */
 
 /** Message of `requestStartChannel`: a request entered a gateway (before stage selection, §0.1 step 1). */
@@ -73,7 +75,28 @@ export interface RequestEndEvent {
   readonly requestBytes: number
   /** Response body bytes when known (string/Buffer body or `content-length`), else -1 (a stream of unknown length). */
   readonly responseBytes: number
+  /** `IntegrationLatency` in ms (§13.1): the `integration` phase as `observePhase()` timed it; `undefined` when no integration ran (a 429, a cache hit). */
+  readonly integrationLatencyMs: number | undefined
+  /** `$context.authorizer.latency` in ms (§13.3): the `authorizer` phase; `undefined` when none ran. */
+  readonly authorizerLatencyMs: number | undefined
 }
+
+/**
+ * Where `observePhase()` writes the phase times of an observed request: the
+ * publisher of `requestEndChannel` (the gateway, `metrics()`) puts one on
+ * `ctx.state[PHASE_TIMES]` before the chain runs and passes the times on in
+ * its request-end event. IntegrationLatency thus rides on the one request-end
+ * message instead of a phase-end message (an event object, a publish and a
+ * subscriber call) per phase per request; phase messages are published only
+ * for their own subscribers (tracing).
+ */
+export interface PhaseTimes {
+  integrationLatencyMs: number | undefined
+  authorizerLatencyMs: number | undefined
+}
+
+/** Key of a request's `PhaseTimes` on `ctx.state` (a symbol: never a user-visible state key). */
+export const PHASE_TIMES: unique symbol = Symbol('gw.phaseTimes')
 
 /** Published by @gw/gateway once the response of a request is on `ctx`. @gw/metrics counts, logs and ends the span here. */
 export const requestEndChannel = channel('gw:request:end')

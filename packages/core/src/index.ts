@@ -69,7 +69,7 @@ export type { FetchHandlerOptions, FetchRequestResult } from './fetch/fetch-hand
 export { FetchRequestSource } from './fetch/fetch-request-source.js'
 export { cacheLookupChannel } from './channels.js'
 export type { CacheLookupEvent } from './channels.js'
-export { requestStartChannel, requestEndChannel, phaseStartChannel, phaseEndChannel, websocketMetricChannel, storeErrorChannel } from './channels.js'
+export { requestStartChannel, requestEndChannel, phaseStartChannel, phaseEndChannel, websocketMetricChannel, storeErrorChannel, PHASE_TIMES } from './channels.js'
 export type {
   RequestStartEvent,
   RequestEndEvent,
@@ -78,6 +78,7 @@ export type {
   PhaseName,
   PhaseStartEvent,
   PhaseEndEvent,
+  PhaseTimes,
   WebSocketMetricName,
   WebSocketMetricEvent,
   StoreErrorEvent

@@ -1,35 +1,46 @@
 import { performance } from 'node:perf_hooks'
-import { phaseEndChannel, phaseStartChannel, type PhaseEndEvent, type PhaseName, type PhaseStartEvent } from './channels.js'
+import { PHASE_TIMES, phaseEndChannel, phaseStartChannel, requestEndChannel, type PhaseEndEvent, type PhaseName, type PhaseStartEvent, type PhaseTimes } from './channels.js'
 import type { GatewayContext } from './context.js'
 import type { Middleware, Next } from './middleware.js'
 
+/** `ctx.state` of a request whose request-end event carries phase times (see `PhaseTimes`). */
+type TimedState = { [PHASE_TIMES]?: PhaseTimes }
+
 /**
  * Wraps one step of a chain (authorizer, cache, integration) so that it
- * publishes `phaseStartChannel` / `phaseEndChannel` (aws-semantics §13.1:
- * `IntegrationLatency` is the integration phase). While nobody subscribes the
- * wrapper costs one `hasSubscribers` read and calls the step as it is. The
- * phase ends when the step calls `next()` (the rest of the chain is not part
- * of it), returns, or throws.
+ * publishes `phaseStartChannel` / `phaseEndChannel` and, for an observed
+ * request, writes its time to the request's `PhaseTimes` (aws-semantics
+ * §13.1: `IntegrationLatency` is the integration phase; §13.3
+ * `$context.authorizer.latency`). While nobody subscribes the wrapper costs
+ * three `hasSubscribers` reads and calls the step as it is. The phase ends
+ * when the step calls `next()` (the rest of the chain is not part of it),
+ * returns, or throws.
  * @example
  * const chain = compose([observePhase('authorizer', jwtAuthorizer(opts)), observePhase('integration', proxy)])
  */
 export function observePhase<S extends object>(phase: PhaseName, step: Middleware<S>): Middleware<S> {
+  // The cache phase has no time on the request-end event (§13.1 counts its hits and misses, not its time).
+  const timed = phase !== 'cache'
   return function observedPhase(ctx, next) {
-    if (!phaseStartChannel.hasSubscribers && !phaseEndChannel.hasSubscribers) return step(ctx, next)
-    return new ObservedPhase(phase, ctx).run(step as Middleware<object>, next)
+    // PhaseTimes exist only on requests whose end is published, so the state is read only while someone listens.
+    const times = timed && requestEndChannel.hasSubscribers ? (ctx.state as TimedState)[PHASE_TIMES] : undefined
+    if (times === undefined && !phaseStartChannel.hasSubscribers && !phaseEndChannel.hasSubscribers) return step(ctx, next)
+    return new ObservedPhase(phase, ctx, times).run(step as Middleware<object>, next)
   }
 }
 
-/** One observed run of a step: its start time and whether its end was published (once). */
+/** One observed run of a step: its start time and whether its end was taken (once). */
 class ObservedPhase {
   readonly #phase: PhaseName
   readonly #ctx: GatewayContext<object>
+  readonly #times: PhaseTimes | undefined
   readonly #start: number
   #ended = false
 
-  constructor(phase: PhaseName, ctx: GatewayContext<object>) {
+  constructor(phase: PhaseName, ctx: GatewayContext<object>, times: PhaseTimes | undefined) {
     this.#phase = phase
     this.#ctx = ctx
+    this.#times = times
     this.#start = performance.now()
     if (phaseStartChannel.hasSubscribers) phaseStartChannel.publish({ ctx, phase } satisfies PhaseStartEvent)
   }
@@ -61,6 +72,12 @@ class ObservedPhase {
   #end(error: unknown): void {
     if (this.#ended) return
     this.#ended = true
-    if (phaseEndChannel.hasSubscribers) phaseEndChannel.publish({ ctx: this.#ctx, phase: this.#phase, durationMs: performance.now() - this.#start, error } satisfies PhaseEndEvent)
+    const durationMs = performance.now() - this.#start
+    const times = this.#times
+    if (times !== undefined) {
+      if (this.#phase === 'integration') times.integrationLatencyMs = durationMs
+      else times.authorizerLatencyMs = durationMs
+    }
+    if (phaseEndChannel.hasSubscribers) phaseEndChannel.publish({ ctx: this.#ctx, phase: this.#phase, durationMs, error } satisfies PhaseEndEvent)
   }
 }

@@ -12,13 +12,16 @@ import {
   handlePipelineError,
   isPending,
   observePhase,
+  PHASE_TIMES,
   requestEndChannel,
   requestStartChannel,
   MemoryCacheStore,
   type CacheStore,
   type CompiledGatewayResponses,
   type PhaseName,
+  type PhaseTimes,
   type RequestEndEvent,
+  type RouteMetricSettings,
   type GatewayContext,
   type KeyValueStore,
   type Logger,
@@ -164,13 +167,31 @@ const PHASES: Partial<Record<keyof GatewaySlots, PhaseName>> = { authorization: 
 /**
  * One observed request (allocated only while metrics, logs or tracing
  * subscribe to `requestStartChannel` / `requestEndChannel`): its start time and
- * what served it, for the request-end event (§13).
+ * what served it, and, once answered, its request-end event itself (§13). It
+ * is also the request's `PhaseTimes` (`ctx.state[PHASE_TIMES]`), which
+ * `observePhase()` fills with IntegrationLatency and the authorizer's time: one
+ * object per observed request, no separate event, stash or phase messages.
+ * Subscribers see `start`/`routes`/`settings` too; they read the event fields only.
  */
-interface Observation {
+class Observation implements RequestEndEvent, PhaseTimes {
+  readonly ctx: GatewayContext<object>
   readonly start: number
   apiName: string
-  routes: RouteMetricIndex | undefined
-  settings: StageSettings | undefined
+  routes: RouteMetricIndex | undefined = undefined
+  settings: StageSettings | undefined = undefined
+  route: RouteMetricSettings | undefined = undefined
+  accessLogFormat: string | undefined = undefined
+  latencyMs = 0
+  requestBytes = 0
+  responseBytes = 0
+  integrationLatencyMs: number | undefined = undefined
+  authorizerLatencyMs: number | undefined = undefined
+
+  constructor(ctx: GatewayContext<object>, apiName: string) {
+    this.start = performance.now()
+    this.ctx = ctx
+    this.apiName = apiName
+  }
 }
 
 /** A stage's composed pipeline and its methods/routes with their metric settings (read only for observed requests). */
@@ -449,7 +470,9 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
    * error's 500 is counted), and publishes its end with Latency (authorizers and mapping included, §13.1).
    */
   function observed(ctx: GatewayContext<object>, next: Next): Promise<void> | undefined {
-    const seen: Observation = { start: performance.now(), apiName: working.name, routes: undefined, settings: undefined }
+    const seen = new Observation(ctx, working.name)
+    const state = ctx.state as { [PHASE_TIMES]?: PhaseTimes }
+    state[PHASE_TIMES] = seen
     if (requestStartChannel.hasSubscribers) requestStartChannel.publish({ ctx })
     let out: Promise<void> | undefined
     try {
@@ -470,20 +493,16 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
     )
   }
 
+  /** Completes the observation into the request-end event and publishes it (the phase times are already on it). */
   function ended(ctx: GatewayContext<object>, seen: Observation): void {
     if (!requestEndChannel.hasSubscribers) return
     const resource = ctx.resourcePath
-    const route = seen.routes === undefined || resource === undefined ? undefined : seen.routes.find(ctx, resource)
-    const event: RequestEndEvent = {
-      ctx,
-      apiName: seen.apiName,
-      route,
-      accessLogFormat: seen.settings?.accessLogSettings?.format,
-      latencyMs: performance.now() - seen.start,
-      requestBytes: requestBytes(ctx),
-      responseBytes: bodyBytes(ctx)
-    }
-    requestEndChannel.publish(event)
+    seen.route = seen.routes === undefined || resource === undefined ? undefined : seen.routes.find(ctx, resource)
+    seen.accessLogFormat = seen.settings?.accessLogSettings?.format
+    seen.latencyMs = performance.now() - seen.start
+    seen.requestBytes = requestBytes(ctx)
+    seen.responseBytes = bodyBytes(ctx)
+    requestEndChannel.publish(seen)
   }
 
   /** After the route's pipeline: the gateway's own response headers, and the canary's count. */

@@ -26,7 +26,6 @@ const READERS: Readonly<Record<string, Reader>> = {
   resourcePath: (e) => e.ctx.resourcePath,
   routeKey: (e) => e.ctx.routeKey,
   status: (e) => e.ctx.status,
-  protocol: () => 'HTTP/1.1',
   responseLength: (e) => (e.responseBytes < 0 ? undefined : e.responseBytes),
   requestTime: (e) => formatRequestTime(e.ctx.requestTimeEpoch),
   requestTimeEpoch: (e) => e.ctx.requestTimeEpoch,
@@ -47,16 +46,17 @@ const READERS: Readonly<Record<string, Reader>> = {
   'error.responseType': (e) => e.ctx.error?.type,
   'error.validationErrorString': (e) => e.ctx.error?.validationErrorString,
   responseLatency: (e) => ms(e.latencyMs),
-  integrationLatency: (_e, st) => ms(st?.integrationLatencyMs),
-  'integration.latency': (_e, st) => ms(st?.integrationLatencyMs),
-  'integration.status': (e, st) => (st?.integrationLatencyMs === undefined ? undefined : e.ctx.status),
-  'authorizer.latency': (_e, st) => ms(st?.authorizerLatencyMs),
-  'authorize.latency': (_e, st) => ms(st?.authorizerLatencyMs),
+  integrationLatency: (e) => ms(e.integrationLatencyMs),
+  'integration.latency': (e) => ms(e.integrationLatencyMs),
+  'integration.status': (e) => (e.integrationLatencyMs === undefined ? undefined : e.ctx.status),
+  'authorizer.latency': (e) => ms(e.authorizerLatencyMs),
+  'authorize.latency': (e) => ms(e.authorizerLatencyMs),
   dataProcessed: (e) => e.requestBytes + Math.max(0, e.responseBytes),
   isCanaryRequest: (e) => e.ctx.isCanaryRequest
 }
 
 function fallback(name: string): Reader {
+  // `lazy` is passed to every reader of a format that has a fallback one.
   return (event, _stash, lazy) => lookupContextVariable((lazy.vars ??= contextVariables(event.ctx)), name)
 }
 
@@ -66,11 +66,20 @@ const VARIABLE = /\$context\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_-]+)*)/g
 /** A compiled access-log format: renders one line for an answered request. */
 export type AccessLogRenderer = (event: RequestEndEvent, stash: RequestStash | undefined) => string
 
+/** Variables with the same value on every request (§13.3: API Gateway answers over HTTP/1.1): folded into the text at compile time. */
+const CONSTANTS: Readonly<Record<string, string>> = { protocol: 'HTTP/1.1' }
+
 /**
  * Compiles an access log format once (§13.2): a preset name (`CLF`, `JSON`,
  * `XML`, `CSV`, per API type) or a one-line template where only `$context.*`
  * is substituted; missing values render as `-`. A trailing newline is
  * dropped (the writer ends every line).
+ *
+ * The line is rendered by a function generated for the format: one
+ * concatenation per literal segment and per variable, each variable read by
+ * its own call site (so V8 inlines every reader), constant variables already
+ * in the text. A loop over a reader array calls them all from one megamorphic
+ * site and joins two more strings per variable.
  * @throws GwError GW_METRICS_ACCESS_LOG_FORMAT for a REST format without `$context.requestId` or `$context.extendedRequestId`, or more than one line
  * @example
  * const render = compileAccessLogFormat('CLF', 'REST')
@@ -78,35 +87,40 @@ export type AccessLogRenderer = (event: RequestEndEvent, stash: RequestStash | u
 export function compileAccessLogFormat(format: string, flavour: ApiFlavour): AccessLogRenderer {
   const template = (isAccessLogPreset(format) ? ACCESS_LOG_PRESETS[flavour][format] : format).replace(/\n$/, '')
   if (template.includes('\n')) throw AccessLogFormatInvalid(`access log format must be a single line (§13.2): ${JSON.stringify(format)}`)
-  const texts: string[] = []
   const readers: Reader[] = []
+  /** Source of the line: JSON string literals and `t(rN(e, s, h))` reads, joined with `+`. */
+  const parts: string[] = []
+  let literal = ''
   let last = 0
   let hasRequestId = false
   let lazy = false
   for (const m of template.matchAll(VARIABLE)) {
     const name = m[1] as string
     if (name === 'requestId' || name === 'extendedRequestId') hasRequestId = true
-    texts.push(template.slice(last, m.index))
-    const direct = READERS[name]
-    if (direct === undefined) lazy = true
-    readers.push(direct ?? fallback(name))
+    literal += template.slice(last, m.index)
     last = m.index + m[0].length
+    const constant = Object.hasOwn(CONSTANTS, name) ? CONSTANTS[name] : undefined
+    if (constant !== undefined) {
+      literal += constant
+      continue
+    }
+    if (literal !== '') parts.push(JSON.stringify(literal))
+    literal = ''
+    const direct = Object.hasOwn(READERS, name) ? READERS[name] : undefined
+    if (direct === undefined) lazy = true
+    parts.push(`t(r${String(readers.length)}(e, s, h))`)
+    readers.push(direct ?? fallback(name))
   }
-  texts.push(template.slice(last))
+  literal += template.slice(last)
+  if (literal !== '' || parts.length === 0) parts.push(JSON.stringify(literal))
   if (flavour === 'REST' && !hasRequestId)
     throw AccessLogFormatInvalid(`a REST access log format must contain $context.requestId or $context.extendedRequestId (§13.2): ${JSON.stringify(format)}`)
-  const n = readers.length
-  // Formats with direct readers only (the presets) share one never-used holder: nothing is allocated per line.
-  const shared: LazyVariables = { vars: undefined }
-  return function renderAccessLog(event, stash) {
-    const holder = lazy ? { vars: undefined } : shared
-    let out = texts[0] as string
-    for (let i = 0; i < n; i++) {
-      out += text((readers[i] as Reader)(event, stash, holder))
-      out += texts[i + 1] as string
-    }
-    return out
-  }
+  // A format with direct readers only (the presets) allocates nothing but its line: `h` stays undefined.
+  const names = readers.map((_, i) => `r${String(i)}`)
+  const source = `'use strict';\nreturn function renderAccessLog(e, s) {\nconst h = ${lazy ? '{ vars: undefined }' : 'undefined'};\nreturn ${parts.join(' + ')};\n};`
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from JSON string literals and reader indices only
+  const factory = new Function('t', ...names, source) as (...args: unknown[]) => AccessLogRenderer
+  return factory(text, ...readers)
 }
 
 /** §13.2: a missing value renders as `-`. */

@@ -103,7 +103,7 @@ export function awsMetricRecord(event: RequestEndEvent, stash: RequestStash | un
     values['5XXError'] = e5
   }
   values.Latency = event.latencyMs
-  if (stash?.integrationLatencyMs !== undefined) values.IntegrationLatency = stash.integrationLatencyMs
+  if (event.integrationLatencyMs !== undefined) values.IntegrationLatency = event.integrationLatencyMs
   if (flavour === 'HTTP') values.DataProcessed = event.requestBytes + Math.max(0, event.responseBytes)
   else if (stash?.cacheHit !== undefined) {
     values.CacheHitCount = stash.cacheHit ? 1 : 0

@@ -12,7 +12,6 @@ import {
   websocketMetricChannel,
   type ApiFlavour,
   type CacheLookupEvent,
-  type PhaseEndEvent,
   type RequestEndEvent,
   type StoreErrorEvent,
   type WebSocketMetricEvent
@@ -110,9 +109,19 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     closers.push(() => writer.close())
   }
 
+  // The renderer used last: a gateway's stages mostly share one format, so most lines skip the map.
+  let lastFormat: string | undefined
+  let lastFlavour: ApiFlavour | undefined
+  let lastRenderer: AccessLogRenderer | null = null
   const renderer = (format: string, flavour: ApiFlavour): AccessLogRenderer | null => {
+    if (format === lastFormat && flavour === lastFlavour) return lastRenderer
     if (access === undefined) return null
-    const renderers = access.renderers[flavour]
+    lastRenderer = lookupRenderer(access.renderers[flavour], format, flavour)
+    lastFormat = format
+    lastFlavour = flavour
+    return lastRenderer
+  }
+  const lookupRenderer = (renderers: Map<string, AccessLogRenderer | null>, format: string, flavour: ApiFlavour): AccessLogRenderer | null => {
     let r = renderers.get(format)
     if (r === undefined) {
       try {
@@ -139,7 +148,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
       emf?.request(series, event, stash)
     }
     if (onMetrics !== undefined) onMetrics(awsMetricRecord(event, stash))
-    if (execution && event.route !== undefined && event.route.loggingLevel !== 'OFF') logExecution(logger, event, stash)
+    if (execution && event.route !== undefined && event.route.loggingLevel !== 'OFF') logExecution(logger, event)
     if (access !== undefined) {
       const format = event.accessLogFormat ?? access.format
       if (format !== undefined) {
@@ -148,11 +157,8 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
       }
     }
   })
-  on(phaseEndChannel, (message) => {
-    const { ctx, phase, durationMs } = message as PhaseEndEvent
-    if (phase === 'integration') stashOf(ctx).integrationLatencyMs = durationMs
-    else if (phase === 'authorizer') stashOf(ctx).authorizerLatencyMs = durationMs
-  })
+  // No phase-end subscription: IntegrationLatency and the authorizer's time ride on the request-end event
+  // (@gw/core `PhaseTimes`), so observed phases publish nothing unless tracing (below) subscribes.
   on(cacheLookupChannel, (message) => {
     const { ctx, hit } = message as CacheLookupEvent
     stashOf(ctx).cacheHit = hit

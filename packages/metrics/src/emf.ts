@@ -84,7 +84,7 @@ export class EmfSink {
     if (status >= 400 && status < 500) g.e4++
     else if (status >= 500) g.e5++
     g.latency.add(event.latencyMs)
-    if (stash?.integrationLatencyMs !== undefined) g.integration.add(stash.integrationLatencyMs)
+    if (event.integrationLatencyMs !== undefined) g.integration.add(event.integrationLatencyMs)
     if (stash?.cacheHit !== undefined) {
       g.cacheSeen = true
       if (stash.cacheHit) g.cacheHits++

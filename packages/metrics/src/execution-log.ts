@@ -1,6 +1,5 @@
 import type { Logger, RequestEndEvent } from '@gw/core'
 import { maskedHeaders } from './mask.js'
-import type { RequestStash } from './request-stash.js'
 
 /** §13.2: execution-log events are truncated at 1024 bytes. */
 const MAX_BODY = 1024
@@ -18,7 +17,7 @@ function bodyText(body: unknown): string | undefined {
  * response headers and a response body of at most 1024 bytes; authorization
  * headers and API key values are masked, never written in clear.
  */
-export function logExecution(logger: Logger, event: RequestEndEvent, stash: RequestStash | undefined): void {
+export function logExecution(logger: Logger, event: RequestEndEvent): void {
   const route = event.route
   if (route === undefined || route.loggingLevel === 'OFF') return
   const ctx = event.ctx
@@ -32,7 +31,7 @@ export function logExecution(logger: Logger, event: RequestEndEvent, stash: Requ
     resource: route.resource,
     status: ctx.status,
     latencyMs: Math.round(event.latencyMs),
-    integrationLatencyMs: stash?.integrationLatencyMs === undefined ? undefined : Math.round(stash.integrationLatencyMs)
+    integrationLatencyMs: event.integrationLatencyMs === undefined ? undefined : Math.round(event.integrationLatencyMs)
   }
   if (ctx.error !== undefined) entry.error = { type: ctx.error.type, message: ctx.error.message }
   if (ctx.apiKey !== undefined) entry.apiKeyId = ctx.apiKey.id

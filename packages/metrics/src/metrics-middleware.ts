@@ -4,12 +4,14 @@ import {
   handlePipelineError,
   jsonLogger,
   parseOptions,
+  PHASE_TIMES,
   requestEndChannel,
   requestStartChannel,
   type GatewayContext,
   type Logger,
   type Middleware,
   type Next,
+  type PhaseTimes,
   type RequestEndEvent,
   type RouteMetricSettings
 } from '@gw/core'
@@ -68,7 +70,7 @@ export function metrics(options: MetricsMiddlewareOptions = {}): Middleware<obje
     }
     return r
   }
-  const end = (ctx: GatewayContext<object>, start: number): void => {
+  const end = (ctx: GatewayContext<object>, start: number, times: PhaseTimes): void => {
     // Not answered here (no route, or the chain ran out with nothing set): the host framework answers, not us.
     if (ctx.noRoute || (ctx.error === undefined && ctx.body === null && ctx.status === 200) || !requestEndChannel.hasSubscribers) return
     const event: RequestEndEvent = {
@@ -78,7 +80,9 @@ export function metrics(options: MetricsMiddlewareOptions = {}): Middleware<obje
       accessLogFormat: opts.accessLogFormat,
       latencyMs: performance.now() - start,
       requestBytes: Number(ctx.headers['content-length'] ?? 0) || 0,
-      responseBytes: typeof ctx.body === 'string' ? Buffer.byteLength(ctx.body) : ctx.body instanceof Uint8Array ? ctx.body.byteLength : ctx.body === null ? 0 : -1
+      responseBytes: typeof ctx.body === 'string' ? Buffer.byteLength(ctx.body) : ctx.body instanceof Uint8Array ? ctx.body.byteLength : ctx.body === null ? 0 : -1,
+      integrationLatencyMs: times.integrationLatencyMs,
+      authorizerLatencyMs: times.authorizerLatencyMs
     }
     requestEndChannel.publish(event)
   }
@@ -87,12 +91,16 @@ export function metrics(options: MetricsMiddlewareOptions = {}): Middleware<obje
     const start = performance.now()
     if (opts.stage !== undefined) ctx.stage ??= opts.stage
     ctx.apiId ??= opts.apiName
+    // observePhase() steps of the chain write IntegrationLatency / the authorizer's time here (§13.1).
+    const times: PhaseTimes = { integrationLatencyMs: undefined, authorizerLatencyMs: undefined }
+    const state = ctx.state as { [PHASE_TIMES]?: PhaseTimes }
+    state[PHASE_TIMES] = times
     if (requestStartChannel.hasSubscribers) requestStartChannel.publish({ ctx })
     return next().then(
-      () => end(ctx, start),
+      () => end(ctx, start, times),
       (err: unknown) => {
         handlePipelineError(ctx, err, logger)
-        end(ctx, start)
+        end(ctx, start, times)
       }
     )
   }

@@ -18,11 +18,19 @@ interface PromMetric {
   get(): Promise<{ name: string; help: string; type: 'counter' | 'histogram'; values: PromValue[]; aggregator: 'sum' }>
 }
 
+/** One status' request count on a series. */
+interface StatusCount {
+  readonly status: number
+  n: number
+}
+
 /** Per-series state (hangs on `Series.prom`). */
 class PromSeries {
   readonly labels: Record<string, string>
   /** status → count (a boxed count: a request costs one map lookup, not a get and a set) */
-  readonly statuses = new Map<number, { n: number }>()
+  readonly statuses = new Map<number, StatusCount>()
+  /** The count of the status this series answered last: a route answers one status most of the time, so most requests skip the map. */
+  last: StatusCount | undefined = undefined
   readonly latency: HistogramCell
   readonly integration: HistogramCell
   cacheHits = 0
@@ -97,12 +105,17 @@ export class PrometheusSink {
       this.#prom.push(p)
     }
     const ctx = event.ctx
-    const count = p.statuses.get(ctx.status)
-    if (count === undefined) p.statuses.set(ctx.status, { n: 1 })
-    else count.n++
+    const status = ctx.status
+    let count = p.last
+    if (count === undefined || count.status !== status) {
+      count = p.statuses.get(status)
+      if (count === undefined) p.statuses.set(status, (count = { status, n: 0 }))
+      p.last = count
+    }
+    count.n++
     p.latency.observe(this.#bounds, event.latencyMs / 1000)
+    if (event.integrationLatencyMs !== undefined) p.integration.observe(this.#bounds, event.integrationLatencyMs / 1000)
     if (stash !== undefined) {
-      if (stash.integrationLatencyMs !== undefined) p.integration.observe(this.#bounds, stash.integrationLatencyMs / 1000)
       if (stash.cacheHit === true) p.cacheHits++
       else if (stash.cacheHit === false) p.cacheMisses++
     }

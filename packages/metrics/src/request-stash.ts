@@ -1,13 +1,12 @@
 import type { GatewayContext } from '@gw/core'
 
-/** What @gw/metrics learns about a request before its end event: phase timings and the cache outcome (§13.1). */
+/**
+ * What @gw/metrics learns about a request before its end event: the cache outcome (§13.1) and spans. Phase times
+ * are not here: they ride on the request-end event (`PhaseTimes`), so an uncached, untraced request has no stash.
+ */
 export interface RequestStash {
-  /** `IntegrationLatency` in ms, once the integration phase ended. */
-  integrationLatencyMs: number | undefined
   /** Cache lookup outcome (`cacheLookupChannel`), `undefined` when caching is off for the method. */
   cacheHit: boolean | undefined
-  /** Authorizer time in ms (`$context.authorizer.latency`). */
-  authorizerLatencyMs: number | undefined
   /** Open spans of the request (set by the tracer only). */
   spans: unknown
 }
@@ -18,7 +17,7 @@ const kStash = Symbol('@gw/metrics.stash')
 export function stashOf(ctx: GatewayContext<object>): RequestStash {
   const state = ctx.state as Record<symbol, RequestStash | undefined>
   let stash = state[kStash]
-  if (stash === undefined) state[kStash] = stash = { integrationLatencyMs: undefined, cacheHit: undefined, authorizerLatencyMs: undefined, spans: undefined }
+  if (stash === undefined) state[kStash] = stash = { cacheHit: undefined, spans: undefined }
   return stash
 }
 
