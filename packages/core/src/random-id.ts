@@ -18,13 +18,19 @@ let offset = POOL_BYTES
 export function randomId(bytes: number, encoding: 'hex' | 'base64'): string {
   // Past the pool, `toString` would quietly return fewer bytes than asked for.
   if (!Number.isInteger(bytes) || bytes < 1 || bytes > POOL_BYTES) throw new RangeError(`randomId: bytes must be an integer from 1 to ${String(POOL_BYTES)}, got ${String(bytes)}`)
+  const at = take(bytes)
+  return pool.toString(encoding, at, at + bytes)
+}
+
+/** Where `bytes` unused pool bytes start (the pool is refilled first when fewer are left); they count as used. */
+function take(bytes: number): number {
   if (offset + bytes > POOL_BYTES) {
     randomFillSync(pool)
     offset = 0
   }
-  const id = pool.toString(encoding, offset, offset + bytes)
+  const at = offset
   offset += bytes
-  return id
+  return at
 }
 
 /** The two lower-case hex digits of every byte value as one little-endian 16-bit pair (first digit in the low byte). */
@@ -78,12 +84,8 @@ function formatUuid(at: number, o: number): void {
  */
 export function randomUuid(): string {
   if (uuidNext === UUID_BATCH) {
-    if (offset + UUID_BATCH * 16 > POOL_BYTES) {
-      randomFillSync(pool)
-      offset = 0
-    }
-    for (let i = 0; i < UUID_BATCH; i++) formatUuid(i * UUID_LENGTH, offset + i * 16)
-    offset += UUID_BATCH * 16
+    const at = take(UUID_BATCH * 16)
+    for (let i = 0; i < UUID_BATCH; i++) formatUuid(i * UUID_LENGTH, at + i * 16)
     uuidText = uuidBytes.toString('latin1')
     uuidNext = 0
   }
