@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM module of the harness, no types
-import { checkAnswers, checkCors } from '../harness/lib/check.mjs'
+import { carriesCredentials, checkAnswers, checkCors } from '../harness/lib/check.mjs'
 // @ts-expect-error plain ESM module of the harness, no types
 import { CORS_KINDS, wrkScript } from '../harness/lib/requests.mjs'
 
@@ -53,6 +53,17 @@ describe('stack suite answer check', () => {
     })
     servers.push(s)
     expect(await checkAnswers({ url: s.url, headers })).toMatch(/without a token: status 200 \(want 401\)/)
+  })
+
+  it('checks the credentials only of a target that guards its route (every target gets the same request)', async () => {
+    // a MOCK row or the bare baseline gets the key and the token too, and ignores them
+    const open = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(PAYLOAD)))
+    servers.push(open)
+    expect(await checkAnswers({ url: open.url, headers, guarded: false })).toBeNull()
+    expect(await checkAnswers({ url: open.url, headers, guarded: true })).toMatch(/access-control-allow-origin/)
+    expect(carriesCredentials(headers)).toBe(true)
+    expect(carriesCredentials({ Authorization: 'Bearer x' })).toBe(false)
+    expect(carriesCredentials({ Authorization: 'Bearer x', 'X-Api-Key': 'k' })).toBe(true)
   })
 
   it('refuses a wrong body and missing CORS headers', async () => {
