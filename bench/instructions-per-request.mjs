@@ -5,6 +5,9 @@
 // versions of hot code can be compared on a busy box (run both at once: each takes minutes under callgrind). Kernel
 // work (system calls) is not counted.
 //   node bench/instructions-per-request.mjs bench/entries/cache.mjs [--warm 6000] [--n 3000] [--method GET] [--headers '{"x":"y"}'] [--functions 40]
+//     [--idle S] [--node-flags '--flag ...']
+// --idle S closes the warm-up connections, leaves the server idle for S seconds and counts the next --n requests on
+// new connections (what the harness's interleaved slices do to a target). --node-flags passes V8/node flags.
 // --functions N also prints the N functions with the most instructions per request (self), JIT-compiled JavaScript
 // named through V8's perf map (`--perf-basic-prof`), so two versions can be compared function by function.
 import { spawn, execFileSync } from 'node:child_process'
@@ -31,16 +34,18 @@ if (args[0] === '--child') {
   const n = Number(opt('--n', 3000))
   const method = opt('--method', 'GET')
   const functions = Number(opt('--functions', 0))
+  const idle = Number(opt('--idle', 0))
+  const nodeFlags = opt('--node-flags', '').split(' ').filter(Boolean)
   const port = 20000 + Math.floor(Math.random() * 20000)
   const dir = mkdtempSync(path.join(tmpdir(), 'gw-callgrind-'))
-  const child = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', '--separate-threads=yes', `--callgrind-out-file=${dir}/cg.%p`, process.execPath, ...(functions > 0 ? ['--perf-basic-prof'] : []), fileURLToPath(import.meta.url), '--child', file, String(port)], {
+  const child = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', '--separate-threads=yes', `--callgrind-out-file=${dir}/cg.%p`, process.execPath, ...nodeFlags, ...(functions > 0 ? ['--perf-basic-prof'] : []), fileURLToPath(import.meta.url), '--child', file, String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' }
   })
   const [line] = await once(createInterface({ input: child.stdout }), 'line')
   const hello = JSON.parse(line)
   const headers = { origin: 'http://client.example.test', ...hello.headers, ...JSON.parse(opt('--headers', '{}')) }
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 8 })
+  let pool = new Pool(`http://127.0.0.1:${port}`, { connections: 8 })
   const drive = async (count) => {
     let left = count
     await Promise.all(Array.from({ length: 8 }, async () => {
@@ -59,6 +64,12 @@ if (args[0] === '--child') {
     }))
   }
   await drive(warm)
+  if (idle > 0) {
+    // the harness's interleaved layout: the connections close, the server sits idle, new connections arrive
+    await pool.close()
+    await new Promise((resolve) => setTimeout(resolve, idle * 1000))
+    pool = new Pool(`http://127.0.0.1:${port}`, { connections: 8 })
+  }
   execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' })
   await drive(n)
   execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' })

@@ -33,7 +33,7 @@ export function handleNodeRequest(
   url?: string
 ): void {
   const source = new NodeRequestSource(req, res, undefined, url)
-  const ctx = new GatewayContext<object>(source, settingsFor(compiled, source.remoteAddress, req.headers['x-forwarded-for']))
+  const ctx = new GatewayContext<object>(source, settingsFor(compiled, source.remoteAddress, source.forwardedFor))
   if (compiled.gatewayResponses !== undefined) ctx.gatewayResponses = compiled.gatewayResponses
   if (source.ambiguous) {
     rejectAmbiguous(ctx)
