@@ -13,6 +13,7 @@ import {
   type Next,
   type PhaseTimes,
   type RequestEndEvent,
+  textByteLength,
   type RouteMetricSettings
 } from '@gw/core'
 
@@ -80,7 +81,7 @@ export function metrics(options: MetricsMiddlewareOptions = {}): Middleware<obje
       accessLogFormat: opts.accessLogFormat,
       latencyMs: performance.now() - start,
       requestBytes: Number(ctx.headers['content-length'] ?? 0) || 0,
-      responseBytes: typeof ctx.body === 'string' ? Buffer.byteLength(ctx.body) : ctx.body instanceof Uint8Array ? ctx.body.byteLength : ctx.body === null ? 0 : -1,
+      responseBytes: typeof ctx.body === 'string' ? textByteLength(ctx.body) : ctx.body instanceof Uint8Array ? ctx.body.byteLength : ctx.body === null ? 0 : -1,
       integrationLatencyMs: times.integrationLatencyMs,
       authorizerLatencyMs: times.authorizerLatencyMs
     }

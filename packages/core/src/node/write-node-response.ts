@@ -3,6 +3,7 @@ import { Readable, pipeline } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { GatewayContext } from '../context.js'
 import { reject } from '../gateway-responses.js'
+import { textByteLength } from '../text-byte-length.js'
 
 /**
  * AWS's casing of the gateway headers on the wire (§12.5); inside `ctx` every
@@ -107,7 +108,7 @@ export function writeNodeResponse(ctx: GatewayContext<object>, res: ServerRespon
   const source = ctx.source as { overLimit?: boolean }
   if (source.overLimit === true) drainAfterResponse(req ?? res.req, res)
   if (typeof body === 'string') {
-    if (!hasLength) flat.push('content-length', String(Buffer.byteLength(body)))
+    if (!hasLength) flat.push('content-length', String(textByteLength(body)))
     try {
       res.writeHead(ctx.status, flat as string[])
     } catch (err) {
