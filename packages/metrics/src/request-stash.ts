@@ -13,15 +13,21 @@ export interface RequestStash {
 
 const kStash = Symbol('@gw/metrics.stash')
 
+/** Whether any request got a stash yet: until one does (no cached method, no tracing), `peekStash` reads no symbol key off `ctx.state`. */
+let stashed = false
+
 /** The stash of `ctx`, created on first use (only for observed requests: a subscriber runs). */
 export function stashOf(ctx: GatewayContext<object>): RequestStash {
   const state = ctx.state as Record<symbol, RequestStash | undefined>
   let stash = state[kStash]
-  if (stash === undefined) state[kStash] = stash = { cacheHit: undefined, spans: undefined }
+  if (stash === undefined) {
+    state[kStash] = stash = { cacheHit: undefined, spans: undefined }
+    stashed = true
+  }
   return stash
 }
 
 /** The stash of `ctx` if something was stashed, without creating one. */
 export function peekStash(ctx: GatewayContext<object>): RequestStash | undefined {
-  return (ctx.state as Record<symbol, RequestStash | undefined>)[kStash]
+  return stashed ? (ctx.state as Record<symbol, RequestStash | undefined>)[kStash] : undefined
 }

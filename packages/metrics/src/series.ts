@@ -38,14 +38,20 @@ export interface Series {
 export class SeriesTable {
   readonly #routes = new WeakMap<RouteMetricSettings, Series>()
   readonly #unmatched = new Map<string, Series>()
+  /** The route looked up last and its series: a stage's requests mostly hit one route again, found by === before the WeakMap. */
+  #lastRoute: RouteMetricSettings | undefined = undefined
+  #lastSeries: Series | undefined = undefined
   /** Every series, for scrapes. */
   readonly all: Series[] = []
 
   lookup(event: RequestEndEvent): Series {
     const route = event.route
     if (route !== undefined) {
+      if (route === this.#lastRoute) return this.#lastSeries as Series
       let s = this.#routes.get(route)
       if (s === undefined) this.#routes.set(route, (s = this.#add(event, route.method, route.resource, route.routeKey, route.detailedMetrics)))
+      this.#lastRoute = route
+      this.#lastSeries = s
       return s
     }
     const ctx = event.ctx
