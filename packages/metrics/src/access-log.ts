@@ -75,11 +75,19 @@ const CONSTANTS: Readonly<Record<string, string>> = { protocol: 'HTTP/1.1' }
  * is substituted; missing values render as `-`. A trailing newline is
  * dropped (the writer ends every line).
  *
- * The line is rendered by a function generated for the format: one
- * concatenation per literal segment and per variable, each variable read by
- * its own call site (so V8 inlines every reader), constant variables already
- * in the text. A loop over a reader array calls them all from one megamorphic
- * site and joins two more strings per variable.
+ * The line is rendered by a function generated for the format: each
+ * variable read by its own call site (so V8 inlines every reader), constant
+ * variables already in the text. A loop over a reader array calls them all
+ * from one megamorphic site and joins two more strings per variable. The
+ * renderer keeps the text of its last line up to each variable: while the
+ * values from the start of the line are the same strings as last time (===:
+ * the client's address, the second's `requestTime`, method, resource,
+ * status), that prefix is reused and only the rest (the request ids) is
+ * joined to it, so a line costs a few concatenations, not one or two per
+ * variable. A prefix is flattened the first time it is reused (`charCodeAt`
+ * flattens a joined string in place), so the writer's flattening of a line
+ * visits a few pieces, not every piece of it (issue #18). The line is the
+ * same text either way.
  * @throws GwError GW_METRICS_ACCESS_LOG_FORMAT for a REST format without `$context.requestId` or `$context.extendedRequestId`, or more than one line
  * @example
  * const render = compileAccessLogFormat('CLF', 'REST')
@@ -88,8 +96,9 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
   const template = (isAccessLogPreset(format) ? ACCESS_LOG_PRESETS[flavour][format] : format).replace(/\n$/, '')
   if (template.includes('\n')) throw AccessLogFormatInvalid(`access log format must be a single line (§13.2): ${JSON.stringify(format)}`)
   const readers: Reader[] = []
-  /** Source of the line: JSON string literals and `t(rN(e, s, h))` reads, joined with `+`. */
-  const parts: string[] = []
+  /** Text before the first variable, and the text after each variable (up to the next one or the end). */
+  let lead = ''
+  const after: string[] = []
   let literal = ''
   let last = 0
   let hasRequestId = false
@@ -104,20 +113,35 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
       literal += constant
       continue
     }
-    if (literal !== '') parts.push(JSON.stringify(literal))
+    // the text before this variable: the line's lead, or what follows the previous variable
+    if (readers.length === 0) lead = literal
+    else after.push(literal)
     literal = ''
     const direct = Object.hasOwn(READERS, name) ? READERS[name] : undefined
     if (direct === undefined) lazy = true
-    parts.push(`t(r${String(readers.length)}(e, s, h))`)
     readers.push(direct ?? fallback(name))
   }
   literal += template.slice(last)
-  if (literal !== '' || parts.length === 0) parts.push(JSON.stringify(literal))
+  if (readers.length === 0) lead = literal
+  else after.push(literal)
   if (flavour === 'REST' && !hasRequestId)
     throw AccessLogFormatInvalid(`a REST access log format must contain $context.requestId or $context.extendedRequestId (§13.2): ${JSON.stringify(format)}`)
   // A format with direct readers only (the presets) allocates nothing but its line: `h` stays undefined.
   const names = readers.map((_, i) => `r${String(i)}`)
-  const source = `'use strict';\nreturn function renderAccessLog(e, s) {\nconst h = ${lazy ? '{ vars: undefined }' : 'undefined'};\nreturn ${parts.join(' + ')};\n};`
+  const lines: string[] = [`const h = ${lazy ? '{ vars: undefined }' : 'undefined'};`]
+  for (let i = 0; i < readers.length; i++) lines.push(`const v${String(i)} = t(r${String(i)}(e, s, h));`)
+  lines.push(`let x = ${JSON.stringify(lead)};`, 'let m = true;')
+  for (let i = 0; i < readers.length; i++) {
+    const n = String(i)
+    const joined = `${i === 0 && lead === '' ? '' : 'x + '}v${n}${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`}`
+    lines.push(
+      `if (m && v${n} === c${n}) { x = p${n}; if (!f${n}) { f${n} = true; w = x.charCodeAt(0); } }`,
+      `else { m = false; c${n} = v${n}; x = p${n} = ${joined}; f${n} = false; }`
+    )
+  }
+  lines.push('return x;')
+  const state = readers.length === 0 ? '' : `let w, ${readers.map((_, i) => `c${String(i)}, p${String(i)}, f${String(i)} = false`).join(', ')};\n`
+  const source = `'use strict';\n${state}return function renderAccessLog(e, s) {\n${lines.join('\n')}\n};`
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from JSON string literals and reader indices only
   const factory = new Function('t', ...names, source) as (...args: unknown[]) => AccessLogRenderer
   return factory(text, ...readers)

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import type { LogEvent, Logger } from '@gw/core'
+import type { LogEvent, Logger, RequestEndEvent } from '@gw/core'
 import { compileAccessLogFormat, createMetrics } from '@gw/metrics'
 import { createGateway } from '@gw/gateway'
 import { createUsagePlans } from '@gw/usage-plans'
@@ -83,6 +83,26 @@ describe('access logs (aws-semantics §13.2): each preset gives the documented l
   it('a custom template: missing values are "-", an unknown path has no resource, the 403 is logged with its error', async () => {
     const r = await logged('REST', '$context.requestId [$context.requestTime] $context.status $context.resourcePath $context.error.responseType $context.identity.apiKeyId $context.authorizer.principalId $context.responseLatency', '/nope')
     expect(r.line).toMatch(new RegExp(`^${REQUEST_ID} \\[${r.time.replace(/[+/]/g, '\\$&')}\\] 403 - MISSING_AUTHENTICATION_TOKEN - - \\d+$`))
+  })
+
+  it('a renderer that reuses the start of its last line renders each line as written out (values changing anywhere, missing, repeated)', () => {
+    const format = '[$context.requestTime] $context.httpMethod $context.resourcePath $context.status $context.identity.caller $context.requestId $context.extendedRequestId'
+    const render = compileAccessLogFormat(format, 'HTTP')
+    const ctx = (requestId: string, method: string, status: number, epoch: number, resourcePath: string | undefined, caller?: string) =>
+      ({ requestId, extendedRequestId: `x${requestId}`, method, status, requestTimeEpoch: epoch, resourcePath, identity: caller === undefined ? undefined : { caller } }) as unknown as RequestEndEvent['ctx']
+    const t0 = Date.UTC(2026, 11, 6, 22, 33, 0)
+    const cases: [RequestEndEvent['ctx'], string][] = [
+      [ctx('a', 'GET', 200, t0, '/p'), '[06/Dec/2026:22:33:00 +0000] GET /p 200 - a xa'],
+      [ctx('b', 'GET', 200, t0 + 10, '/p'), '[06/Dec/2026:22:33:00 +0000] GET /p 200 - b xb'],
+      [ctx('b', 'GET', 404, t0 + 20, '/p'), '[06/Dec/2026:22:33:00 +0000] GET /p 404 - b xb'],
+      [ctx('c', 'POST', 404, t0 + 30, '/p'), '[06/Dec/2026:22:33:00 +0000] POST /p 404 - c xc'],
+      [ctx('c', 'POST', 404, t0 + 1000, '/p'), '[06/Dec/2026:22:33:01 +0000] POST /p 404 - c xc'],
+      [ctx('d', 'POST', 404, t0 + 1000, undefined, 'me'), '[06/Dec/2026:22:33:01 +0000] POST - 404 me d xd'],
+      [ctx('d', 'POST', 404, t0 + 1000, '/q', 'me'), '[06/Dec/2026:22:33:01 +0000] POST /q 404 me d xd'],
+      [ctx('e', 'GET', 200, t0, '/p'), '[06/Dec/2026:22:33:00 +0000] GET /p 200 - e xe']
+    ]
+    for (const [c, line] of cases) expect(render({ ctx: c, responseBytes: 0 } as unknown as RequestEndEvent, undefined)).toBe(line)
+    expect(compileAccessLogFormat('no variables', 'HTTP')({ ctx: cases[0]?.[0], responseBytes: 0 } as unknown as RequestEndEvent, undefined)).toBe('no variables')
   })
 
   it('§13.2 REST formats without $context.requestId or $context.extendedRequestId are refused at start; HTTP ones are not', () => {
