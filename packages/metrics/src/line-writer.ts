@@ -1,4 +1,5 @@
 import { close as closeFd, createWriteStream, fstat, open, writeSync } from 'node:fs'
+import { Buffer } from 'node:buffer'
 import type { Writable } from 'node:stream'
 
 /** Where log lines go: `stdout`, `stderr`, a file path (appended), or any writable stream. */
@@ -134,9 +135,25 @@ export class LineWriter {
   }
 }
 
-/** `fs.writeSync` until every byte is out (a write may be partial). */
+/** Bytes of the buffer a turn's chunk is encoded into: most chunks fit (a bigger one gets a Buffer of its own). */
+const SCRATCH_BYTES = 64 * 1024
+let scratch: Buffer | undefined
+
+/**
+ * `fs.writeSync` until every byte is out (a write may be partial). A chunk that surely fits (3 bytes per UTF-16
+ * unit at most) is encoded into one reused buffer: one encoding call, no byte count first and no new Buffer per
+ * turn, as `Buffer.from` has (issue #18).
+ */
 function writeAllSync(fd: number, chunk: string): void {
-  const bytes = Buffer.from(chunk)
+  let bytes: Buffer
+  let end: number
+  if (chunk.length * 3 <= SCRATCH_BYTES) {
+    bytes = scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES)
+    end = bytes.write(chunk, 0, 'utf8')
+  } else {
+    bytes = Buffer.from(chunk)
+    end = bytes.length
+  }
   let offset = 0
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset)
+  while (offset < end) offset += writeSync(fd, bytes, offset, end - offset)
 }
