@@ -135,6 +135,12 @@ export class UsagePlans {
   readonly #byHash = new Map<string, KeyRecord>()
   /** Presented value → its SHA-256, for the last HASH_CACHE_SIZE distinct values (memory only, never logged). */
   readonly #hashes = new Map<string, string>()
+  /**
+   * The last presented value and its hash: a run of requests with one key compares the value (`===`, a few dozen
+   * characters) instead of hashing the new header string again for the map lookup.
+   */
+  #lastValue = ''
+  #lastHash = ''
 
   constructor(options: UsagePlansOptions = {}) {
     const opts = parseOptions(registrySchema, options, 'createUsagePlans')
@@ -399,12 +405,18 @@ export class UsagePlans {
    */
   findKey(value: string): KeyRecord | undefined {
     if (value.length < 20 || value.length > 128) return undefined
-    const cache = this.#hashes
-    let hash = cache.get(value)
-    if (hash === undefined) {
-      hash = hashApiKey(value)
-      if (cache.size >= HASH_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
-      cache.set(value, hash)
+    let hash: string | undefined
+    if (value === this.#lastValue) hash = this.#lastHash
+    else {
+      const cache = this.#hashes
+      hash = cache.get(value)
+      if (hash === undefined) {
+        hash = hashApiKey(value)
+        if (cache.size >= HASH_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+        cache.set(value, hash)
+      }
+      this.#lastValue = value
+      this.#lastHash = hash
     }
     const record = this.#byHash.get(hash)
     return record?.enabled === true ? record : undefined
