@@ -84,7 +84,7 @@ export class NodeRequestSource implements RequestSource, BodyReadState {
   }
 
   /** `X-Forwarded-For` as node parsed it (for `trustProxy`), without building `headers`. */
-  get forwardedFor(): string | undefined {
+  get forwardedFor(): string | string[] | undefined {
     return this.#incoming['x-forwarded-for']
   }
 
