@@ -72,7 +72,9 @@ export function stageCache(input: StageCacheInput): Middleware<object> | null {
   if (methods.length === 0) return null
   const namespace = input.cacheNamespace ?? input.resourcePath
   const variant = input.variant
-  // The key's start per request method, built once: a hit without a canary variant concatenates nothing here.
+  // The key's start per request method, built once: a hit without a canary variant (the stage's own cache, which is
+  // also every request of a stage without a canary) concatenates nothing here, so the store finds the same string
+  // (hash already computed) on every request.
   const scopes = new Map(methods.map((m) => [m, `${m} ${namespace}`]))
   return responseCache({
     store: input.store,
@@ -80,7 +82,13 @@ export function stageCache(input: StageCacheInput): Middleware<object> | null {
     ttlMs: ttl * 1000,
     methods: new Set(methods),
     // responseCache() only asks for methods in `methods`, so the lookup always finds one
-    scope: variant === undefined ? (ctx) => scopes.get(ctx.method) as string : (ctx) => `${variant(ctx)}${ctx.method} ${namespace}`,
+    scope:
+      variant === undefined
+        ? (ctx) => scopes.get(ctx.method) as string
+        : (ctx) => {
+            const v = variant(ctx)
+            return v === '' ? (scopes.get(ctx.method) as string) : `${v}${ctx.method} ${namespace}`
+          },
     keyValues: compileKeyValues(input.cacheKeyParameters ?? []),
     requireAuthorization: setting.requireAuthorizationForCacheControl ?? true,
     strategy: setting.unauthorizedCacheControlHeaderStrategy ?? 'SUCCEED_WITH_RESPONSE_HEADER',
