@@ -54,6 +54,28 @@ describe('bounded memory stores (lru-cache)', () => {
     expect(cache.size).toBe(1)
   })
 
+  it('CacheStore: keys and partitions that join to look alike stay apart (the last joined key is remembered), TTL expiry', async () => {
+    const cache = new MemoryCacheStore()
+    const v = (n: number): Uint8Array => new Uint8Array([n])
+    cache.set('', '', v(1), 60_000)
+    cache.set('a', 'b', v(2), 60_000)
+    cache.set('a', 'bc', v(3), 60_000)
+    cache.set('ab', 'c', v(4), 30)
+    for (let round = 0; round < 3; round++) {
+      expect(cache.get('', '')?.[0]).toBe(1)
+      expect(cache.get('a', 'b')?.[0]).toBe(2)
+      expect(cache.get('a', 'b')?.[0]).toBe(2)
+      expect(cache.get('a', 'bc')?.[0]).toBe(3)
+      expect(cache.get('ab', 'c')?.[0]).toBe(4)
+      expect(cache.get('a', '')).toBeUndefined()
+    }
+    await sleep(60)
+    expect(cache.get('ab', 'c')).toBeUndefined()
+    cache.flush('a')
+    expect(cache.get('a', 'b')).toBeUndefined()
+    expect(cache.get('', '')?.[0]).toBe(1)
+  })
+
   it('CacheStore: a cached slice is copied, so it never pins its larger buffer', () => {
     const cache = new MemoryCacheStore()
     const big = new Uint8Array(100_000)

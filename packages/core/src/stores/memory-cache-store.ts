@@ -55,6 +55,10 @@ export class MemoryCacheStore implements CacheStore {
    * scopes) come back on every request with their hashes already computed.
    */
   readonly #joined = new Map<string, Map<string, string>>()
+  // The last partition and key joined and their joined string: a run of hits on one key (one route) finds it by ===.
+  #lastPartition: string | undefined
+  #lastKey: string | undefined
+  #lastJoined = ''
 
   constructor(options: MemoryCacheStoreOptions = {}) {
     const opts = parseOptions(schema, options, 'MemoryCacheStore')
@@ -86,6 +90,7 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   #join(partition: string, key: string): string {
+    if (key === this.#lastKey && partition === this.#lastPartition) return this.#lastJoined
     if (key.length > JOINED_KEY_LENGTH) return partition + SEP + key
     let byKey = this.#joined.get(partition)
     if (byKey === undefined) this.#joined.set(partition, (byKey = new Map<string, string>()))
@@ -94,6 +99,9 @@ export class MemoryCacheStore implements CacheStore {
       if (byKey.size >= JOINED_PER_PARTITION) byKey.clear()
       byKey.set(key, (joined = partition + SEP + key))
     }
+    this.#lastPartition = partition
+    this.#lastKey = key
+    this.#lastJoined = joined
     return joined
   }
 
@@ -118,11 +126,13 @@ export class MemoryCacheStore implements CacheStore {
     const prefix = partition + SEP
     for (const key of [...this.#cache.keys()]) if (key.startsWith(prefix)) this.#cache.delete(key)
     this.#joined.delete(partition)
+    if (this.#lastPartition === partition) this.#lastPartition = this.#lastKey = undefined
   }
 
   /** Drops everything. */
   close(): void {
     this.#cache.clear()
     this.#joined.clear()
+    this.#lastPartition = this.#lastKey = undefined
   }
 }
