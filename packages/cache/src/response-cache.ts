@@ -40,10 +40,14 @@ const NOT_STORED: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'x-amzn-
 
 const resolved: Promise<void> = Promise.resolve()
 
-/** A decoded memory entry as a hit serves it: the body as text when it is UTF-8. */
+/**
+ * A decoded entry as a hit serves it: the body as text when it is UTF-8, the header names and values in two arrays
+ * (a hit copies them with plain stores: no key listing, no reads from a dictionary-shaped object per header).
+ */
 interface ServedEntry {
   readonly status: number
-  readonly headers: ResponseHeaders
+  readonly names: readonly string[]
+  readonly values: readonly (string | string[])[]
   readonly body: string | Uint8Array
 }
 
@@ -57,7 +61,18 @@ const decoded = new WeakMap<Uint8Array, ServedEntry>()
  */
 function servedOf(entry: CachedResponse): ServedEntry {
   const body = entry.body
-  return { status: entry.status, headers: entry.headers, body: isUtf8(body) ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : body }
+  const names = Object.keys(entry.headers)
+  const values = names.map((name) => entry.headers[name] as string | string[])
+  return { status: entry.status, names, values, body: isUtf8(body) ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : body }
+}
+
+/** A request's own headers object for a served entry (decoration writes to it). */
+function headersOf(entry: ServedEntry): ResponseHeaders {
+  // fast mode (not Object.create(null), a hash table): decoration writes to it and the writer iterates it per hit
+  const out = new NullProto() as ResponseHeaders
+  const { names, values } = entry
+  for (let i = 0; i < names.length; i++) out[names[i] as string] = values[i] as string | string[]
+  return out
 }
 
 // The header names of each decoded headers object, so a copy is plain assignments (no for-in per hit).
@@ -88,6 +103,8 @@ function copyHeaders(headers: ResponseHeaders): ResponseHeaders {
  */
 export function responseCache(s: ResponseCacheSettings): Middleware<object> {
   const { store, partition, ttlMs, methods, scope, keyValues, flights } = s
+  // One cached method (a stage's GET, the usual case) is checked with === instead of a Set lookup per request.
+  const only = methods.size === 1 ? (methods.values().next().value as string) : undefined
 
   function serve(ctx: GatewayContext<object>, entry: CachedResponse): void {
     ctx.status = entry.status
@@ -162,18 +179,28 @@ export function responseCache(s: ResponseCacheSettings): Middleware<object> {
     return found(ctx, next, key, got, warn)
   }
 
+  // The bytes of the last hit and their decoding: a memory store hands back the same bytes on every hit of a key,
+  // so the usual hit (the same key as the last one) is found by === without a WeakMap lookup.
+  let lastBytes: Uint8Array | undefined
+  let lastServed: ServedEntry | undefined
+
   function found(ctx: GatewayContext<object>, next: Next, key: string, bytes: Uint8Array | undefined, warn: boolean): Promise<void> | undefined {
     if (bytes === undefined) return miss(ctx, next, key, warn)
-    // A memory store hands back the same bytes on every hit: decode them once, copy only the headers per request
-    // (decoration writes to them). Bytes from Redis are new each time and decoded each time.
-    let entry = decoded.get(bytes)
-    if (entry === undefined) {
-      const fresh = decodeEntry(bytes)
-      if (fresh === undefined) return miss(ctx, next, key, warn)
-      decoded.set(bytes, (entry = servedOf(fresh)))
+    // Decoded once per stored bytes; only the headers are copied per request (decoration writes to them). Bytes
+    // from Redis are new each time and decoded each time.
+    let entry = lastServed
+    if (bytes !== lastBytes || entry === undefined) {
+      entry = decoded.get(bytes)
+      if (entry === undefined) {
+        const fresh = decodeEntry(bytes)
+        if (fresh === undefined) return miss(ctx, next, key, warn)
+        decoded.set(bytes, (entry = servedOf(fresh)))
+      }
+      lastBytes = bytes
+      lastServed = entry
     }
     ctx.status = entry.status
-    ctx.responseHeaders = copyHeaders(entry.headers)
+    ctx.responseHeaders = headersOf(entry)
     ctx.body = entry.body
     publish(ctx, true)
     if (warn) addWarning(ctx)
@@ -199,7 +226,7 @@ export function responseCache(s: ResponseCacheSettings): Middleware<object> {
   }
 
   return function responseCache(ctx, next) {
-    if (!methods.has(ctx.method)) return next()
+    if (only !== undefined ? ctx.method !== only : !methods.has(ctx.method)) return next()
     const key = scope(ctx) + keyValues(ctx)
     const cc = ctx.headers['cache-control']
     if (cc === undefined || !wantsRefresh(cc)) return lookup(ctx, next, key, false)

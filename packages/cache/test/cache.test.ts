@@ -7,11 +7,15 @@ import Koa from 'koa'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
 import { serve as honoServe } from '@hono/node-server'
-import { compose, GwError, MemoryCacheStore, silentLogger, toFetchHandler, toNodeHandler, type GatewayContext, type Middleware } from '@gw/core'
+import { compose, GatewayContext, GwError, MemoryCacheStore, silentLogger, toFetchHandler, toNodeHandler, type Middleware, type RequestSource } from '@gw/core'
 import { expressAdapter } from '@gw/express'
 import { koaAdapter } from '@gw/koa'
 import { fastifyAdapter } from '@gw/fastify'
 import { cache, decodeEntry, encodeEntry, wantsRefresh, cacheClusterBytes, CACHE_CLUSTER_SIZES } from '@gw/cache'
+
+/** A GET request context without a server. */
+const contextFor = (url: string): GatewayContext<object> =>
+  new GatewayContext({ method: 'GET', url, headers: {}, rawHeaders: [], remoteAddress: '127.0.0.1', protocol: 'http', readBody: () => Promise.resolve(Buffer.alloc(0)), stream: () => Readable.from([]), hasBody: false, signal: new AbortController().signal } as unknown as RequestSource)
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -94,6 +98,34 @@ describe('cache() standalone in host frameworks (§7 rules)', () => {
 })
 
 describe('cache() options and behaviour', () => {
+  it('§7 hits that alternate between keys each get their own entry: status, headers and body, a fresh headers object each', async () => {
+    const store = new MemoryCacheStore()
+    const mw = cache({ ttl: 60, keyParameters: ['method.request.querystring.type'], store })
+    const answer: Middleware<object> = (ctx) => {
+      const type = ctx.query['type']?.[0] ?? ''
+      ctx.status = type === 'a' ? 200 : 201
+      ctx.responseHeaders['content-type'] = type === 'a' ? 'text/plain' : 'application/json'
+      ctx.responseHeaders['x-type'] = type
+      ctx.body = type === 'a' ? 'AAA' : Buffer.from([0xff, 0, 1])
+    }
+    const run = async (type: string): Promise<GatewayContext<object>> => {
+      const ctx = contextFor(`/pets?type=${type}`)
+      await compose([mw, answer])(ctx)
+      return ctx
+    }
+    await run('a')
+    await run('b')
+    const seen: GatewayContext<object>[] = []
+    for (const type of ['a', 'a', 'b', 'a', 'b', 'b']) {
+      const ctx = await run(type)
+      seen.push(ctx)
+      expect(ctx.status).toBe(type === 'a' ? 200 : 201)
+      expect({ ...ctx.responseHeaders }).toEqual({ 'content-type': type === 'a' ? 'text/plain' : 'application/json', 'x-type': type })
+      expect(Buffer.from(ctx.body as string | Uint8Array)).toEqual(type === 'a' ? Buffer.from('AAA') : Buffer.from([0xff, 0, 1]))
+    }
+    expect(seen[0]?.responseHeaders).not.toBe(seen[1]?.responseHeaders)
+  })
+
   it('§7 ttl 0 disables caching; POST is not cached by default; methods: [POST] caches it', async () => {
     const off = counter()
     const url = await listen(createServer(toNodeHandler(compose([cache({ ttl: 0 }), off.handler]), { logger: silentLogger })))
