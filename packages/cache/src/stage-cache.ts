@@ -76,6 +76,8 @@ export function stageCache(input: StageCacheInput): Middleware<object> | null {
   // also every request of a stage without a canary) concatenates nothing here, so the store finds the same string
   // (hash already computed) on every request.
   const scopes = new Map(methods.map((m) => [m, `${m} ${namespace}`]))
+  // responseCache() only asks for methods in `methods`: with one method the scope is that one string
+  const only = methods.length === 1 ? `${methods[0] as string} ${namespace}` : undefined
   return responseCache({
     store: input.store,
     partition: input.partition,
@@ -84,10 +86,13 @@ export function stageCache(input: StageCacheInput): Middleware<object> | null {
     // responseCache() only asks for methods in `methods`, so the lookup always finds one
     scope:
       variant === undefined
-        ? (ctx) => scopes.get(ctx.method) as string
+        ? only === undefined
+          ? (ctx) => scopes.get(ctx.method) as string
+          : () => only
         : (ctx) => {
             const v = variant(ctx)
-            return v === '' ? (scopes.get(ctx.method) as string) : `${v}${ctx.method} ${namespace}`
+            if (v !== '') return `${v}${ctx.method} ${namespace}`
+            return only ?? (scopes.get(ctx.method) as string)
           },
     keyValues: compileKeyValues(input.cacheKeyParameters ?? []),
     requireAuthorization: setting.requireAuthorizationForCacheControl ?? true,
