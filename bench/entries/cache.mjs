@@ -5,11 +5,9 @@
 import { fileURLToPath } from 'node:url'
 import { connect } from 'node:net'
 import { Readable } from 'node:stream'
-import { Redis } from 'ioredis'
 import { serve, silentLogger } from './_serve.mjs'
 import { GatewayContext } from '../../packages/core/dist/index.js'
 import { cache, encodeEntry } from '../../packages/cache/dist/index.js'
-import { RedisCacheStore } from '../../packages/store-redis/dist/index.js'
 
 export const meta = { suite: 'mw', name: 'gw-serve-cache-hit', description: 'gw serve: REST stage cache hit (§7) in front of the MOCK route' }
 
@@ -22,22 +20,29 @@ export async function start ({ port, host = '127.0.0.1' }) {
   return { close: () => gw.close(), path: '/api/hello' }
 }
 
-/** One `GET` over a plain TCP socket, resolved when the server has answered and closed it. */
+/** One keep-alive `GET` over a plain TCP socket (as the load's requests come), closed by this side once answered. */
 function fill (url) {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname)
     let answer = ''
     socket.setEncoding('latin1')
-    socket.on('data', (chunk) => { answer += chunk })
+    socket.on('data', (chunk) => {
+      answer += chunk
+      const end = answer.indexOf('\r\n\r\n')
+      const length = /\r\ncontent-length: *(\d+)/i.exec(answer)
+      if (end !== -1 && length !== null && answer.length >= end + 4 + Number(length[1])) socket.end()
+    })
     socket.on('error', reject)
     socket.on('close', () => (answer.startsWith('HTTP/1.1 200') ? resolve() : reject(new Error(`cache fill: ${answer.split('\r\n')[0]}`))))
-    socket.end(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`)
+    socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`)
   })
 }
 
 const PAYLOAD = JSON.stringify({ hello: 'world', id: 42, tags: ['a', 'b'], ok: true })
 
 export async function redisTasks (redisUrl) {
+  // imported here, not at the top: the mw suite's server process (start()) does not load a Redis client
+  const [{ Redis }, { RedisCacheStore }] = await Promise.all([import('ioredis'), import('../../packages/store-redis/dist/index.js')])
   const plain = new Redis(redisUrl)
   const store = new RedisCacheStore({ url: redisUrl, prefix: 'benchcache', onStoreError: 'failClosed' })
   await store.ready(10_000)
