@@ -54,6 +54,35 @@ describe('bounded memory stores (lru-cache)', () => {
     expect(cache.size).toBe(1)
   })
 
+  it('CacheStore: the least recently used entries go first (a get or a set makes a key recent), bytes are accounted on replace and delete', () => {
+    // each entry: 100 value bytes + 2 x 4 key bytes ('p' NUL 'k' n) + 768 overhead = 876; three fit in 3,000
+    const cache = new MemoryCacheStore({ maxBytes: 3_000 })
+    const v = (n: number, size = 100): Uint8Array => new Uint8Array(size).fill(n)
+    cache.set('p', 'k1', v(1), 60_000)
+    cache.set('p', 'k2', v(2), 60_000)
+    cache.set('p', 'k3', v(3), 60_000)
+    expect(cache.bytes).toBe(3 * 876)
+    expect(cache.get('p', 'k1')?.[0]).toBe(1) // k2 is the oldest now
+    cache.set('p', 'k4', v(4), 60_000)
+    expect(cache.get('p', 'k2')).toBeUndefined()
+    expect(cache.size).toBe(3)
+    cache.set('p', 'k3', v(33, 50), 60_000) // a smaller value for k3, now the most recent: k1 is the oldest
+    expect(cache.bytes).toBe(2 * 876 + 826)
+    cache.set('p', 'k5', v(5), 60_000)
+    cache.set('p', 'k6', v(6), 60_000)
+    expect([cache.get('p', 'k1'), cache.get('p', 'k4')]).toEqual([undefined, undefined])
+    expect([cache.get('p', 'k3')?.[0], cache.get('p', 'k5')?.[0], cache.get('p', 'k6')?.[0]]).toEqual([33, 5, 6])
+    cache.delete('p', 'k6')
+    cache.delete('p', 'k6')
+    expect(cache.bytes).toBe(876 + 826)
+    cache.set('p', 'k5', v(5), 0) // TTL 0: not cached, and the old entry is gone
+    expect(cache.get('p', 'k5')).toBeUndefined()
+    expect([cache.size, cache.bytes]).toEqual([1, 826])
+    const few = new MemoryCacheStore({ max: 2 })
+    for (const k of ['a', 'b', 'c']) few.set('p', k, v(1), 60_000)
+    expect([few.get('p', 'a'), few.size]).toEqual([undefined, 2])
+  })
+
   it('CacheStore: keys and partitions that join to look alike stay apart (the last joined key is remembered), TTL expiry', async () => {
     const cache = new MemoryCacheStore()
     const v = (n: number): Uint8Array => new Uint8Array([n])
