@@ -104,7 +104,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     // Checked at once (one line, §13.2); the REST request-id rule is checked per stage by createGateway() and, for
     // a REST request logged with this default, when first used (logged and skipped if it lacks one).
     if (a.format !== undefined) compileAccessLogFormat(a.format, 'HTTP')
-    const writer = new LineWriter(destinationOf(a.destination))
+    const writer = new LineWriter(destinationOf(a.destination), { flushBytes: a.flushBytes, flushDelayMs: a.flushDelayMs })
     access = { writer, format: a.format, renderers: { REST: new Map(), HTTP: new Map() } }
     closers.push(() => writer.close())
   }

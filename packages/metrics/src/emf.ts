@@ -145,6 +145,8 @@ export class EmfSink {
       this.#reset(g)
       this.#writer.write(JSON.stringify(line))
     }
+    // An interval's lines are one batch already: written now, not after the access-log batch delay.
+    this.#writer.flush()
   }
 
   #line(g: EmfGroup, timestamp: number): Record<string, unknown> {

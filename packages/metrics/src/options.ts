@@ -33,7 +33,17 @@ export const metricsOptionsSchema = z
       ])
       .default(false),
     accessLog: z
-      .union([z.boolean(), z.object({ destination: destinationSchema.optional(), format: z.string().min(1).optional() }).strict()])
+      .union([
+        z.boolean(),
+        z
+          .object({
+            destination: destinationSchema.optional(),
+            format: z.string().min(1).optional(),
+            flushBytes: z.number().int().min(1).optional(),
+            flushDelayMs: z.number().int().min(0).max(60_000).optional()
+          })
+          .strict()
+      ])
       .default(false),
     executionLog: z.boolean().default(true),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).info === 'function', 'a Logger').optional(),
@@ -50,8 +60,13 @@ export interface MetricsOptions {
   prometheus?: boolean | { buckets?: number[]; registry?: import('prom-client').Registry }
   /** CloudWatch EMF lines, one per dimension set per interval. @default false; `true` = stdout every 60 s in `AWS/ApiGateway` */
   emf?: boolean | { destination?: LineDestination; intervalMs?: number; namespace?: string }
-  /** Access log lines (§13.2) in each stage's `accessLogSettings.format`, else `format` (a template or CLF/JSON/XML/CSV). @default false; `true` = stdout */
-  accessLog?: boolean | { destination?: LineDestination; format?: string }
+  /**
+   * Access log lines (§13.2) in each stage's `accessLogSettings.format`, else `format` (a template or CLF/JSON/XML/CSV).
+   * Lines are written in batches: once `flushBytes` characters (about bytes) are queued, or `flushDelayMs` after a
+   * batch's first line, whichever comes first; `close()` and process exit write the rest.
+   * @default false; `true` = stdout, `flushBytes` 16384, `flushDelayMs` 100
+   */
+  accessLog?: boolean | { destination?: LineDestination; format?: string; flushBytes?: number; flushDelayMs?: number }
   /** REST execution logs per method `loggingLevel` / `dataTraceEnabled` (§6.1), to `logger`. @default true */
   executionLog?: boolean
   /** Where execution logs go. @default jsonLogger (stderr) */

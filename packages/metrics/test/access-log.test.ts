@@ -9,9 +9,9 @@ import { mock, serveGateway } from './support.js'
 const TIME = /^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000$/
 const REQUEST_ID = '0b5e4c5e-59b6-4a7b-9a6c-6a1f0b1d2e3f'
 
+/** The line a request wrote: lines are batched, so it arrives once the batch delay (100 ms by default) has passed. */
 async function oneLine(out: PassThrough): Promise<string> {
-  await new Promise((resolve) => setImmediate(resolve))
-  const text = (out.read() as Buffer | null)?.toString('utf8') ?? ''
+  const text = await new Promise<string>((resolve) => out.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8'))))
   const lines = text.split('\n').filter((l) => l !== '')
   expect(lines).toHaveLength(1)
   return lines[0] as string
