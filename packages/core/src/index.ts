@@ -85,3 +85,4 @@ export type {
   StoreErrorEvent
 } from './channels.js'
 export { observePhase } from './observe-phase.js'
+export { monotonicMs } from './clock.js'

@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks'
+import { monotonicMs } from './clock.js'
 import { PHASE_TIMES, phaseEndChannel, phaseStartChannel, requestEndChannel, type PhaseEndEvent, type PhaseName, type PhaseStartEvent, type PhaseTimes } from './channels.js'
 import type { GatewayContext } from './context.js'
 import type { Middleware, Next } from './middleware.js'
@@ -41,7 +41,7 @@ class ObservedPhase {
     this.#phase = phase
     this.#ctx = ctx
     this.#times = times
-    this.#start = performance.now()
+    this.#start = monotonicMs()
     if (phaseStartChannel.hasSubscribers) phaseStartChannel.publish({ ctx, phase } satisfies PhaseStartEvent)
   }
 
@@ -72,7 +72,7 @@ class ObservedPhase {
   #end(error: unknown): void {
     if (this.#ended) return
     this.#ended = true
-    const durationMs = performance.now() - this.#start
+    const durationMs = monotonicMs() - this.#start
     const times = this.#times
     if (times !== undefined) {
       if (this.#phase === 'integration') times.integrationLatencyMs = durationMs

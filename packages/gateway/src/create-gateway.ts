@@ -1,5 +1,4 @@
 import type { Server } from 'node:http'
-import { performance } from 'node:perf_hooks'
 import { z } from 'zod'
 import {
   compileGatewayResponses,
@@ -11,6 +10,7 @@ import {
   type ServerLimits,
   handlePipelineError,
   isPending,
+  monotonicMs,
   observePhase,
   PHASE_TIMES,
   requestEndChannel,
@@ -188,7 +188,7 @@ class Observation implements RequestEndEvent, PhaseTimes {
   authorizerLatencyMs: number | undefined = undefined
 
   constructor(ctx: GatewayContext<object>, apiName: string) {
-    this.start = performance.now()
+    this.start = monotonicMs()
     this.ctx = ctx
     this.apiName = apiName
   }
@@ -510,7 +510,7 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
     const resource = ctx.resourcePath
     seen.route = seen.routes === undefined || resource === undefined ? undefined : seen.routes.find(ctx, resource)
     seen.accessLogFormat = seen.settings?.accessLogSettings?.format
-    seen.latencyMs = performance.now() - seen.start
+    seen.latencyMs = monotonicMs() - seen.start
     seen.requestBytes = requestBytes(ctx)
     seen.responseBytes = bodyBytes(ctx)
     requestEndChannel.publish(seen)

@@ -1,8 +1,8 @@
-import { performance } from 'node:perf_hooks'
 import { z } from 'zod'
 import {
   handlePipelineError,
   jsonLogger,
+  monotonicMs,
   parseOptions,
   PHASE_TIMES,
   requestEndChannel,
@@ -79,7 +79,7 @@ export function metrics(options: MetricsMiddlewareOptions = {}): Middleware<obje
       apiName: opts.apiName,
       route: routeOf(ctx),
       accessLogFormat: opts.accessLogFormat,
-      latencyMs: performance.now() - start,
+      latencyMs: monotonicMs() - start,
       requestBytes: Number(ctx.headers['content-length'] ?? 0) || 0,
       responseBytes: typeof ctx.body === 'string' ? textByteLength(ctx.body) : ctx.body instanceof Uint8Array ? ctx.body.byteLength : ctx.body === null ? 0 : -1,
       integrationLatencyMs: times.integrationLatencyMs,
@@ -89,7 +89,7 @@ export function metrics(options: MetricsMiddlewareOptions = {}): Middleware<obje
   }
   return function metricsMiddleware(ctx: GatewayContext<object>, next: Next): Promise<void> | void {
     if (!requestEndChannel.hasSubscribers && !requestStartChannel.hasSubscribers) return next()
-    const start = performance.now()
+    const start = monotonicMs()
     if (opts.stage !== undefined) ctx.stage ??= opts.stage
     ctx.apiId ??= opts.apiName
     // observePhase() steps of the chain write IntegrationLatency / the authorizer's time here (§13.1).
