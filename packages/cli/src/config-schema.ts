@@ -209,7 +209,12 @@ const metricsSchema = z
     path: z.string().startsWith('/').default('/metrics').describe('Path of the Prometheus endpoint.'),
     accessLogFormat: z.string().min(1).optional().describe('Access log format with $context variables or CLF/JSON/XML/CSV (§13.2); same as accessLog.format.'),
     accessLog: z
-      .object({ format: z.string().min(1).describe('A $context template or CLF, JSON, XML, CSV (§13.2).'), destination: logDestination })
+      .object({
+        format: z.string().min(1).describe('A $context template or CLF, JSON, XML, CSV (§13.2).'),
+        destination: logDestination,
+        flushBytes: z.number().int().min(1).optional().describe('Write queued lines once they reach this many characters (about bytes). Default 16384.'),
+        flushDelayMs: z.number().int().min(0).max(60_000).optional().describe('Write a smaller batch this many ms after its first line (a line may reach the destination this much later). Default 100.')
+      })
       .strict()
       .optional()
       .describe('One access log line per request, for every stage (§13.2).'),

@@ -66,7 +66,7 @@ export interface MetricsOptions {
    * batch's first line, whichever comes first; `close()` and process exit write the rest.
    * @default false; `true` = stdout, `flushBytes` 16384, `flushDelayMs` 100
    */
-  accessLog?: boolean | { destination?: LineDestination; format?: string; flushBytes?: number; flushDelayMs?: number }
+  accessLog?: boolean | { destination?: LineDestination; format?: string; flushBytes?: number | undefined; flushDelayMs?: number | undefined }
   /** REST execution logs per method `loggingLevel` / `dataTraceEnabled` (§6.1), to `logger`. @default true */
   executionLog?: boolean
   /** Where execution logs go. @default jsonLogger (stderr) */

@@ -41,7 +41,7 @@ export async function startMetrics(config: GwConfig, file: string, dir: string, 
   }
   if (!listen) return undefined // gw validate: the checks above are all it needs
   const options: MetricsOptions = { prometheus: prometheus !== undefined, executionLog: m.executionLogs, logger }
-  if (format !== undefined) options.accessLog = { format, destination: destination(m.accessLog?.destination ?? 'stdout', dir) }
+  if (format !== undefined) options.accessLog = { format, destination: destination(m.accessLog?.destination ?? 'stdout', dir), flushBytes: m.accessLog?.flushBytes, flushDelayMs: m.accessLog?.flushDelayMs }
   if (emf !== undefined) options.emf = { destination: destination(emf.destination, dir), intervalMs: emf.intervalSeconds * 1000 }
   if (otel !== undefined) options.tracing = otel.tracerName === undefined ? true : { tracerName: otel.tracerName }
   const metrics = createMetrics(options)
