@@ -35,9 +35,10 @@ async function until(check: () => boolean, ms = 2000): Promise<void> {
 describe('LineWriter batching (issue #18): by size and by time, nothing lost or reordered', () => {
   it('a line is written flushDelayMs after it was queued, with no further traffic (file and stream)', async () => {
     const path = tempFile()
-    const file = new LineWriter({ path }, { flushDelayMs: 150 })
+    // a delay well above what a loaded CI machine adds to the 20 ms sleeps below
+    const file = new LineWriter({ path }, { flushDelayMs: 600 })
     const out = new PassThrough()
-    const stream = new LineWriter(out, { flushDelayMs: 150 })
+    const stream = new LineWriter(out, { flushDelayMs: 600 })
     onTestFinished(() => Promise.all([file.close(), stream.close()]).then(() => undefined))
     await sleep(20) // the path is open
     const queued = Date.now()
@@ -47,8 +48,9 @@ describe('LineWriter batching (issue #18): by size and by time, nothing lost or 
     await sleep(20)
     expect(read(path)).toBe('') // not on the next turn any more: the batch waits for more lines or the delay
     expect(out.read()).toBeNull()
-    await until(() => read(path) === 'one\n')
-    expect(Date.now() - queued).toBeGreaterThanOrEqual(140)
+    // two writers, two timers: wait for both batches (either may fire first)
+    await until(() => read(path) === 'one\n' && out.readableLength > 0)
+    expect(Date.now() - queued).toBeGreaterThanOrEqual(590)
     expect((out.read() as Buffer).toString('utf8')).toBe('one\n')
   })
 
