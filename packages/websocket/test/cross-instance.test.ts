@@ -13,9 +13,15 @@ const def = {
   stages: { dev: {} }
 }
 
-function store(prefix: string): RedisConnectionStore {
+/**
+ * A store that answers before the API starts, as `gw serve` waits for it: an instance's first lease write sent
+ * before its Redis connection was up failed, and the lease stayed missing until the next renewal (a live
+ * connection then read as gone, 410).
+ */
+async function store(prefix: string): Promise<RedisConnectionStore> {
   const s = new RedisConnectionStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix })
   onTestFinished(() => s.close())
+  await s.ready(10_000)
   return s
 }
 
@@ -24,8 +30,8 @@ describe('@connections across instances through Redis (§14.7)', () => {
     const prefix = `gwtest-${randomBytes(6).toString('hex')}`
     // Leases long enough that a loaded CI machine's event-loop lag never lets a live instance's lease lapse mid-test
     // (a 600 ms lease renewed every 200 ms did, answering 410 for a live connection).
-    const one = await serveApi(def, { connectionStore: store(prefix), leaseMs: 30_000, unsignedConnectionsApi: true })
-    const two = await serveApi(def, { connectionStore: store(prefix), leaseMs: 30_000, unsignedConnectionsApi: true })
+    const one = await serveApi(def, { connectionStore: await store(prefix), leaseMs: 30_000, unsignedConnectionsApi: true })
+    const two = await serveApi(def, { connectionStore: await store(prefix), leaseMs: 30_000, unsignedConnectionsApi: true })
     const client = await open(`${one.wsOrigin}/dev`, { headers: { 'User-Agent': 'wscat' } })
     client.ws.send('{"action":"whoami"}')
     const id = await client.next()
@@ -52,8 +58,8 @@ describe('@connections across instances through Redis (§14.7)', () => {
 
   it('a connection whose instance holds no lease (it was SIGKILLed and its lease ran out) reads as gone: 410 to GET and POST', async () => {
     const prefix = `gwtest-${randomBytes(6).toString('hex')}`
-    const shared = store(prefix)
-    const live = await serveApi(def, { connectionStore: store(prefix), leaseMs: 30_000, unsignedConnectionsApi: true })
+    const shared = await store(prefix)
+    const live = await serveApi(def, { connectionStore: await store(prefix), leaseMs: 30_000, unsignedConnectionsApi: true })
     // The record a killed instance left behind: its lease key `@instance/ghost` is absent, as after `leaseMs` without renewal.
     await shared.add('ghostconn=', JSON.stringify({ i: 'ghost', s: 'dev', c: Date.now(), a: Date.now(), ip: '127.0.0.1', ua: 'wscat' }), 60_000)
     const at = `${live.httpOrigin}/dev/@connections/${encodeURIComponent('ghostconn=')}`
