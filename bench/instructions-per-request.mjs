@@ -8,6 +8,8 @@
 //     [--idle S] [--node-flags '--flag ...']
 // --idle S closes the warm-up connections, leaves the server idle for S seconds and counts the next --n requests on
 // new connections (what the harness's interleaved slices do to a target). --node-flags passes V8/node flags.
+// KEEP_CALLGRIND=1 keeps callgrind's files (one per thread, `cg.PID.1-01` the main thread) and prints their folder, for
+// callgrind_annotate (e.g. what the compiler or GC threads did).
 // --functions N also prints the N functions with the most instructions per request (self), JIT-compiled JavaScript
 // named through V8's perf map (`--perf-basic-prof`), so two versions can be compared function by function.
 import { spawn, execFileSync } from 'node:child_process'
@@ -90,7 +92,8 @@ if (args[0] === '--child') {
   if (functions > 0) printFunctions(dir, child.pid, n, functions)
   child.kill('SIGKILL')
   await pool.close().catch(() => {})
-  rmSync(dir, { recursive: true, force: true })
+  if (process.env.KEEP_CALLGRIND === '1') console.log('kept', dir)
+  else rmSync(dir, { recursive: true, force: true })
   process.exit(0)
 }
 
