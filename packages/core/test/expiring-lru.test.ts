@@ -69,4 +69,22 @@ describe('ExpiringLru', () => {
   it('refuses a max below 1', () => {
     expect(() => new ExpiringLru(0)).toThrow(RangeError)
   })
+
+  // MemoryCacheStore's bound (§7): the bytes of its entries, in exact LRU order even where pairs would be on.
+  it('with maxBytes drops least recently used entries while the sizes exceed it, an update included', () => {
+    const m = new ExpiringLru<string, string>(1000, 100)
+    for (const k of ['a', 'b', 'c', 'd']) m.set(k, k, 60_000, undefined, 25)
+    expect([m.size, m.bytes]).toEqual([4, 100])
+    m.get('a') // a is now the most recent: b is the oldest
+    m.set('e', 'e', 60_000, undefined, 25)
+    expect([...m.keys()]).toEqual(['c', 'd', 'a', 'e'])
+    m.set('d', 'D', 60_000, undefined, 60) // grows by 35: c and a go, the updated d stays
+    expect([[...m.keys()], m.bytes]).toEqual([['e', 'd'], 85])
+    expect(m.delete('e')).toBe(true)
+    expect(m.delete('e')).toBe(false)
+    expect(m.bytes).toBe(60)
+    m.clear()
+    expect([m.size, m.bytes]).toEqual([0, 0])
+    expect(() => new ExpiringLru(10, 0)).toThrow(RangeError)
+  })
 })

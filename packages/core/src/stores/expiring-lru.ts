@@ -3,13 +3,15 @@ import { performance } from 'node:perf_hooks'
 /** Bounds from which the two last keys are served without moving them (see `#previous`). */
 const PAIR_MIN = 16
 
-/** One held value and when it stops being served (`performance.now()` ms; `Infinity` without a TTL). */
+/** One held value, its accounted size (0 without a byte bound) and when it stops being served (`performance.now()` ms; `Infinity` without a TTL). */
 class Entry<V> {
   value: V
   expires: number
-  constructor(value: V, expires: number) {
+  size: number
+  constructor(value: V, expires: number, size: number) {
     this.value = value
     this.expires = expires
+    this.size = size
   }
 }
 
@@ -21,7 +23,8 @@ class Entry<V> {
  * set of the key used last (the steady state of one client, or of one
  * counter) costs one lookup and one clock read and moves nothing. It does
  * only what these stores need, and costs a fraction of lru-cache's TTL
- * bookkeeping on the request path (issue #21).
+ * bookkeeping on the request path (issue #21). With `maxBytes` it is also
+ * bounded by the sizes given to `set` (the response cache, issue #17).
  * @example
  * const m = new ExpiringLru<string, number>(1000)
  * m.set('k', 1, 60_000) // served for a minute
@@ -29,6 +32,8 @@ class Entry<V> {
  */
 export class ExpiringLru<K, V> {
   readonly #max: number
+  readonly #maxBytes: number
+  #bytes = 0
   readonly #entries = new Map<K, Entry<V>>()
   #newest: K | undefined
   /** The entry of `#newest`: a repeated key is found by `===` (for a fresh copy of a long string, such as a token read
@@ -51,16 +56,32 @@ export class ExpiringLru<K, V> {
    */
   #oldest: IterableIterator<K> | undefined
 
-  /** @param max most entries held (at least 1) */
-  constructor(max: number) {
+  /**
+   * @param max most entries held (at least 1)
+   * @param maxBytes most bytes held, summed over the sizes given to `set` (a byte bound may hold few entries, so it
+   *   keeps exact LRU order: no pairs)
+   */
+  constructor(max: number, maxBytes = Infinity) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`ExpiringLru: max must be an integer >= 1, got ${String(max)}`)
+    if (!(maxBytes > 0)) throw new RangeError(`ExpiringLru: maxBytes must be > 0, got ${String(maxBytes)}`)
     this.#max = max
-    this.#pair = max >= PAIR_MIN
+    this.#maxBytes = maxBytes
+    this.#pair = max >= PAIR_MIN && maxBytes === Infinity
   }
 
   /** Entries held, expired ones not yet dropped included. */
   get size(): number {
     return this.#entries.size
+  }
+
+  /** Bytes held: the sum of the sizes given to `set`, expired entries not yet dropped included. */
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  /** The keys, least recently used first. */
+  keys(): IterableIterator<K> {
+    return this.#entries.keys()
   }
 
   /**
@@ -89,10 +110,12 @@ export class ExpiringLru<K, V> {
   }
 
   /**
-   * Holds `value` for `ttlMs` (0 or omitted: until evicted); marks the key most recently used.
+   * Holds `value` for `ttlMs` (0 or omitted: until evicted); marks the key most recently used. Least recently used
+   * entries are dropped while more than `max` entries or `maxBytes` bytes are held.
    * @param now the clock (`performance.now()`) when the caller already read it (see `get`)
+   * @param size what the entry counts against `maxBytes` (at most `maxBytes`: the new entry itself is never dropped)
    */
-  set(key: K, value: V, ttlMs = 0, now?: number): void {
+  set(key: K, value: V, ttlMs = 0, now?: number, size = 0): void {
     const expires = ttlMs > 0 ? (now ?? performance.now()) + ttlMs : Infinity
     const entries = this.#entries
     // As in `get`: each recent key compared once.
@@ -107,13 +130,17 @@ export class ExpiringLru<K, V> {
     if (entry !== undefined) {
       entry.value = value
       entry.expires = expires
+      this.#bytes += size - entry.size
+      entry.size = size
       if (!recent) this.#touch(key, entry)
-      return
+    } else {
+      const created = new Entry(value, expires, size)
+      entries.set(key, created)
+      this.#appended(key, created)
+      this.#bytes += size
     }
-    const created = new Entry(value, expires)
-    entries.set(key, created)
-    this.#appended(key, created)
-    if (entries.size > this.#max) this.#evict()
+    // the key just set is the newest and fits alone: eviction stops before reaching it
+    while (entries.size > this.#max || this.#bytes > this.#maxBytes) if (!this.#evict()) break
   }
 
   /** Records a key just put at the map's end: the newest one becomes the previous (with pairs on). */
@@ -128,7 +155,10 @@ export class ExpiringLru<K, V> {
 
   /** Drops the key; true when it was held. */
   delete(key: K): boolean {
+    const entry = this.#entries.get(key)
+    if (entry === undefined) return false
     if (key === this.#newest || key === this.#previous) this.#forgetRecent()
+    this.#bytes -= entry.size
     return this.#entries.delete(key)
   }
 
@@ -142,15 +172,16 @@ export class ExpiringLru<K, V> {
   /** Drops every entry. */
   clear(): void {
     this.#entries.clear()
+    this.#bytes = 0
     this.#forgetRecent()
     this.#oldest = undefined
   }
 
-  /** Drops the least recently used entry. */
-  #evict(): void {
+  /** Drops the least recently used entry; false when there was none. */
+  #evict(): boolean {
     let next = (this.#oldest ??= this.#entries.keys()).next()
     if (next.done === true) next = (this.#oldest = this.#entries.keys()).next()
-    if (next.done !== true) this.delete(next.value)
+    return next.done !== true && this.delete(next.value)
   }
 
   /** Moves a key to the most recent end (a `Map` keeps insertion order). */

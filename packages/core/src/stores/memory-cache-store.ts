@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks'
 import { z } from 'zod'
 import { parseOptions } from '../options.js'
+import { ExpiringLru } from './expiring-lru.js'
 import type { CacheStore } from './store-types.js'
 
 /** Options of {@link MemoryCacheStore}. */
@@ -35,122 +35,6 @@ const SEP = '\u0000'
 const JOINED_PER_PARTITION = 1024
 const JOINED_KEY_LENGTH = 256
 
-/** One held value, its accounted size and when it stops being served (`performance.now()` ms). */
-class Held {
-  value: Uint8Array
-  size: number
-  expires: number
-  constructor(value: Uint8Array, size: number, expires: number) {
-    this.value = value
-    this.size = size
-    this.expires = expires
-  }
-}
-
-/**
- * A byte-bounded LRU map with a TTL per entry: a `Map` in recency order, the least recently used entries dropped
- * first while the accounted bytes exceed `maxBytes` (or the entries `max`). The key used last is found by `===`
- * and not moved, so a run of hits on one key costs a comparison and a clock read (as `ExpiringLru` does for the
- * per-request stores); lru-cache's TTL bookkeeping cost several times that per hit (issue #17).
- */
-class ByteLru {
-  readonly #maxBytes: number
-  readonly #max: number
-  readonly #entries = new Map<string, Held>()
-  #bytes = 0
-  #newest: string | undefined
-  #newestHeld: Held | undefined
-  /** A live iterator over the keys in recency order, resumed at each eviction (see `ExpiringLru`). */
-  #oldest: IterableIterator<string> | undefined
-
-  constructor(maxBytes: number, max: number) {
-    this.#maxBytes = maxBytes
-    this.#max = max
-  }
-
-  get size(): number {
-    return this.#entries.size
-  }
-
-  get bytes(): number {
-    return this.#bytes
-  }
-
-  /** The value, or `undefined` when absent or past its TTL (then dropped); marks the key most recently used. */
-  get(key: string): Uint8Array | undefined {
-    const newest = key === this.#newest
-    const held = newest ? this.#newestHeld : this.#entries.get(key)
-    if (held === undefined) return undefined
-    if (performance.now() > held.expires) {
-      this.delete(key)
-      return undefined
-    }
-    if (!newest) this.#touch(key, held)
-    return held.value
-  }
-
-  /** Holds `value` (accounted as `size` bytes, at most `maxBytes`) for `ttlMs` > 0; marks the key most recently used. */
-  set(key: string, value: Uint8Array, size: number, ttlMs: number): void {
-    const expires = performance.now() + ttlMs
-    const entries = this.#entries
-    const held = key === this.#newest ? this.#newestHeld : entries.get(key)
-    if (held === undefined) {
-      const created = new Held(value, size, expires)
-      entries.set(key, created)
-      this.#newest = key
-      this.#newestHeld = created
-    } else {
-      this.#bytes -= held.size
-      held.value = value
-      held.size = size
-      held.expires = expires
-      if (key !== this.#newest) this.#touch(key, held)
-    }
-    this.#bytes += size
-    // the key just set is the newest and fits alone: the loop stops before reaching it
-    while (this.#bytes > this.#maxBytes || entries.size > this.#max) if (!this.#evict()) break
-  }
-
-  /** Drops the key; true when it was held. */
-  delete(key: string): boolean {
-    const held = key === this.#newest ? this.#newestHeld : this.#entries.get(key)
-    if (held === undefined) return false
-    if (key === this.#newest) {
-      this.#newest = undefined
-      this.#newestHeld = undefined
-    }
-    this.#bytes -= held.size
-    return this.#entries.delete(key)
-  }
-
-  keys(): IterableIterator<string> {
-    return this.#entries.keys()
-  }
-
-  clear(): void {
-    this.#entries.clear()
-    this.#bytes = 0
-    this.#newest = undefined
-    this.#newestHeld = undefined
-    this.#oldest = undefined
-  }
-
-  /** Drops the least recently used entry; false when there was none. */
-  #evict(): boolean {
-    let next = (this.#oldest ??= this.#entries.keys()).next()
-    if (next.done === true) next = (this.#oldest = this.#entries.keys()).next()
-    return next.done !== true && this.delete(next.value)
-  }
-
-  /** Moves a key to the most recent end (a `Map` keeps insertion order). */
-  #touch(key: string, held: Held): void {
-    this.#entries.delete(key)
-    this.#entries.set(key, held)
-    this.#newest = key
-    this.#newestHeld = held
-  }
-}
-
 /**
  * In-process response cache (§7) on a bounded LRU map. The bound is in
  * bytes (each entry's value, key and a fixed overhead), so 100,000 small entries
@@ -163,7 +47,8 @@ class ByteLru {
  * cache.set('api/prod', 'GET /pets', new TextEncoder().encode('[]'), 300_000)
  */
 export class MemoryCacheStore implements CacheStore {
-  readonly #cache: ByteLru
+  /** Byte-bounded, exact LRU order; the key used last is found by === (a run of hits on one key moves nothing). */
+  readonly #cache: ExpiringLru<string, Uint8Array>
   readonly #maxEntryBytes: number
   /**
    * `partition + SEP + key` by partition and key. A hit looks the entry up by the joined string; built per request
@@ -179,7 +64,7 @@ export class MemoryCacheStore implements CacheStore {
   constructor(options: MemoryCacheStoreOptions = {}) {
     const opts = parseOptions(schema, options, 'MemoryCacheStore')
     this.#maxEntryBytes = Math.min(opts.maxEntryBytes, opts.maxBytes)
-    this.#cache = new ByteLru(opts.maxBytes, opts.max ?? Infinity)
+    this.#cache = new ExpiringLru<string, Uint8Array>(opts.max ?? Number.MAX_SAFE_INTEGER, opts.maxBytes)
   }
 
   /** Entries currently held. */
@@ -222,7 +107,7 @@ export class MemoryCacheStore implements CacheStore {
       return
     }
     // A view into a larger buffer (Buffer pool slabs, a decoded response) would keep all of it alive: copy those.
-    this.#cache.set(k, value.byteLength === value.buffer.byteLength ? value : new Uint8Array(value), size, ttlMs)
+    this.#cache.set(k, value.byteLength === value.buffer.byteLength ? value : new Uint8Array(value), ttlMs, undefined, size)
   }
 
   /** Removes one entry. */
