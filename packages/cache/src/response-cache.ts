@@ -44,11 +44,20 @@ const resolved: Promise<void> = Promise.resolve()
  * A decoded entry as a hit serves it: the body as text when it is UTF-8, the header names and values in two arrays
  * (a hit copies them with plain stores: no key listing, no reads from a dictionary-shaped object per header).
  */
-interface ServedEntry {
+interface ServedEntry extends HeaderLists {
   readonly status: number
+  readonly body: string | Uint8Array
+}
+
+/** A stored response's header names and values, in two arrays. */
+interface HeaderLists {
   readonly names: readonly string[]
   readonly values: readonly (string | string[])[]
-  readonly body: string | Uint8Array
+}
+
+function headerListsOf(headers: ResponseHeaders): HeaderLists {
+  const names = Object.keys(headers)
+  return { names, values: names.map((name) => headers[name] as string | string[]) }
 }
 
 // Decoded entries by the stored bytes they came from (weak: an evicted entry's bytes take their decoding along).
@@ -61,13 +70,11 @@ const decoded = new WeakMap<Uint8Array, ServedEntry>()
  */
 function servedOf(entry: CachedResponse): ServedEntry {
   const body = entry.body
-  const names = Object.keys(entry.headers)
-  const values = names.map((name) => entry.headers[name] as string | string[])
-  return { status: entry.status, names, values, body: isUtf8(body) ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : body }
+  return { ...headerListsOf(entry.headers), status: entry.status, body: isUtf8(body) ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : body }
 }
 
 /** A request's own headers object for a served entry (decoration writes to it). */
-function headersOf(entry: ServedEntry): ResponseHeaders {
+function headersOf(entry: HeaderLists): ResponseHeaders {
   // fast mode (not Object.create(null), a hash table): decoration writes to it and the writer iterates it per hit
   const out = new NullProto() as ResponseHeaders
   const { names, values } = entry
@@ -75,19 +82,13 @@ function headersOf(entry: ServedEntry): ResponseHeaders {
   return out
 }
 
-// The header names of each decoded headers object, so a copy is plain assignments (no for-in per hit).
-const headerNames = new WeakMap<ResponseHeaders, string[]>()
+// The header lists of each decoded headers object a single flight's waiters share, so each copy is plain assignments.
+const headerLists = new WeakMap<ResponseHeaders, HeaderLists>()
 
 function copyHeaders(headers: ResponseHeaders): ResponseHeaders {
-  let names = headerNames.get(headers)
-  if (names === undefined) headerNames.set(headers, (names = Object.keys(headers)))
-  // fast mode (not Object.create(null), a hash table): decoration writes to it and the writer iterates it per hit
-  const out = new NullProto() as ResponseHeaders
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string
-    out[name] = headers[name] as string | string[]
-  }
-  return out
+  let lists = headerLists.get(headers)
+  if (lists === undefined) headerLists.set(headers, (lists = headerListsOf(headers)))
+  return headersOf(lists)
 }
 
 /**

@@ -77,7 +77,7 @@ export function stageCache(input: StageCacheInput): Middleware<object> | null {
   // (hash already computed) on every request.
   const scopes = new Map(methods.map((m) => [m, `${m} ${namespace}`]))
   // responseCache() only asks for methods in `methods`: with one method the scope is that one string
-  const only = methods.length === 1 ? `${methods[0] as string} ${namespace}` : undefined
+  const only = methods.length === 1 ? scopes.get(methods[0] as string) : undefined
   return responseCache({
     store: input.store,
     partition: input.partition,
