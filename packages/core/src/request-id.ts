@@ -1,4 +1,4 @@
-import { randomId, randomUuid } from './random-id.js'
+import { randomShortId, randomUuid } from './random-id.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -15,13 +15,10 @@ export function isReplacedRequestId(clientValue: string | string[] | undefined):
   return clientValue !== undefined && !(typeof clientValue === 'string' && UUID.test(clientValue))
 }
 
-/** 11 random bytes: 15 base64 characters and the padding `=`, exactly AWS's 16-character form. */
-const ID_BYTES = 11
-
 /**
  * A 16-character id ending in `=` as API Gateway uses for `$context.extendedRequestId`
  * (`x-amz-apigw-id`) and for HTTP API request ids (`apigw-requestid`, §12.5).
  */
 export function shortRequestId(): string {
-  return randomId(ID_BYTES, 'base64')
+  return randomShortId()
 }

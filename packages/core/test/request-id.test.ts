@@ -24,11 +24,11 @@ describe('short request ids (§12.5)', () => {
 })
 
 describe('randomId (the pool behind request and trace ids)', () => {
-  it('gives fresh bytes in the asked encoding, mixed sizes across many refills of its 4 KB pool', async () => {
+  it('gives fresh bytes in the asked encoding, mixed sizes across refills of its 64 KB pool', async () => {
     const { randomId } = await import('@gw/core')
     const seen = new Set<string>()
     // 12 + 11 + 5 bytes a turn: pool boundaries fall inside every kind of id
-    for (let i = 0; i < 3_000; i++) {
+    for (let i = 0; i < 6_000; i++) {
       const hex = randomId(12, 'hex')
       expect(hex).toMatch(/^[0-9a-f]{24}$/)
       const b64 = randomId(11, 'base64')
@@ -36,7 +36,7 @@ describe('randomId (the pool behind request and trace ids)', () => {
       seen.add(hex).add(b64).add(randomId(5, 'hex'))
     }
     // 5-byte ids could collide by chance (1 in ~10^8 per pair here); 12- and 11-byte ones cannot in practice
-    expect(seen.size).toBeGreaterThanOrEqual(9_000 - 1)
+    expect(seen.size).toBeGreaterThanOrEqual(18_000 - 1)
     // every hex digit shows up in every position of a 12-byte id: the bytes are not a fixed or short pattern
     const firsts = new Set(Array.from({ length: 400 }, () => randomId(12, 'hex')[23]))
     expect(firsts.size).toBe(16)
@@ -45,6 +45,31 @@ describe('randomId (the pool behind request and trace ids)', () => {
     expect(() => randomId(0, 'hex')).toThrow(RangeError)
     expect(() => randomId(1.5, 'base64')).toThrow(RangeError)
     expect(randomId(4096, 'hex')).toHaveLength(8192)
+  })
+})
+
+describe('randomShortId (x-amz-apigw-id and HTTP API request ids, §12.5)', () => {
+  it('is the base64 of 11 fresh bytes, distinct across batches and pool refills, every character varying', async () => {
+    const { randomShortId, randomId } = await import('@gw/core')
+    const seen = new Set<string>()
+    const chars = Array.from({ length: 16 }, () => new Set<string>())
+    // 70,000 ids draw 770 KB: past several 64 KB pool refills, and 64-id batches straddle their boundaries
+    const unlike: string[] = []
+    for (let i = 0; i < 70_000; i++) {
+      const id = randomShortId()
+      // what Buffer's own encoder writes for the same 11 bytes
+      const bytes = Buffer.from(id, 'base64')
+      if (bytes.length !== 11 || bytes.toString('base64') !== id) unlike.push(id)
+      seen.add(id)
+      for (let c = 0; c < 16; c++) chars[c]?.add(id[c] as string)
+      if (i % 5 === 0) randomId(7, 'hex')
+    }
+    expect(unlike).toEqual([])
+    expect(seen.size).toBe(70_000)
+    // 14 free positions take all 64 characters; the 15th carries 4 bits (16 characters), the 16th is the padding
+    for (let c = 0; c < 14; c++) expect(chars[c]?.size).toBe(64)
+    expect([...(chars[14] as Set<string>)].sort().join('')).toBe('048AEIMQUYcgkosw')
+    expect([...(chars[15] as Set<string>)]).toEqual(['='])
   })
 })
 
