@@ -17,3 +17,28 @@ export const monotonicMs: () => number =
         const t = hrtime()
         return t[0] * 1e3 + t[1] / 1e6
       }
+
+/** Wall-clock milliseconds minus `monotonicMs()`, taken at the last re-sync; `epochMs()` adds the monotonic reading to it. */
+let epochOffset = 0
+/** `monotonicMs()` value from which `epochMs()` takes `Date.now()` again. */
+let resyncAt = -Infinity
+/** How long `epochMs()` follows the monotonic clock before it re-reads the wall clock (so a stepped clock is followed within this). */
+const RESYNC_MS = 1000
+
+/**
+ * Integer milliseconds since the Unix epoch, as `Date.now()` gives them, for
+ * request arrival times (`$context.requestTimeEpoch`, §13.3). `Date.now()` is a
+ * V8 runtime call that allocates its result; on a busy gateway it cost about
+ * 0.35 µs per request, several times a monotonic reading (issue #21). This adds
+ * the monotonic clock to the wall clock taken at most a second earlier, so it
+ * follows a stepped or slewed system clock within a second and agrees with
+ * `Date.now()` to the millisecond meanwhile.
+ */
+export function epochMs(): number {
+  const now = monotonicMs()
+  if (now >= resyncAt) {
+    epochOffset = Date.now() - now
+    resyncAt = now + RESYNC_MS
+  }
+  return Math.floor(epochOffset + now)
+}

@@ -7,6 +7,7 @@ import type { RequestSource } from './request-source.js'
 import { restRequestId, shortRequestId } from './request-id.js'
 import { BodyConsumed } from './errors.js'
 import { NullProto } from './null-proto.js'
+import { epochMs } from './clock.js'
 
 /** Default payload limit of REST and HTTP APIs: 10 MB (aws-semantics §15). */
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
@@ -43,7 +44,7 @@ export interface ContextSettings {
   bodyLimit?: number
   /** Client IP as decided by `trustProxy` (defaults to the socket address). */
   sourceIp?: string
-  /** Milliseconds since epoch of arrival. @default Date.now() */
+  /** Milliseconds since epoch of arrival. @default epochMs() (the wall clock, as Date.now()) */
   requestTimeEpoch?: number
 }
 
@@ -133,7 +134,7 @@ export class GatewayContext<S extends object = Record<string, unknown>> {
     this.rawQuery = q === -1 ? '' : url.slice(q + 1)
     this.headers = source.headers
     this.sourceIp = settings?.sourceIp ?? source.remoteAddress
-    this.requestTimeEpoch = settings?.requestTimeEpoch ?? Date.now()
+    this.requestTimeEpoch = settings?.requestTimeEpoch ?? epochMs()
     this.flavour = settings?.flavour ?? 'REST'
     this.bodyLimit = settings?.bodyLimit ?? DEFAULT_BODY_LIMIT
 

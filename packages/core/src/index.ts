@@ -85,4 +85,4 @@ export type {
   StoreErrorEvent
 } from './channels.js'
 export { observePhase } from './observe-phase.js'
-export { monotonicMs } from './clock.js'
+export { epochMs, monotonicMs } from './clock.js'
