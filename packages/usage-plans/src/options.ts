@@ -93,7 +93,7 @@ export interface UsagePlansOptions {
   apiKeys?: ApiKeyInput[]
   /** Where management events go (never with key values). @default silent */
   logger?: Logger
-  /** Clock, ms since epoch (tests). @default Date.now */
+  /** Clock, ms since epoch (tests). @default epochMs from @gw/core (the wall clock, as Date.now(), without its per-call cost) */
   now?: () => number
 }
 

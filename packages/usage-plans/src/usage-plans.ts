@@ -1,4 +1,4 @@
-import { MemoryQuotaStore, MemoryRateLimitStore, parseOptions, silentLogger, type Logger, type QuotaStore, type RateLimitStore } from '@gw/core'
+import { epochMs, MemoryQuotaStore, MemoryRateLimitStore, parseOptions, silentLogger, type Logger, type QuotaStore, type RateLimitStore } from '@gw/core'
 import { apiKeyIdFromHash, generateApiKeyValue, hashApiKey, maskApiKey } from './api-key-value.js'
 import { UsageBadRequest, UsageConflict, UsageLimitExceeded, UsageNotFound } from './errors.js'
 import { apiKeySchema, registrySchema, usagePlanSchema, type ApiKeyInput, type ThrottleSettings, type UsagePlanInput, type UsagePlansOptions } from './options.js'
@@ -146,7 +146,8 @@ export class UsagePlans {
     const opts = parseOptions(registrySchema, options, 'createUsagePlans')
     this.quotaStore = opts.quotaStore ?? new MemoryQuotaStore()
     this.rateLimitStore = opts.rateLimitStore ?? new MemoryRateLimitStore()
-    this.now = opts.now ?? Date.now
+    // epochMs: the quota step reads the clock on every request, and a Date.now() runtime call cost ~0.35 µs there (#21)
+    this.now = opts.now ?? epochMs
     this.#logger = opts.logger ?? silentLogger
     for (const plan of opts.usagePlans) this.createUsagePlan(plan)
     for (const key of opts.apiKeys) this.createApiKey(key)
