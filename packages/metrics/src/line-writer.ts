@@ -44,9 +44,8 @@ function hookExit(): void {
 }
 
 /**
- * A buffered line writer: `write()` only queues the line (appends it to a
- * string, or, once the destination is an open fd, encodes it into a reused
- * buffer), so access-log and EMF lines never block a request. Lines are written in batches, as
+ * A buffered line writer: `write()` only appends to a string, so access-log
+ * and EMF lines never block a request. Lines are written in batches, as
  * sonic-boom's `minLength` does: once the queue reaches `flushBytes` (on the
  * next event-loop turn), or `flushDelayMs` after the first line of a batch
  * (one unref'd timer per batch, not per line), whichever comes first; `close()`,
@@ -72,14 +71,6 @@ export class LineWriter {
   #ownsStream = false
   #closed = false
   #pending = ''
-  /**
-   * Lines queued as UTF-8 once the destination is an fd (`#fd`): each line is encoded when it is written, while it
-   * is still in cache. Queued as one string, a batch was flattened at flush time by walking back through about a
-   * hundred lines' worth of cold memory, about 0.5 µs a line on a busy gateway (issue #18).
-   */
-  #bytes: Buffer | undefined
-  /** Bytes of `#bytes` in use. */
-  #used = 0
   readonly #flushBytes: number
   readonly #flushDelayMs: number
   /** The batch timer is armed (once per batch). */
@@ -104,10 +95,6 @@ export class LineWriter {
 
   /** Queues one line (a newline is added). */
   write(line: string): void {
-    if (this.#fd !== undefined && !this.#closed) {
-      this.#queueBytes(this.#fd, line)
-      return
-    }
     if (this.#pending.length > MAX_PENDING_BYTES || this.#closed) {
       this.dropped++
       return
@@ -118,61 +105,20 @@ export class LineWriter {
     else if (this.#timer === undefined) this.#arm()
   }
 
-  /** Encodes one line (and its newline) into the fd batch; a batch that cannot take it is written first. */
-  #queueBytes(fd: number, line: string): void {
-    let bytes = this.#bytes
-    if (bytes === undefined) this.#bytes = bytes = Buffer.allocUnsafeSlow(Math.min(MAX_PENDING_BYTES, Math.max(SCRATCH_BYTES, this.#flushBytes * 2)))
-    // at most 3 bytes per UTF-16 unit, and the newline
-    const room = line.length * 3 + 1
-    if (this.#used + room > bytes.length) {
-      this.#writeQueued(fd)
-      if (room > bytes.length) {
-        writeAllSync(fd, `${line}\n`)
-        return
-      }
-    }
-    this.#used += bytes.write(line, this.#used)
-    bytes[this.#used++] = 10
-    if (this.#used >= this.#flushBytes) this.#writeSoon()
-    else if (this.#timer === undefined) this.#arm()
-  }
-
-  /** Writes to the fd what queued before it was open (a string), then the encoded batch: in write order. */
-  #writeQueued(fd: number): void {
-    const chunk = this.#pending
-    if (chunk !== '') {
-      this.#pending = ''
-      writeAllSync(fd, chunk)
-    }
-    const used = this.#used
-    if (used > 0) {
-      this.#used = 0
-      writeBytesSync(fd, this.#bytes as Buffer, used)
-    }
-  }
-
-  /** Whether no line is queued. */
-  #empty(): boolean {
-    return this.#pending === '' && this.#used === 0
-  }
-
   /** Writes what is queued now (a stream with a chunk in flight gets it on the next turn after its callback). */
   flush(): void {
-    if (this.#empty()) return
+    if (this.#pending === '') return
     if (this.#inFlight || this.#opening !== undefined) this.#soon = true
     else this.#flushNow()
   }
 
   /** At process exit: what is queued, synchronously, whatever is in flight (nothing later would run). */
   flushOnExit(): void {
-    if (this.#fd !== undefined) {
-      this.#writeQueued(this.#fd)
-      return
-    }
     const chunk = this.#pending
     if (chunk === '') return
     this.#pending = ''
-    this.#stream?.write(chunk)
+    if (this.#fd !== undefined) writeAllSync(this.#fd, chunk)
+    else this.#stream?.write(chunk)
   }
 
   #arm(): void {
@@ -221,13 +167,13 @@ export class LineWriter {
   #flushNow(): void {
     if (this.#inFlight || this.#opening !== undefined) return
     this.#soon = false
-    if (this.#fd !== undefined) {
-      this.#writeQueued(this.#fd)
-      return
-    }
     const chunk = this.#pending
     if (chunk === '') return
     this.#pending = ''
+    if (this.#fd !== undefined) {
+      writeAllSync(this.#fd, chunk)
+      return
+    }
     if (this.#stream === undefined) return
     this.#inFlight = true
     this.#stream.write(chunk, this.#written)
@@ -235,8 +181,8 @@ export class LineWriter {
 
   /** The destination can take the next chunk: write what queued if it is due (a full batch or a flush), else wait for the batch timer. */
   #next(): void {
-    if (this.#empty()) return
-    if (this.#soon || this.#pending.length + this.#used >= this.#flushBytes) {
+    if (this.#pending === '') return
+    if (this.#soon || this.#pending.length >= this.#flushBytes) {
       this.#soon = true
       setImmediate(this.#onImmediate)
     } else if (this.#timer === undefined) this.#arm()
@@ -256,16 +202,16 @@ export class LineWriter {
       this.#timer = undefined
     }
     if (this.#opening !== undefined) await this.#opening
+    const chunk = this.#pending
+    this.#pending = ''
     const fd = this.#fd
     if (fd !== undefined) {
-      this.#writeQueued(fd)
       this.#fd = undefined
       this.#closed = true
+      if (chunk !== '') writeAllSync(fd, chunk)
       await new Promise<void>((resolve) => closeFd(fd, () => resolve()))
       return
     }
-    const chunk = this.#pending
-    this.#pending = ''
     const stream = this.#stream
     if (stream === undefined) return
     await new Promise<void>((resolve) => {
@@ -298,11 +244,6 @@ function writeAllSync(fd: number, chunk: string): void {
     bytes = Buffer.from(chunk)
     end = bytes.length
   }
-  writeBytesSync(fd, bytes, end)
-}
-
-/** `fs.writeSync` of `bytes[0, end)` until every byte is out (a write may be partial). */
-function writeBytesSync(fd: number, bytes: Buffer, end: number): void {
   let offset = 0
   while (offset < end) offset += writeSync(fd, bytes, offset, end - offset)
 }
