@@ -46,13 +46,33 @@ for (let b = 0; b < 256; b++) {
   const digits = b.toString(16).padStart(2, '0')
   HEX_PAIRS[b] = digits.charCodeAt(0) | (digits.charCodeAt(1) << 8)
 }
-/** UUIDs formatted per refill of the text batch: one string made per 64 ids, each id a slice of it. */
-const UUID_BATCH = 64
+/** Ids formatted per refill of a text batch: one string made per 64 ids, each id a slice of it. */
+const BATCH = 64
+
+/**
+ * An id source that formats `BATCH` ids at a time into `text` (`format(at, o)` writes the id at byte `at` from
+ * `poolBytes` pool bytes at `o`), makes one latin1 string of them and hands out slices: an id costs a substring, not
+ * a string built (or a C++ call) per id.
+ */
+function batchedIds(text: Buffer, length: number, poolBytes: number, format: (at: number, o: number) => void): () => string {
+  let batch = ''
+  let next = BATCH
+  return () => {
+    if (next === BATCH) {
+      const o = take(BATCH * poolBytes)
+      for (let i = 0; i < BATCH; i++) format(i * length, o + i * poolBytes)
+      batch = text.toString('latin1')
+      next = 0
+    }
+    const at = next * length
+    next++
+    return batch.slice(at, at + length)
+  }
+}
+
 const UUID_LENGTH = 36
-const uuidBytes = Buffer.alloc(UUID_BATCH * UUID_LENGTH)
+const uuidBytes = Buffer.alloc(BATCH * UUID_LENGTH)
 const uuidView = new DataView(uuidBytes.buffer, uuidBytes.byteOffset, uuidBytes.byteLength)
-let uuidText = ''
-let uuidNext = UUID_BATCH
 
 /** Writes one UUID's 36 characters at `at` from 16 pool bytes at `o` (version 4, variant 10: RFC 9562 §5.4). */
 function formatUuid(at: number, o: number): void {
@@ -89,28 +109,14 @@ function formatUuid(at: number, o: number): void {
  * @example
  * randomUuid() // 'a3bb189e-8bf9-4888-9912-ace4e6543002'
  */
-export function randomUuid(): string {
-  if (uuidNext === UUID_BATCH) {
-    const at = take(UUID_BATCH * 16)
-    for (let i = 0; i < UUID_BATCH; i++) formatUuid(i * UUID_LENGTH, at + i * 16)
-    uuidText = uuidBytes.toString('latin1')
-    uuidNext = 0
-  }
-  const at = uuidNext * UUID_LENGTH
-  uuidNext++
-  return uuidText.slice(at, at + UUID_LENGTH)
-}
+export const randomUuid: () => string = batchedIds(uuidBytes, UUID_LENGTH, 16, formatUuid)
 
 /** The base64 alphabet (RFC 4648 §4, with `+` and `/`, as `Buffer#toString('base64')`) as character codes. */
 const BASE64 = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (c) => c.charCodeAt(0))
 /** Random bytes per short id: 11 encode to 15 base64 characters and one `=`, AWS's 16-character form. */
 const SHORT_BYTES = 11
 const SHORT_LENGTH = 16
-/** Short ids formatted per refill of their text batch, as UUIDs are. */
-const SHORT_BATCH = 64
-const shortBytes = Buffer.alloc(SHORT_BATCH * SHORT_LENGTH)
-let shortText = ''
-let shortNext = SHORT_BATCH
+const shortBytes = Buffer.alloc(BATCH * SHORT_LENGTH)
 
 /** Writes the base64 of 11 pool bytes at `o` (15 characters and `=`) at `at`: what `toString('base64')` gives for them. */
 function formatShortId(at: number, o: number): void {
@@ -142,14 +148,4 @@ function formatShortId(at: number, o: number): void {
  * @example
  * randomShortId() // 'Ab3xK9mPq2Rs7Tu='
  */
-export function randomShortId(): string {
-  if (shortNext === SHORT_BATCH) {
-    const at = take(SHORT_BATCH * SHORT_BYTES)
-    for (let i = 0; i < SHORT_BATCH; i++) formatShortId(i * SHORT_LENGTH, at + i * SHORT_BYTES)
-    shortText = shortBytes.toString('latin1')
-    shortNext = 0
-  }
-  const at = shortNext * SHORT_LENGTH
-  shortNext++
-  return shortText.slice(at, at + SHORT_LENGTH)
-}
+export const randomShortId: () => string = batchedIds(shortBytes, SHORT_LENGTH, SHORT_BYTES, formatShortId)
