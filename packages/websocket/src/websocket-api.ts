@@ -12,6 +12,7 @@ import {
   nodeRequestSource,
   parseOptions,
   randomId,
+  randomShortId,
   reject,
   shortRequestId,
   websocketMetricChannel,
@@ -398,7 +399,7 @@ export function createWebSocketApi(definition: WebSocketApiDefinitionInput, opti
       return (this.#requestId ??= shortRequestId())
     }
     get messageId(): string {
-      return (this.#messageId ??= randomId(11, 'base64'))
+      return (this.#messageId ??= randomShortId())
     }
 
     get rawHeaders(): readonly string[] {
