@@ -97,7 +97,7 @@ describe('LineWriter batching (issue #18): by size and by time, nothing lost or 
     expect((out.read() as Buffer).toString('utf8')).toBe('c\n')
   })
 
-  it('a file: lines queued while it opened, lines encoded after, a line over the batch buffer and UTF-8 text keep write order', async () => {
+  it('a file: lines queued while it opened, lines after it, a line over 64 KB of UTF-8 and multi-byte text keep write order', async () => {
     const path = tempFile()
     const file = new LineWriter({ path }, { flushBytes: 4096, flushDelayMs: 60_000 })
     onTestFinished(() => file.close())
@@ -106,13 +106,13 @@ describe('LineWriter batching (issue #18): by size and by time, nothing lost or 
       file.write(line)
       expected.push(line)
     }
-    // before the open callback: queued as text
+    // before the open callback: queued until the fd is there
     write('queued 1 é')
     write('queued 2')
     await sleep(20)
-    // the fd is open: encoded into the batch buffer as written; past flushBytes a batch goes out on the next turn
+    // the fd is open: past flushBytes a batch goes out on the next turn
     for (let i = 0; i < 60; i++) write(`encoded ${String(i)} ${'ü€'.repeat(i % 7)} ${'y'.repeat(80)}`)
-    // more than the 64 KB batch buffer can hold (3 bytes per UTF-16 unit at most): written at once, after what queued
+    // a batch larger than writeAllSync's 64 KB scratch buffer can surely take (3 bytes per UTF-16 unit): a Buffer of its own
     write('z'.repeat(30_000))
     write('after the long line 😀')
     await file.close()
