@@ -80,7 +80,7 @@ const CONSTANTS: Readonly<Record<string, string>> = { protocol: 'HTTP/1.1' }
  * variables already in the text. A loop over a reader array calls them all
  * from one megamorphic site and joins two more strings per variable. The
  * renderer keeps the text of its last line up to each variable: while the
- * values from the start of the line are the same strings as last time (===:
+ * values from the start of the line are the same values as last time (===:
  * the client's address, the second's `requestTime`, method, resource,
  * status), that prefix is reused and only the rest (the request ids) is
  * joined to it, so a line costs a few concatenations, not one or two per
@@ -129,18 +129,22 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
   // A format with direct readers only (the presets) allocates nothing but its line: `h` stays undefined.
   const names = readers.map((_, i) => `r${String(i)}`)
   const lines: string[] = [`const h = ${lazy ? '{ vars: undefined }' : 'undefined'};`]
-  for (let i = 0; i < readers.length; i++) lines.push(`const v${String(i)} = t(r${String(i)}(e, s, h));`)
+  // Values are compared as the readers return them, before their text is made: a status or a length is the same
+  // number as last time, so the common line converts no number to a string and compares no string by content.
+  // An object value (a fallback reader's) is never taken as unchanged: its content may differ under the same reference.
+  for (let i = 0; i < readers.length; i++) lines.push(`const v${String(i)} = r${String(i)}(e, s, h);`)
   lines.push(`let x = ${JSON.stringify(lead)};`, 'let m = true;')
   for (let i = 0; i < readers.length; i++) {
     const n = String(i)
-    const joined = `${i === 0 && lead === '' ? '' : 'x + '}v${n}${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`}`
+    const joined = `${i === 0 && lead === '' ? '' : 'x + '}t(v${n})${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`}`
     lines.push(
-      `if (m && v${n} === c${n}) { x = p${n}; if (!f${n}) { f${n} = true; w = x.charCodeAt(0); } }`,
+      `if (m && v${n} === c${n} && (typeof v${n} !== 'object' || v${n} === null)) { x = p${n}; if (!f${n}) { f${n} = true; w = x.charCodeAt(0); } }`,
       `else { m = false; c${n} = v${n}; x = p${n} = ${joined}; f${n} = false; }`
     )
   }
   lines.push('return x;')
-  const state = readers.length === 0 ? '' : `let w, ${readers.map((_, i) => `c${String(i)}, p${String(i)}, f${String(i)} = false`).join(', ')};\n`
+  // `c` starts as a value no reader returns, so the first line matches nothing (an `undefined` value included).
+  const state = readers.length === 0 ? '' : `const none = Symbol('none');\nlet w, ${readers.map((_, i) => `c${String(i)} = none, p${String(i)}, f${String(i)} = false`).join(', ')};\n`
   const source = `'use strict';\n${state}return function renderAccessLog(e, s) {\n${lines.join('\n')}\n};`
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from JSON string literals and reader indices only
   const factory = new Function('t', ...names, source) as (...args: unknown[]) => AccessLogRenderer

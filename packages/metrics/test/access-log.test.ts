@@ -105,6 +105,18 @@ describe('access logs (aws-semantics §13.2): each preset gives the documented l
     expect(compileAccessLogFormat('no variables', 'HTTP')({ ctx: cases[0]?.[0], responseBytes: 0 } as unknown as RequestEndEvent, undefined)).toBe('no variables')
   })
 
+  it('the renderer compares values before their text: a missing first value renders "-" on the first line, and equal numbers reuse the prefix', () => {
+    const render = compileAccessLogFormat('$context.resourcePath $context.status $context.responseLength $context.requestId', 'HTTP')
+    const line = (resourcePath: string | undefined, status: number, responseBytes: number, requestId: string) =>
+      render({ ctx: { resourcePath, status, requestId }, responseBytes } as unknown as RequestEndEvent, undefined)
+    expect(line(undefined, 200, 12, 'a')).toBe('- 200 12 a')
+    expect(line(undefined, 200, 12, 'b')).toBe('- 200 12 b')
+    expect(line('/p', 200, 12, 'c')).toBe('/p 200 12 c')
+    expect(line('/p', 200, -1, 'd')).toBe('/p 200 - d')
+    expect(line('/p', 502, -1, 'e')).toBe('/p 502 - e')
+    expect(line('/p', 502, 0, 'f')).toBe('/p 502 0 f')
+  })
+
   it('§13.2 REST formats without $context.requestId or $context.extendedRequestId are refused at start; HTTP ones are not', () => {
     expect(() => compileAccessLogFormat('$context.status', 'REST')).toThrow(expect.objectContaining({ code: 'GW_METRICS_ACCESS_LOG_FORMAT' }))
     expect(() => compileAccessLogFormat('$context.requestId\n$context.status', 'HTTP')).toThrow(/single line/)
