@@ -84,7 +84,7 @@ export interface RequestEndEvent {
 /**
  * Where `observePhase()` writes the phase times of an observed request: the
  * publisher of `requestEndChannel` (the gateway, `metrics()`) puts one on
- * `ctx.state[PHASE_TIMES]` before the chain runs and passes the times on in
+ * `ctx.phaseTimes` before the chain runs and passes the times on in
  * its request-end event. IntegrationLatency thus rides on the one request-end
  * message instead of a phase-end message (an event object, a publish and a
  * subscriber call) per phase per request; phase messages are published only
@@ -94,9 +94,6 @@ export interface PhaseTimes {
   integrationLatencyMs: number | undefined
   authorizerLatencyMs: number | undefined
 }
-
-/** Key of a request's `PhaseTimes` on `ctx.state` (a symbol: never a user-visible state key). */
-export const PHASE_TIMES: unique symbol = Symbol('gw.phaseTimes')
 
 /** Published by @gw/gateway once the response of a request is on `ctx`. @gw/metrics counts, logs and ends the span here. */
 export const requestEndChannel = channel('gw:request:end')

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ApiFlavour, GatewayResponseType } from './gateway-response-types.js'
 import type { CompiledGatewayResponses } from './gateway-responses.js'
+import type { PhaseTimes } from './channels.js'
 import { parseQuery, type QueryParameters } from './query.js'
 import type { RequestSource } from './request-source.js'
 import { restRequestId, shortRequestId } from './request-id.js'
@@ -118,6 +119,12 @@ export class GatewayContext<S extends object = Record<string, unknown>> {
   error: GatewayErrorInfo | undefined
   /** Free room for extensions. */
   state: S
+  /**
+   * Where `observePhase()` writes the phase times of an observed request (§13.1): set by the publisher of
+   * `requestEndChannel` (the gateway, `metrics()`) before the chain runs; `undefined` while nobody listens. A field
+   * of its own, not a symbol key on `state`: read on every observed phase, it is one property load (issue #18).
+   */
+  phaseTimes: PhaseTimes | undefined
 
   #requestId: string | undefined
   #extendedRequestId: string | undefined
@@ -159,6 +166,7 @@ export class GatewayContext<S extends object = Record<string, unknown>> {
     this.body = null
     this.error = undefined
     this.state = new NullProto() as unknown as S
+    this.phaseTimes = undefined
 
     this.#requestId = undefined
     this.#extendedRequestId = undefined

@@ -70,7 +70,7 @@ export type { FetchHandlerOptions, FetchRequestResult } from './fetch/fetch-hand
 export { FetchRequestSource } from './fetch/fetch-request-source.js'
 export { cacheLookupChannel } from './channels.js'
 export type { CacheLookupEvent } from './channels.js'
-export { requestStartChannel, requestEndChannel, phaseStartChannel, phaseEndChannel, websocketMetricChannel, storeErrorChannel, PHASE_TIMES } from './channels.js'
+export { requestStartChannel, requestEndChannel, phaseStartChannel, phaseEndChannel, websocketMetricChannel, storeErrorChannel } from './channels.js'
 export type {
   RequestStartEvent,
   RequestEndEvent,

@@ -1,10 +1,7 @@
 import { monotonicMs } from './clock.js'
-import { PHASE_TIMES, phaseEndChannel, phaseStartChannel, requestEndChannel, type PhaseEndEvent, type PhaseName, type PhaseStartEvent, type PhaseTimes } from './channels.js'
+import { phaseEndChannel, phaseStartChannel, requestEndChannel, type PhaseEndEvent, type PhaseName, type PhaseStartEvent, type PhaseTimes } from './channels.js'
 import type { GatewayContext } from './context.js'
 import type { Middleware, Next } from './middleware.js'
-
-/** `ctx.state` of a request whose request-end event carries phase times (see `PhaseTimes`). */
-type TimedState = { [PHASE_TIMES]?: PhaseTimes }
 
 /**
  * Wraps one step of a chain (authorizer, cache, integration) so that it
@@ -22,8 +19,8 @@ export function observePhase<S extends object>(phase: PhaseName, step: Middlewar
   // The cache phase has no time on the request-end event (§13.1 counts its hits and misses, not its time).
   const timed = phase !== 'cache'
   return function observedPhase(ctx, next) {
-    // PhaseTimes exist only on requests whose end is published, so the state is read only while someone listens.
-    const times = timed && requestEndChannel.hasSubscribers ? (ctx.state as TimedState)[PHASE_TIMES] : undefined
+    // PhaseTimes exist only on requests whose end is published, so the field is read only while someone listens.
+    const times = timed && requestEndChannel.hasSubscribers ? ctx.phaseTimes : undefined
     if (times === undefined && !phaseStartChannel.hasSubscribers && !phaseEndChannel.hasSubscribers) return step(ctx, next)
     return new ObservedPhase(phase, ctx, times).run(step as Middleware<object>, next)
   }

@@ -12,7 +12,6 @@ import {
   isPending,
   monotonicMs,
   observePhase,
-  PHASE_TIMES,
   requestEndChannel,
   requestStartChannel,
   MemoryCacheStore,
@@ -168,7 +167,7 @@ const PHASES: Partial<Record<keyof GatewaySlots, PhaseName>> = { authorization: 
  * One observed request (allocated only while metrics, logs or tracing
  * subscribe to `requestStartChannel` / `requestEndChannel`): its start time and
  * what served it, and, once answered, its request-end event itself (§13). It
- * is also the request's `PhaseTimes` (`ctx.state[PHASE_TIMES]`), which
+ * is also the request's `PhaseTimes` (`ctx.phaseTimes`), which
  * `observePhase()` fills with IntegrationLatency and the authorizer's time: one
  * object per observed request, no separate event, stash or phase messages.
  * Subscribers see `start`/`routes`/`settings` too; they read the event fields only.
@@ -490,8 +489,7 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
    */
   function observed(ctx: GatewayContext<object>, next: Next): Promise<void> | undefined {
     const seen = new Observation(ctx, working.name)
-    const state = ctx.state as { [PHASE_TIMES]?: PhaseTimes }
-    state[PHASE_TIMES] = seen
+    ctx.phaseTimes = seen
     if (requestStartChannel.hasSubscribers) requestStartChannel.publish({ ctx })
     let out: Promise<void> | undefined
     try {

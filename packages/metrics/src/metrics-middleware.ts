@@ -4,7 +4,6 @@ import {
   jsonLogger,
   monotonicMs,
   parseOptions,
-  PHASE_TIMES,
   requestEndChannel,
   requestStartChannel,
   type GatewayContext,
@@ -94,8 +93,7 @@ export function metrics(options: MetricsMiddlewareOptions = {}): Middleware<obje
     ctx.apiId ??= opts.apiName
     // observePhase() steps of the chain write IntegrationLatency / the authorizer's time here (§13.1).
     const times: PhaseTimes = { integrationLatencyMs: undefined, authorizerLatencyMs: undefined }
-    const state = ctx.state as { [PHASE_TIMES]?: PhaseTimes }
-    state[PHASE_TIMES] = times
+    ctx.phaseTimes = times
     if (requestStartChannel.hasSubscribers) requestStartChannel.publish({ ctx })
     return next().then(
       () => end(ctx, start, times),
