@@ -103,9 +103,12 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
   let last = 0
   let hasRequestId = false
   let lazy = false
+  /** Index of the first request id among the readers: no prefix is reused from it on (every request has its own). */
+  let firstUnique = -1
   for (const m of template.matchAll(VARIABLE)) {
     const name = m[1] as string
-    if (name === 'requestId' || name === 'extendedRequestId') hasRequestId = true
+    const unique = name === 'requestId' || name === 'extendedRequestId'
+    if (unique) hasRequestId = true
     literal += template.slice(last, m.index)
     last = m.index + m[0].length
     const constant = Object.hasOwn(CONSTANTS, name) ? CONSTANTS[name] : undefined
@@ -119,6 +122,7 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
     literal = ''
     const direct = Object.hasOwn(READERS, name) ? READERS[name] : undefined
     if (direct === undefined) lazy = true
+    if (unique && firstUnique === -1) firstUnique = readers.length
     readers.push(direct ?? fallback(name))
   }
   literal += template.slice(last)
@@ -127,16 +131,24 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
   if (flavour === 'REST' && !hasRequestId)
     throw AccessLogFormatInvalid(`a REST access log format must contain $context.requestId or $context.extendedRequestId (§13.2): ${JSON.stringify(format)}`)
   // A format with direct readers only (the presets) allocates nothing but its line: `h` stays undefined.
+  // From the first request id on, the rest of the line is joined as it is: a value unique to its request never
+  // matches the last line's, so comparing and remembering it (a write barrier per store) would be lost work.
+  const cached = firstUnique === -1 ? readers.length : firstUnique
   const names = readers.map((_, i) => `r${String(i)}`)
   const lines: string[] = [`const h = ${lazy ? '{ vars: undefined }' : 'undefined'};`]
   // Values are compared as the readers return them, before their text is made: a status or a length is the same
   // number as last time, so the common line converts no number to a string and compares no string by content.
   // An object value (a fallback reader's) is never taken as unchanged: its content may differ under the same reference.
   for (let i = 0; i < readers.length; i++) lines.push(`const v${String(i)} = r${String(i)}(e, s, h);`)
-  lines.push(`let x = ${JSON.stringify(lead)};`, 'let m = true;')
+  lines.push(`let x = ${JSON.stringify(lead)};`)
+  if (cached !== 0) lines.push('let m = true;')
   for (let i = 0; i < readers.length; i++) {
     const n = String(i)
     const joined = `${i === 0 && lead === '' ? '' : 'x + '}t(v${n})${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`}`
+    if (i >= cached) {
+      lines.push(`x = ${joined};`)
+      continue
+    }
     lines.push(
       `if (m && v${n} === c${n} && (typeof v${n} !== 'object' || v${n} === null)) { x = p${n}; if (!f${n}) { f${n} = true; w = x.charCodeAt(0); } }`,
       `else { m = false; c${n} = v${n}; x = p${n} = ${joined}; f${n} = false; }`
@@ -144,7 +156,7 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
   }
   lines.push('return x;')
   // `c` starts as a value no reader returns, so the first line matches nothing (an `undefined` value included).
-  const state = readers.length === 0 ? '' : `const none = Symbol('none');\nlet w, ${readers.map((_, i) => `c${String(i)} = none, p${String(i)}, f${String(i)} = false`).join(', ')};\n`
+  const state = cached === 0 ? '' : `const none = Symbol('none');\nlet w, ${readers.slice(0, cached).map((_, i) => `c${String(i)} = none, p${String(i)}, f${String(i)} = false`).join(', ')};\n`
   const source = `'use strict';\n${state}return function renderAccessLog(e, s) {\n${lines.join('\n')}\n};`
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from JSON string literals and reader indices only
   const factory = new Function('t', ...names, source) as (...args: unknown[]) => AccessLogRenderer

@@ -115,6 +115,14 @@ describe('access logs (aws-semantics §13.2): each preset gives the documented l
     expect(line('/p', 200, -1, 'd')).toBe('/p 200 - d')
     expect(line('/p', 502, -1, 'e')).toBe('/p 502 - e')
     expect(line('/p', 502, 0, 'f')).toBe('/p 502 0 f')
+    // from the request id on nothing is reused: the values after it are joined on every line
+    const idFirst = compileAccessLogFormat('$context.requestId $context.status $context.resourcePath', 'REST')
+    const byId = (requestId: string, status: number, resourcePath: string | undefined) =>
+      idFirst({ ctx: { requestId, status, resourcePath }, responseBytes: 0 } as unknown as RequestEndEvent, undefined)
+    expect(byId('a', 200, '/p')).toBe('a 200 /p')
+    expect(byId('a', 200, '/p')).toBe('a 200 /p')
+    expect(byId('b', 404, undefined)).toBe('b 404 -')
+    expect(byId('b', 200, '/p')).toBe('b 200 /p')
   })
 
   it('§13.2 REST formats without $context.requestId or $context.extendedRequestId are refused at start; HTTP ones are not', () => {
