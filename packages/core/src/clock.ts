@@ -35,7 +35,11 @@ const RESYNC_MS = 1000
  * `Date.now()` to the millisecond meanwhile.
  */
 export function epochMs(): number {
-  const now = monotonicMs()
+  return epochMsAt(monotonicMs())
+}
+
+/** `epochMs()` for a `monotonicMs()` reading the caller already took (one clock reading serves both). */
+export function epochMsAt(now: number): number {
   if (now >= resyncAt) {
     epochOffset = Date.now() - now
     resyncAt = now + RESYNC_MS

@@ -8,7 +8,7 @@ import type { RequestSource } from './request-source.js'
 import { restRequestId, shortRequestId } from './request-id.js'
 import { BodyConsumed } from './errors.js'
 import { NullProto } from './null-proto.js'
-import { epochMs } from './clock.js'
+import { epochMsAt, monotonicMs } from './clock.js'
 
 /** Default payload limit of REST and HTTP APIs: 10 MB (aws-semantics §15). */
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
@@ -71,6 +71,11 @@ export class GatewayContext<S extends object = Record<string, unknown>> {
   readonly sourceIp: string
   /** Arrival time, ms since epoch (`$context.requestTimeEpoch`). */
   readonly requestTimeEpoch: number
+  /**
+   * Arrival time on the monotonic clock (`monotonicMs()`), for durations: `Latency` is measured from it (§13.1).
+   * The same reading gives `requestTimeEpoch`, so a request reads the clock once on arrival.
+   */
+  readonly arrivedAtMs: number
   /** Error catalogue for rejections: REST (§12.1) or HTTP API (§12.3). */
   flavour: ApiFlavour
   /** Body limit in bytes (§15). */
@@ -141,7 +146,9 @@ export class GatewayContext<S extends object = Record<string, unknown>> {
     this.rawQuery = q === -1 ? '' : url.slice(q + 1)
     this.headers = source.headers
     this.sourceIp = settings?.sourceIp ?? source.remoteAddress
-    this.requestTimeEpoch = settings?.requestTimeEpoch ?? epochMs()
+    const now = monotonicMs()
+    this.arrivedAtMs = now
+    this.requestTimeEpoch = settings?.requestTimeEpoch ?? epochMsAt(now)
     this.flavour = settings?.flavour ?? 'REST'
     this.bodyLimit = settings?.bodyLimit ?? DEFAULT_BODY_LIMIT
 

@@ -39,6 +39,21 @@ describe('epochMs (request arrival times, §13.3)', () => {
     expect(off).toEqual([])
   })
 
+  it('a context reads the monotonic clock once on arrival: arrivedAtMs lies between two readings around it, and Latency counts from it', async () => {
+    const { GatewayContext, monotonicMs } = await import('@gw/core')
+    const { Readable } = await import('node:stream')
+    const source = { method: 'GET', url: '/', headers: {}, rawHeaders: [], remoteAddress: '127.0.0.1', protocol: 'http' as const, readBody: async () => Buffer.alloc(0), stream: () => Readable.from([]), hasBody: false, signal: new AbortController().signal }
+    const before = monotonicMs()
+    const ctx = new GatewayContext(source)
+    const after = monotonicMs()
+    expect(ctx.arrivedAtMs).toBeGreaterThanOrEqual(before)
+    expect(ctx.arrivedAtMs).toBeLessThanOrEqual(after)
+    // a given arrival epoch (WebSocket, tests) keeps the monotonic arrival reading
+    const given = new GatewayContext(source, { requestTimeEpoch: 1_000 })
+    expect(given.requestTimeEpoch).toBe(1_000)
+    expect(given.arrivedAtMs).toBeGreaterThanOrEqual(after)
+  })
+
   it('follows a stepped system clock within a second', async () => {
     const { epochMs } = await import('@gw/core')
     const real = Date.now.bind(Date)

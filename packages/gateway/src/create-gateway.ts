@@ -187,7 +187,8 @@ class Observation implements RequestEndEvent, PhaseTimes {
   authorizerLatencyMs: number | undefined = undefined
 
   constructor(ctx: GatewayContext<object>, apiName: string) {
-    this.start = monotonicMs()
+    // Latency counts from the request's arrival (§13.1), read once by its context.
+    this.start = ctx.arrivedAtMs
     this.ctx = ctx
     this.apiName = apiName
   }

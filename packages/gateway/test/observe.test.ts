@@ -1,7 +1,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import type { PhaseEndEvent, RequestEndEvent } from '@gw/core'
-import { apiDefinitionSchema } from '@gw/gateway'
+import { Readable } from 'node:stream'
+import { GatewayContext, type PhaseEndEvent, type RequestEndEvent } from '@gw/core'
+import { apiDefinitionSchema, createGateway } from '@gw/gateway'
 import { mock, start } from './serve.js'
 
 /** Collects a channel's messages for the test's lifetime. */
@@ -44,6 +45,19 @@ describe('createGateway publishes §13 events only to subscribers', () => {
     const integration = phases.filter((p) => p.phase === 'integration')
     expect(integration.map((p) => p.ctx)).toEqual([ends[0]?.ctx, ends[1]?.ctx])
     expect(ends[0]?.latencyMs).toBeGreaterThanOrEqual(integration[0]?.durationMs ?? Infinity)
+  })
+
+  it('Latency counts from the request\'s arrival (its context was made), not from when the gateway took it (§13.1)', async () => {
+    const ends = collect<RequestEndEvent>('gw:request:end')
+    const gw = createGateway({ protocol: 'REST', name: 'pets', stages: { prod: {} }, resources: { '/pets': { resourceMethods: { GET: { integration: mock } } } } })
+    const source = { method: 'GET', url: '/prod/pets', headers: {}, rawHeaders: [], remoteAddress: '127.0.0.1', protocol: 'http' as const, readBody: async () => Buffer.alloc(0), stream: () => Readable.from([]), hasBody: false, signal: new AbortController().signal }
+    const ctx = new GatewayContext(source)
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    await gw.handler(ctx, () => Promise.resolve())
+    expect(ctx.status).toBe(200)
+    expect(ends.map((e) => e.ctx)).toEqual([ctx])
+    // timers may fire a millisecond early on some platforms
+    expect(ends[0]?.latencyMs).toBeGreaterThanOrEqual(39)
   })
 
   it('HTTP API route settings: detailedMetricsEnabled per route over defaultRouteSettings (§6.2)', async () => {
