@@ -165,16 +165,15 @@ const PHASES: Partial<Record<keyof GatewaySlots, PhaseName>> = { authorization: 
 
 /**
  * One observed request (allocated only while metrics, logs or tracing
- * subscribe to `requestStartChannel` / `requestEndChannel`): its start time and
- * what served it, and, once answered, its request-end event itself (§13). It
+ * subscribe to `requestStartChannel` / `requestEndChannel`): what served it
+ * (its start is the context's `arrivedAtMs`), and, once answered, its request-end event itself (§13). It
  * is also the request's `PhaseTimes` (`ctx.phaseTimes`), which
  * `observePhase()` fills with IntegrationLatency and the authorizer's time: one
  * object per observed request, no separate event, stash or phase messages.
- * Subscribers see `start`/`routes`/`settings` too; they read the event fields only.
+ * Subscribers see `routes`/`settings` too; they read the event fields only.
  */
 class Observation implements RequestEndEvent, PhaseTimes {
   readonly ctx: GatewayContext<object>
-  readonly start: number
   apiName: string
   routes: RouteMetricIndex | undefined = undefined
   settings: StageSettings | undefined = undefined
@@ -187,8 +186,6 @@ class Observation implements RequestEndEvent, PhaseTimes {
   authorizerLatencyMs: number | undefined = undefined
 
   constructor(ctx: GatewayContext<object>, apiName: string) {
-    // Latency counts from the request's arrival (§13.1), read once by its context.
-    this.start = ctx.arrivedAtMs
     this.ctx = ctx
     this.apiName = apiName
   }
@@ -509,7 +506,8 @@ export function createGateway(definition: ApiDefinitionInput | WebSocketApiDefin
     const resource = ctx.resourcePath
     seen.route = seen.routes === undefined || resource === undefined ? undefined : seen.routes.find(ctx, resource)
     seen.accessLogFormat = seen.settings?.accessLogSettings?.format
-    seen.latencyMs = monotonicMs() - seen.start
+    // Latency counts from the request's arrival (§13.1), read once by its context.
+    seen.latencyMs = monotonicMs() - ctx.arrivedAtMs
     seen.requestBytes = requestBytes(ctx)
     seen.responseBytes = bodyBytes(ctx)
     requestEndChannel.publish(seen)
