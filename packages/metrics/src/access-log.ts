@@ -16,8 +16,9 @@ const ms = (v: number | undefined): number | undefined => (v === undefined ? und
 
 /**
  * Direct readers of the variables formats use most (§13.3, access-log-only
- * ones included): no `$context` object is built for them. Anything else is
- * looked up in `contextVariables(ctx)`.
+ * ones included): no `$context` object is built for them. Each returns a
+ * primitive (or `undefined`). Anything else is looked up in
+ * `contextVariables(ctx)`.
  */
 const READERS: Readonly<Record<string, Reader>> = {
   requestId: (e) => e.ctx.requestId,
@@ -96,6 +97,8 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
   const template = (isAccessLogPreset(format) ? ACCESS_LOG_PRESETS[flavour][format] : format).replace(/\n$/, '')
   if (template.includes('\n')) throw AccessLogFormatInvalid(`access log format must be a single line (§13.2): ${JSON.stringify(format)}`)
   const readers: Reader[] = []
+  /** Whether each reader is a direct one (its values are primitives). */
+  const direct: boolean[] = []
   /** Text before the first variable, and the text after each variable (up to the next one or the end). */
   let lead = ''
   const after: string[] = []
@@ -120,10 +123,11 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
     if (readers.length === 0) lead = literal
     else after.push(literal)
     literal = ''
-    const direct = Object.hasOwn(READERS, name) ? READERS[name] : undefined
-    if (direct === undefined) lazy = true
+    const reader = Object.hasOwn(READERS, name) ? READERS[name] : undefined
+    if (reader === undefined) lazy = true
     if (unique && firstUnique === -1) firstUnique = readers.length
-    readers.push(direct ?? fallback(name))
+    direct.push(reader !== undefined)
+    readers.push(reader ?? fallback(name))
   }
   literal += template.slice(last)
   if (readers.length === 0) lead = literal
@@ -139,24 +143,34 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
   // Values are compared as the readers return them, before their text is made: a status or a length is the same
   // number as last time, so the common line converts no number to a string and compares no string by content.
   // An object value (a fallback reader's) is never taken as unchanged: its content may differ under the same reference.
+  // Direct readers return primitives only, so their values need no typeof check.
+  const unchanged = (i: number): string => {
+    const n = String(i)
+    return direct[i] === true ? `v${n} === c${n}` : `v${n} === c${n} && (typeof v${n} !== 'object' || v${n} === null)`
+  }
   for (let i = 0; i < readers.length; i++) lines.push(`const v${String(i)} = r${String(i)}(e, s, h);`)
   lines.push(`let x = ${JSON.stringify(lead)};`)
-  if (cached !== 0) lines.push('let m = true;')
-  for (let i = 0; i < readers.length; i++) {
-    const n = String(i)
-    const joined = `${i === 0 && lead === '' ? '' : 'x + '}t(v${n})${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`}`
-    if (i >= cached) {
-      lines.push(`x = ${joined};`)
-      continue
+  if (cached !== 0) {
+    const whole = String(cached - 1)
+    // The common line: every value of the prefix is the last line's, one test of them all and the whole prefix reused.
+    lines.push(`if (${Array.from({ length: cached }, (_, i) => unchanged(i)).join(' && ')}) { x = p${whole}; if (!f) { f = true; w = x.charCodeAt(0); } }`)
+    // Else the line is joined from the last prefix whose values are unchanged, remembering every prefix from there.
+    lines.push('else {', 'let m = true;', 'f = false;')
+    for (let i = 0; i < cached; i++) {
+      const n = String(i)
+      const joined = `${i === 0 && lead === '' ? '' : 'x + '}t(v${n})${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`}`
+      lines.push(`if (m && ${unchanged(i)}) x = p${n};`, `else { m = false; c${n} = v${n}; x = p${n} = ${joined}; }`)
     }
-    lines.push(
-      `if (m && v${n} === c${n} && (typeof v${n} !== 'object' || v${n} === null)) { x = p${n}; if (!f${n}) { f${n} = true; w = x.charCodeAt(0); } }`,
-      `else { m = false; c${n} = v${n}; x = p${n} = ${joined}; f${n} = false; }`
-    )
+    lines.push('}')
+  }
+  for (let i = cached; i < readers.length; i++) {
+    const n = String(i)
+    lines.push(`x = ${i === 0 && lead === '' ? '' : 'x + '}t(v${n})${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`};`)
   }
   lines.push('return x;')
   // `c` starts as a value no reader returns, so the first line matches nothing (an `undefined` value included).
-  const state = cached === 0 ? '' : `const none = Symbol('none');\nlet w, ${readers.slice(0, cached).map((_, i) => `c${String(i)} = none, p${String(i)}, f${String(i)} = false`).join(', ')};\n`
+  // `f`: the whole prefix was flattened (`charCodeAt` flattens a joined string in place) since it was last joined.
+  const state = cached === 0 ? '' : `const none = Symbol('none');\nlet w, f = false, ${readers.slice(0, cached).map((_, i) => `c${String(i)} = none, p${String(i)}`).join(', ')};\n`
   const source = `'use strict';\n${state}return function renderAccessLog(e, s) {\n${lines.join('\n')}\n};`
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from JSON string literals and reader indices only
   const factory = new Function('t', ...names, source) as (...args: unknown[]) => AccessLogRenderer

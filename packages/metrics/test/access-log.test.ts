@@ -125,6 +125,19 @@ describe('access logs (aws-semantics §13.2): each preset gives the documented l
     expect(byId('b', 200, '/p')).toBe('b 200 /p')
   })
 
+  it('a fallback variable holding an object is never reused as unchanged: the same object with new content renders anew', () => {
+    // `$context.authorizer` has no direct reader: it comes from contextVariables(), which hands out ctx.authorizer itself
+    const render = compileAccessLogFormat('$context.authorizer $context.status $context.requestId', 'REST')
+    const authorizer: Record<string, unknown> = { principalId: 'alice' }
+    const ctx = { requestId: 'r1', status: 200, method: 'GET', path: '/p', headers: {}, state: {}, authorizer } as unknown as RequestEndEvent['ctx']
+    const line = () => render({ ctx, responseBytes: 0 } as unknown as RequestEndEvent, undefined)
+    expect(line()).toBe('{"principalId":"alice"} 200 r1')
+    authorizer.principalId = 'bob'
+    expect(line()).toBe('{"principalId":"bob"} 200 r1')
+    // primitives of direct readers that repeat reuse their prefix and still render the same text
+    expect(line()).toBe('{"principalId":"bob"} 200 r1')
+  })
+
   it('§13.2 REST formats without $context.requestId or $context.extendedRequestId are refused at start; HTTP ones are not', () => {
     expect(() => compileAccessLogFormat('$context.status', 'REST')).toThrow(expect.objectContaining({ code: 'GW_METRICS_ACCESS_LOG_FORMAT' }))
     expect(() => compileAccessLogFormat('$context.requestId\n$context.status', 'HTTP')).toThrow(/single line/)
