@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream'
 import { hasDuplicateFramingHeader, rawWithout, withProtoHeader, withoutHopByHop } from '../header-hygiene.js'
 import type { RequestSource } from '../request-source.js'
 import { rawHeaderValueBytes } from '../front-door.js'
+import { socketFacts } from './socket-facts.js'
 import { EMPTY, countNodeBody, limitedNodeStream, readNodeBody, type BodyReadState } from './read-node-body.js'
 
 /**
@@ -42,8 +43,9 @@ export class NodeRequestSource implements RequestSource, BodyReadState {
     this.#res = res
     this.method = req.method ?? 'GET'
     this.url = url ?? req.url ?? '/'
-    this.remoteAddress = req.socket.remoteAddress ?? ''
-    this.protocol = 'encrypted' in req.socket ? 'https' : 'http'
+    const facts = socketFacts(req.socket)
+    this.remoteAddress = facts.remoteAddress
+    this.protocol = facts.protocol
     const declared = incoming['content-length']
     this.#declared = declared === undefined ? -1 : Number(declared)
     this.hasBody = this.#declared > 0 || incoming['transfer-encoding'] !== undefined
