@@ -65,7 +65,10 @@ class WsSeries {
  */
 export class PrometheusSink {
   readonly registry: Registry
+  /** Bucket bounds in seconds, as exposed (`le`). */
   readonly #bounds: readonly number[]
+  /** The same bounds in milliseconds: latencies arrive in ms and are placed without a division per request. */
+  readonly #boundsMs: readonly number[]
   readonly #series: Series[]
   readonly #prom: PromSeries[] = []
   readonly #store = new Map<string, { labels: Record<string, string>; value: number }>()
@@ -74,6 +77,7 @@ export class PrometheusSink {
   constructor(all: Series[], bounds: readonly number[], registry: Registry) {
     this.#series = all
     this.#bounds = bounds
+    this.#boundsMs = bounds.map((b) => b * 1000)
     this.registry = registry
     const each = (pick: (s: PromSeries) => number) => (): PromValue[] => this.#prom.filter((p) => pick(p) !== 0).map((p) => ({ labels: p.labels, value: pick(p) }))
     this.#counter('gw_requests_total', 'Requests answered (CloudWatch Count; 4XXError/5XXError are its status classes, aws-semantics §13.1).', () => {
@@ -113,8 +117,8 @@ export class PrometheusSink {
       p.last = count
     }
     count.n++
-    p.latency.observe(this.#bounds, event.latencyMs / 1000)
-    if (event.integrationLatencyMs !== undefined) p.integration.observe(this.#bounds, event.integrationLatencyMs / 1000)
+    p.latency.observe(this.#boundsMs, event.latencyMs)
+    if (event.integrationLatencyMs !== undefined) p.integration.observe(this.#boundsMs, event.integrationLatencyMs)
     if (stash !== undefined) {
       if (stash.cacheHit === true) p.cacheHits++
       else if (stash.cacheHit === false) p.cacheMisses++
@@ -137,7 +141,7 @@ export class PrometheusSink {
     const key = `${event.apiId}\n${event.stage}\n${route}`
     let w = this.#ws.get(key)
     if (w === undefined) this.#ws.set(key, (w = new WsSeries({ api: event.apiId, stage: event.stage, route }, this.#bounds.length)))
-    if (event.metric === 'IntegrationLatency') w.integration.observe(this.#bounds, event.value / 1000)
+    if (event.metric === 'IntegrationLatency') w.integration.observe(this.#boundsMs, event.value)
     else w.counts.set(event.metric, (w.counts.get(event.metric) ?? 0) + event.value)
   }
 
@@ -171,7 +175,7 @@ export class PrometheusSink {
           out.push({ labels: { ...labels, le: bounds[i] as number }, value: cumulative, metricName: `${name}_bucket` })
         }
         out.push({ labels: { ...labels, le: '+Inf' }, value: cell.count, metricName: `${name}_bucket` })
-        out.push({ labels, value: cell.sum, metricName: `${name}_sum` })
+        out.push({ labels, value: cell.sum / 1000, metricName: `${name}_sum` })
         out.push({ labels, value: cell.count, metricName: `${name}_count` })
       }
       return out

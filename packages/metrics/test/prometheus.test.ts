@@ -88,7 +88,11 @@ describe('Prometheus exposition after a scripted mix over real HTTP (aws-semanti
       expect(counts).toHaveLength(13)
       expect(counts).toEqual([...counts].sort((a, b) => a - b))
     }
-    expect(Number(latency.get(key(route('/slow')))?.sum)).toBeGreaterThanOrEqual(0.05) // the 50 ms integration timeout is inside Latency
+    const slow = latency.get(key(route('/slow')))
+    expect(Number(slow?.sum)).toBeGreaterThanOrEqual(0.05) // the 50 ms integration timeout is inside Latency
+    expect(Number(slow?.sum)).toBeLessThan(5) // in seconds, as exposed (observed in ms)
+    // placed by its milliseconds against the bounds: above 25 ms, so not in the buckets up to 0.025 s
+    expect([Number(slow?.buckets?.['0.005']), Number(slow?.buckets?.['0.025']), Number(slow?.buckets?.['+Inf'])]).toEqual([0, 0, 1])
     // IntegrationLatency: only requests that reached the integration (a 429 and cache hits never do; the 403 has no route).
     const integration = byLabels(families.get('gw_integration_latency_seconds'))
     expect(
