@@ -33,7 +33,7 @@ describe('socket facts ($context.identity.sourceIp, the request protocol): read 
     const agents = [new Agent({ connections: 1 }), new Agent({ connections: 1 })]
     const ips: string[] = []
     for (let i = 0; i < 6; i++) {
-      const res = await request(`http://127.0.0.1:${String(port)}/`, { dispatcher: agents[i % 2] })
+      const res = await request(`http://127.0.0.1:${String(port)}/`, { dispatcher: agents[i % 2] as Agent })
       ips.push(((await res.body.json()) as { ip: string }).ip)
     }
     await Promise.all(agents.map((a) => a.close()))
