@@ -148,6 +148,8 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
     const n = String(i)
     return direct[i] === true ? `v${n} === c${n}` : `v${n} === c${n} && (typeof v${n} !== 'object' || v${n} === null)`
   }
+  /** `x` (the line so far) joined with the text of value `i` and the literal after it. */
+  const join = (i: number): string => `${i === 0 && lead === '' ? '' : 'x + '}t(v${String(i)})${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`}`
   for (let i = 0; i < readers.length; i++) lines.push(`const v${String(i)} = r${String(i)}(e, s, h);`)
   lines.push(`let x = ${JSON.stringify(lead)};`)
   if (cached !== 0) {
@@ -158,15 +160,11 @@ export function compileAccessLogFormat(format: string, flavour: ApiFlavour): Acc
     lines.push('else {', 'let m = true;', 'f = false;')
     for (let i = 0; i < cached; i++) {
       const n = String(i)
-      const joined = `${i === 0 && lead === '' ? '' : 'x + '}t(v${n})${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`}`
-      lines.push(`if (m && ${unchanged(i)}) x = p${n};`, `else { m = false; c${n} = v${n}; x = p${n} = ${joined}; }`)
+      lines.push(`if (m && ${unchanged(i)}) x = p${n};`, `else { m = false; c${n} = v${n}; x = p${n} = ${join(i)}; }`)
     }
     lines.push('}')
   }
-  for (let i = cached; i < readers.length; i++) {
-    const n = String(i)
-    lines.push(`x = ${i === 0 && lead === '' ? '' : 'x + '}t(v${n})${after[i] === '' ? '' : ` + ${JSON.stringify(after[i])}`};`)
-  }
+  for (let i = cached; i < readers.length; i++) lines.push(`x = ${join(i)};`)
   lines.push('return x;')
   // `c` starts as a value no reader returns, so the first line matches nothing (an `undefined` value included).
   // `f`: the whole prefix was flattened (`charCodeAt` flattens a joined string in place) since it was last joined.

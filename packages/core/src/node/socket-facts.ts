@@ -34,9 +34,10 @@ export function socketFacts(socket: Socket): SocketFacts {
   let facts = holder[kFacts]
   if (facts === undefined) {
     const address = socket.remoteAddress
+    const protocol = 'encrypted' in socket ? 'https' : 'http'
     // not kept while the socket has no peer address yet (or any more): the next request reads it again
-    if (address === undefined) return { remoteAddress: '', protocol: 'encrypted' in socket ? 'https' : 'http' }
-    facts = { remoteAddress: sharedAddress(address), protocol: 'encrypted' in socket ? 'https' : 'http' }
+    if (address === undefined) return { remoteAddress: '', protocol }
+    facts = { remoteAddress: sharedAddress(address), protocol }
     holder[kFacts] = facts
   }
   return facts
